@@ -1,0 +1,32 @@
+# Each target does its own set-up: a fresh machine needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test console serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+run: $(STAMP)  ## serve when Slack is configured, otherwise the console
+	$(BIN)/meetbot start
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+console: $(STAMP)
+	$(BIN)/meetbot console
+
+serve: $(STAMP)
+	$(BIN)/meetbot serve
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ack_latency.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
