@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from providers.errors import Rejected
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
 
@@ -151,3 +152,20 @@ class MeetingProvider(Protocol):
         """A fresh link for one person (``Capability.PERSONAL_LINK``); others return ``room.join_url``."""
 
     async def aclose(self) -> None: ...
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", ""})
+
+
+def option_flag(options: Mapping[str, Any], key: str, *, provider: str, default: bool = False) -> bool:
+    """A yes/no option that may arrive as a bool (modal) or text (console ``lobby=yes``)."""
+    value = options.get(key, default)
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise Rejected(f"`{key}` takes yes or no, not `{value}`.", provider=provider, field=key)

@@ -1,0 +1,75 @@
+"""Everything an operator configures, read from the environment and a `.env` file.
+
+    settings = Settings()                      # reads os.environ and ./.env
+    settings.slack_mode()                      # "single", "oauth", or None
+
+The variable names are a stable interface (README.md lists them); nothing else in the code
+reads the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from providers.base import Endpoints
+
+SlackMode = Literal["single", "oauth"]
+
+
+class Settings(BaseSettings):
+    """Operator configuration; field ``slack_bot_token`` is env ``SLACK_BOT_TOKEN`` and so on."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    database_url: str = "sqlite:///meetbot.db"
+    meetbot_secret_keys: SecretStr | None = None
+    meetbot_key_file: str = ".meetbot-secret.key"
+    meetbot_admins: str = ""
+    meetbot_tick_seconds: float = 5.0
+
+    port: int = 3000
+
+    whereby_api_url: str = "https://api.whereby.dev/v1"
+    clickmeeting_api_url: str = "https://api.clickmeeting.com/v1"
+    airmeet_api_url: str | None = None
+    infomaniak_api_url: str = "https://api.infomaniak.com"
+    roomful_api_url: str = "https://api.roomful.net"
+    kmeet_host: str = "kmeet.infomaniak.com"
+
+    def slack_mode(self) -> SlackMode | None:
+        """Which way to talk to Slack: one workspace by bot token, many by OAuth, or not configured."""
+        if self.slack_signing_secret is None and self.slack_app_token is None:
+            return None
+        if self.slack_bot_token is not None:
+            return "single"
+        if self.slack_client_id and self.slack_client_secret is not None:
+            return "oauth"
+        return None
+
+    def endpoints(self) -> Endpoints:
+        """Provider base URLs for the adapters."""
+        return Endpoints(
+            whereby=self.whereby_api_url,
+            clickmeeting=self.clickmeeting_api_url,
+            airmeet=self.airmeet_api_url or None,
+            infomaniak=self.infomaniak_api_url,
+            roomful=self.roomful_api_url,
+            kmeet_host=self.kmeet_host,
+        )
+
+    def admin_ids(self) -> frozenset[str]:
+        """User ids from ``MEETBOT_ADMINS`` (comma-separated) treated as admins besides Slack's."""
+        return frozenset(part.strip() for part in self.meetbot_admins.split(",") if part.strip())
+
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,107 @@
+"""The tables. Every row belongs to one Slack workspace (``team_id``); secrets use ``Encrypted``.
+
+Datetimes are stored as naive UTC (SQLite keeps no offsets); ``db.repo`` converts at the edge.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.crypto import Encrypted
+
+
+def utcnow() -> datetime:
+    """Naive UTC now, the form every datetime column holds."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace that installed the app (OAuth) or the one a bot token belongs to."""
+
+    team_id: str = Field(primary_key=True)
+    team_name: str | None = None
+    enterprise_id: str | None = None
+    bot_token: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: str = ""
+    installer_user_id: str | None = None
+    installed_at: datetime = Field(default_factory=utcnow)
+    default_reminders: str = "10m"
+
+
+class OAuthState(SQLModel, table=True):
+    """One-time OAuth ``state`` values, so any replica can finish an install another started."""
+
+    state: str = Field(primary_key=True)
+    expires_at: datetime
+
+
+class ProviderAccount(SQLModel, table=True):
+    """A workspace's credentials for one provider account; one per provider is the default."""
+
+    __table_args__ = (UniqueConstraint("team_id", "provider", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    provider: str
+    name: str = "default"
+    is_default: bool = False
+    credentials: str = Field(sa_column=Column(Encrypted, nullable=False))  # JSON
+    token_cache: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))  # JSON
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Preference(SQLModel, table=True):
+    """A default provider for a user or a channel (``scope`` is "user" or "channel")."""
+
+    team_id: str = Field(primary_key=True)
+    scope: str = Field(primary_key=True)
+    scope_id: str = Field(primary_key=True)
+    provider: str
+
+
+class Meeting(SQLModel, table=True):
+    """A room the bot created, with where it was announced. ``id`` is the short id users type."""
+
+    __table_args__ = (Index("ix_meeting_team_start", "team_id", "starts_at"),)
+
+    id: str = Field(primary_key=True)
+    team_id: str = Field(index=True)
+    provider: str
+    account_name: str | None = None
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str
+    channel_id: str | None = None
+    organiser_id: str
+    cohost_ids: str = "[]"  # JSON list of Slack user ids
+    invitee_ids: str = "[]"  # JSON list of Slack user ids
+    room_id: str
+    join_url: str
+    host_url: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))
+    provider_data: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))  # JSON
+    announcement_ts: str | None = None
+    status: str = "scheduled"  # scheduled | cancelled
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder due at ``due_at``; the scheduler leases it, posts it, then marks it sent."""
+
+    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True)
+    due_at: datetime
+    offset_minutes: int
+    status: str = "pending"  # pending | sent | cancelled | failed
+    lease_until: datetime | None = None
+    attempts: int = 0
+    sent_at: datetime | None = None
