@@ -1,6 +1,6 @@
 """The tables. Every row belongs to one Slack workspace (``team_id``); secrets use ``Encrypted``.
 
-Datetimes are stored as naive UTC (SQLite keeps no offsets); ``db.repo`` converts at the edge.
+Datetimes are timezone-aware; SQLModel stores them as UTC and gives them back in UTC.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from db.crypto import Encrypted
 
 
 def utcnow() -> datetime:
-    """Naive UTC now, the form every datetime column holds."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class Workspace(SQLModel, table=True):

@@ -14,7 +14,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -24,18 +24,6 @@ from sqlmodel import Session, col, select
 from db.models import Meeting, OAuthState, Preference, ProviderAccount, Reminder, Workspace, utcnow
 
 MEETING_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: ids are read aloud and typed
-
-
-def to_db_time(moment: datetime) -> datetime:
-    """An aware datetime as the naive UTC the columns hold."""
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def from_db_time(moment: datetime) -> datetime:
-    """A stored naive UTC datetime as an aware one."""
-    return moment.replace(tzinfo=UTC)
 
 
 def new_meeting_id() -> str:
@@ -284,7 +272,7 @@ class Repository:
                     Reminder(
                         team_id=meeting.team_id,
                         meeting_id=meeting.id,
-                        due_at=to_db_time(due_at),
+                        due_at=due_at,
                         offset_minutes=offset_minutes,
                     )
                 )
@@ -312,13 +300,12 @@ class Repository:
             query = select(Meeting).where(
                 Meeting.team_id == team_id,
                 Meeting.status == "scheduled",
-                col(Meeting.starts_at) >= to_db_time(after) - timedelta(hours=24),
+                col(Meeting.starts_at) >= after - timedelta(hours=24),
             )
             if channel_id:
                 query = query.where(Meeting.channel_id == channel_id)
             rows = list(session.exec(query.order_by(Meeting.starts_at)))
-        cutoff = to_db_time(after)
-        rows = [m for m in rows if m.starts_at + timedelta(minutes=m.duration_minutes) > cutoff]
+        rows = [m for m in rows if m.starts_at + timedelta(minutes=m.duration_minutes) > after]
         if involving_user:
             rows = [m for m in rows if involves(m, involving_user)]
         return rows[offset : offset + limit]
@@ -370,15 +357,14 @@ class Repository:
         PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so replicas never claim the same row.
         SQLite ignores it; there the scheduler runs in one process.
         """
-        now_db = to_db_time(now)
         with self.session() as session:
             reminders = list(
                 session.exec(
                     select(Reminder)
                     .where(
                         Reminder.status == "pending",
-                        col(Reminder.due_at) <= now_db,
-                        (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < now_db),
+                        col(Reminder.due_at) <= now,
+                        (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < now),
                     )
                     .order_by(Reminder.due_at)
                     .limit(limit)
@@ -387,7 +373,7 @@ class Repository:
             )
             claimed = []
             for reminder in reminders:
-                reminder.lease_until = now_db + lease
+                reminder.lease_until = now + lease
                 reminder.attempts += 1
                 session.add(reminder)
                 meeting = session.get(Meeting, reminder.meeting_id)

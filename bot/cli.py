@@ -1,0 +1,93 @@
+"""``meetbot``: serve Slack, or talk to the same core on the console.
+
+    meetbot serve              # HTTP on $PORT (Socket Mode when SLACK_APP_TOKEN is set)
+    meetbot console --user U1  # slash commands from standard input
+    meetbot start              # serve if Slack is configured, else the console (what `make run` does)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings
+
+NO_SLACK = (
+    "Slack is not configured: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (one workspace), or with "
+    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth, many workspaces); add SLACK_APP_TOKEN for Socket Mode."
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="meetbot", description="Run meetings on five providers from Slack.")
+    sub = root.add_subparsers(dest="command", metavar="{serve,console,start}")
+    serve = sub.add_parser("serve", help="serve Slack over HTTP (or Socket Mode when SLACK_APP_TOKEN is set)")
+    serve.add_argument("--port", type=int, help="overrides PORT (default 3000)")
+    console = sub.add_parser("console", help="type slash commands; replies print as text")
+    add_console_options(console)
+    start = sub.add_parser("start", help="serve if Slack is configured, otherwise the console")
+    add_console_options(start)
+    return root
+
+
+def add_console_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--team", default="T0CONSOLE", help="workspace id (default T0CONSOLE)")
+    command.add_argument("--user", default="U0CONSOLE", help="who is speaking (default U0CONSOLE)")
+    command.add_argument("--name", default="console user", help="the speaker's name")
+    command.add_argument("--channel", default="C0CONSOLE", help="where they speak (default C0CONSOLE)")
+    command.add_argument("--email", default=None, help="the speaker's e-mail (for personal links)")
+    command.add_argument("--tz", default="UTC", help="the speaker's IANA time zone (default UTC)")
+    command.add_argument("--admin", action=argparse.BooleanOptionalAction, default=True,
+                         help="treat the speaker as a workspace admin (default yes)")
+
+
+def run_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import ConsoleDirectory, run_console as console_loop
+    from bot.runtime import build_runtime
+    from commands.context import Context, Person
+
+    speaker = Person(id=args.user, name=args.name, email=args.email, tz=args.tz, is_admin=args.admin)
+    runtime = build_runtime(settings, purpose="console", directory=ConsoleDirectory(speaker))
+    for notice in runtime.notices:
+        print(notice, flush=True)
+    ctx = Context(team_id=args.team, user_id=args.user, channel_id=args.channel, user_tz=args.tz, user_name=args.name)
+    runtime.repo.ensure_workspace(args.team)
+    return asyncio.run(console_loop(runtime, ctx))
+
+
+def run_serve(settings: Settings, port: int | None) -> int:
+    if settings.slack_mode() is None:
+        print(NO_SLACK, file=sys.stderr)
+        return 2
+    from bot.server import serve
+
+    return serve(settings, port=port or settings.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``meetbot`` script and ``python -m bot``."""
+    from bot.runtime import StartupError
+
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser().print_help()
+        return 2
+    try:
+        settings = Settings()
+        if args.command == "serve":
+            return run_serve(settings, args.port)
+        if args.command == "start":
+            if settings.slack_mode() is not None:
+                print("Slack is configured: starting `meetbot serve`.", flush=True)
+                return run_serve(settings, None)
+            print("Slack is not configured (see README.md): starting `meetbot console`. "
+                  "Type `/meeting help`; end with Ctrl-D.", flush=True)
+        return run_console(args, settings)
+    except StartupError as error:
+        print(f"meetbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,77 @@
+"""The console adapter: slash commands from standard input, replies as text, same core as Slack.
+
+    $ printf '/meeting help\n/meeting new kmeet Standup\n' | meetbot console --user U1 --channel C1
+
+One command per line; blank lines and lines starting with # are skipped. Where Slack would show a
+modal, give its fields inline as key=value. The reminder scheduler runs while input is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from typing import TextIO
+
+from bot.delivery import deliver
+from bot.render import message_text, modal_text
+from bot.runtime import Runtime
+from bot.scheduler import start_scheduler
+from commands.context import Context, Person
+from commands.replies import Message
+from commands.router import dispatch
+
+
+class ConsoleDirectory:
+    """People as the console knows them: the speaker from the options, others by their id."""
+
+    def __init__(self, speaker: Person) -> None:
+        self.speaker = speaker
+
+    async def person(self, team_id: str, user_id: str) -> Person | None:
+        if user_id == self.speaker.id:
+            return self.speaker
+        return Person(id=user_id, name=user_id, tz=self.speaker.tz)
+
+
+class ConsoleSink:
+    """Prints each message; gives announcements a ts so later updates can find them."""
+
+    def __init__(self, ctx: Context, out: TextIO) -> None:
+        self.ctx = ctx
+        self.out = out
+        self._ts = itertools.count(1)
+
+    async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
+        print(message_text(message, zone=self.ctx.zone()), file=self.out, flush=True)
+        return f"console.{next(self._ts)}"
+
+
+async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    """Read commands until end of input; returns the exit status."""
+    sink = ConsoleSink(ctx, out)
+    scheduler = start_scheduler(runtime.services, lambda team_id: sink, every=runtime.settings.meetbot_tick_seconds)
+    interactive = source.isatty()
+    try:
+        while True:
+            if interactive:
+                print("meetbot> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(source.readline)
+            if not line:
+                break
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line in ("quit", "exit"):
+                break
+            if not line.startswith("/"):
+                print("Type a slash command, e.g. `/meeting help`.", file=out, flush=True)
+                continue
+            command, _, text = line.partition(" ")
+            reply = await dispatch(command, text, ctx, runtime.services)
+            if reply.modal is not None:
+                print(modal_text(reply.modal), file=out, flush=True)
+            await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services)
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0

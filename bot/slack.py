@@ -1,0 +1,333 @@
+"""The Slack shell: Bolt listeners, the Slack sink and directory, installations. Only bot/ imports Bolt.
+
+    app = build_bolt_app(settings, runtime)      # AsyncApp, listeners registered
+
+Every listener does three things (STYLE.md): ack at once, call the core, send what it returned.
+Provider calls happen after the ack, in Bolt's lazy listeners.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import ClientError
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store import Bot, Installation
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery import DeliveryError, deliver
+from bot.render import message_blocks, message_fallback, modal_view
+from bot.runtime import Runtime
+from bot.settings import Settings
+from commands.context import Context, Person, Services
+from commands.replies import Audience, Message, Reply
+from commands.router import commands as slash_commands
+from commands.router import dispatch
+from db.repo import Repository
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email"]
+PERSON_TTL = 300.0
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """A Web API client on ``SLACK_API_URL`` that waits out 429s (Retry-After) and retries blips."""
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+class SlackDirectory:
+    """People from ``users.info`` with the team's own token, cached for a few minutes."""
+
+    def __init__(self, client_for_team: Callable[[str], AsyncWebClient | None]) -> None:
+        self.client_for_team = client_for_team
+        self._cache: dict[tuple[str, str], tuple[float, Person | None]] = {}
+
+    async def person(self, team_id: str, user_id: str) -> Person | None:
+        key = (team_id, user_id)
+        cached = self._cache.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        client = self.client_for_team(team_id)
+        if client is None:
+            return None
+        try:
+            user = (await client.users_info(user=user_id))["user"]
+        except (SlackApiError, ClientError, asyncio.TimeoutError) as error:
+            log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
+            return None
+        profile = user.get("profile") or {}
+        person = Person(
+            id=user_id,
+            name=profile.get("real_name") or user.get("real_name") or user.get("name") or user_id,
+            email=profile.get("email"),
+            tz=user.get("tz"),
+            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        )
+        self._cache[key] = (time.monotonic() + PERSON_TTL, person)
+        return person
+
+
+class SlackSink:
+    """Posts messages: ephemeral ones through the response URL (or chat.postEphemeral), others by chat.postMessage."""
+
+    def __init__(self, client: AsyncWebClient, *, respond: AsyncRespond | None = None, channel_id: str | None = None):
+        self.client = client
+        self.respond = respond
+        self.channel_id = channel_id
+
+    async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
+        blocks = message_blocks(message)
+        text = message_fallback(message)
+        try:
+            if message.audience is Audience.REQUESTER:
+                if self.respond is not None:
+                    await self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+                    return None
+                if self.channel_id and requester:
+                    await self.client.chat_postEphemeral(channel=self.channel_id, user=requester, text=text, blocks=blocks)
+                    return None
+                target = requester
+            else:
+                target = message.to
+            if not target:
+                raise DeliveryError("no recipient")
+            answer = await self.client.chat_postMessage(channel=target, text=text, blocks=blocks,
+                                                        unfurl_links=False, unfurl_media=False)
+            return str(answer.get("ts"))
+        except SlackApiError as error:
+            raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
+        except (ClientError, asyncio.TimeoutError) as error:
+            raise DeliveryError(f"network: {type(error).__name__}") from None
+
+
+class DbInstallationStore(AsyncInstallationStore):
+    """Installations in our database; bot tokens are encrypted by the column type."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    @property
+    def logger(self) -> logging.Logger:
+        return log
+
+    async def async_save(self, installation: Installation) -> None:
+        if not installation.team_id or not installation.bot_token:
+            raise ValueError("meetbot installs into one workspace with a bot token")
+        self.repo.save_installation(
+            installation.team_id,
+            bot_token=installation.bot_token,
+            bot_id=installation.bot_id,
+            bot_user_id=installation.bot_user_id,
+            bot_scopes=",".join(installation.bot_scopes or []),
+            team_name=installation.team_name,
+            enterprise_id=installation.enterprise_id,
+            installer_user_id=installation.user_id,
+        )
+
+    async def async_find_bot(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
+    ) -> Bot | None:
+        workspace = self.repo.get_workspace(team_id) if team_id else None
+        if workspace is None or not workspace.bot_token:
+            return None
+        return Bot(
+            app_id=None,
+            enterprise_id=workspace.enterprise_id,
+            team_id=workspace.team_id,
+            team_name=workspace.team_name,
+            bot_token=workspace.bot_token,
+            bot_id=workspace.bot_id or "",
+            bot_user_id=workspace.bot_user_id or "",
+            bot_scopes=workspace.bot_scopes,
+            installed_at=workspace.installed_at.timestamp(),
+        )
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        bot = await self.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None:
+            return None
+        return Installation(
+            user_id=user_id or "",
+            team_id=bot.team_id,
+            team_name=bot.team_name,
+            enterprise_id=bot.enterprise_id,
+            bot_token=bot.bot_token,
+            bot_id=bot.bot_id,
+            bot_user_id=bot.bot_user_id,
+            bot_scopes=bot.bot_scopes,
+            installed_at=bot.installed_at,
+        )
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        if team_id:
+            self.repo.forget_bot_token(team_id)
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        if team_id and user_id is None:
+            self.repo.forget_workspace(team_id)
+
+    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        if team_id:
+            self.repo.forget_workspace(team_id)
+
+
+class DbStateStore(AsyncOAuthStateStore):
+    """OAuth ``state`` values in the database, so any replica can finish an install."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    @property
+    def logger(self) -> logging.Logger:
+        return log
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        return self.repo.issue_oauth_state()
+
+    async def async_consume(self, state: str) -> bool:
+        return self.repo.consume_oauth_state(state)
+
+
+def slack_context(body: dict[str, Any], person: Person | None) -> Context:
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or ""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    return Context(
+        team_id=team,
+        user_id=user,
+        channel_id=channel,
+        user_tz=(person.tz if person and person.tz else "UTC"),
+        user_name=person.name if person else None,
+    )
+
+
+class SlackShell:
+    """Listeners bound to one runtime; ``register(app)`` wires every slash command and event."""
+
+    def __init__(self, settings: Settings, runtime: Runtime) -> None:
+        self.settings = settings
+        self.runtime = runtime
+
+    def client_for_team(self, team_id: str) -> AsyncWebClient | None:
+        """A client with the team's bot token (the reminder tick runs outside any request)."""
+        if self.settings.slack_bot_token is not None:
+            return web_client(self.settings, self.settings.slack_bot_token.get_secret_value())
+        workspace = self.runtime.repo.get_workspace(team_id)
+        if workspace is None or not workspace.bot_token:
+            return None
+        return web_client(self.settings, workspace.bot_token)
+
+    def register(self, app: AsyncApp) -> None:
+        for command in slash_commands():
+            app.command(command)(ack=ack_now, lazy=[self.run_command])
+        app.action(re.compile(r"^link_"))(ack_now)
+        app.event("app_uninstalled")(self.on_app_uninstalled)
+        app.event("tokens_revoked")(self.on_tokens_revoked)
+
+    async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        services = self.runtime.services
+        person = await services.directory.person(body.get("team_id", ""), body.get("user_id", ""))
+        ctx = slack_context(body, person)
+        reply = await dispatch(body["command"], body.get("text", ""), ctx, services)
+        await self.send(reply, ctx, services, client, respond=respond, trigger_id=body.get("trigger_id"))
+
+    async def send(
+        self,
+        reply: Reply,
+        ctx: Context,
+        services: Services,
+        client: AsyncWebClient,
+        *,
+        respond: AsyncRespond | None = None,
+        trigger_id: str | None = None,
+    ) -> None:
+        if reply.modal is not None and trigger_id:
+            try:
+                await client.views_open(trigger_id=trigger_id,
+                                        view=modal_view(reply.modal, private_metadata=json.dumps(reply.modal.state)))
+            except SlackApiError as error:
+                log.warning("views.open failed: %s", error.response.get("error"))
+                reply.messages.insert(0, Message("I could not open the form (it took too long). Please run the command again."))
+        sink = SlackSink(client, respond=respond, channel_id=ctx.channel_id)
+        await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services)
+
+    async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
+        """Uninstalled: the bot token and every provider credential of the workspace are deleted."""
+        if context.team_id:
+            self.runtime.repo.forget_workspace(context.team_id)
+
+    async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if context.team_id and (event.get("tokens") or {}).get("bot"):
+            self.runtime.repo.forget_bot_token(context.team_id)
+
+    def sink_for_team(self, team_id: str) -> SlackSink | None:
+        client = self.client_for_team(team_id)
+        return SlackSink(client) if client else None
+
+
+async def ack_now(ack: AsyncAck) -> None:
+    await ack()
+
+
+def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:
+    """The AsyncApp for the configured mode (single workspace or OAuth), listeners registered."""
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    common: dict[str, Any] = {
+        "signing_secret": signing_secret,
+        "process_before_response": False,
+        "ignoring_self_events_enabled": True,
+    }
+    if settings.slack_mode() == "single":
+        assert settings.slack_bot_token is not None
+        token = settings.slack_bot_token.get_secret_value()
+        app = AsyncApp(token=token, client=web_client(settings, token), **common)
+    else:
+        assert settings.slack_client_secret is not None
+        oauth = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=BOT_SCOPES,
+            installation_store=DbInstallationStore(runtime.repo),
+            state_store=DbStateStore(runtime.repo),
+            install_path="/slack/install",
+            redirect_uri_path="/slack/oauth_redirect",
+        )
+        app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
+    shell = SlackShell(settings, runtime)
+    runtime.services.directory = SlackDirectory(shell.client_for_team)
+    shell.register(app)
+    return app, shell
+

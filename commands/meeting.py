@@ -1,0 +1,71 @@
+"""``/meeting``: the generic meeting commands, one row per subcommand.
+
+    await dispatch("/meeting", 'new kmeet "Standup" tomorrow 10:00 for 15m', ctx, services)
+"""
+
+from __future__ import annotations
+
+from commands.accounts import connected_providers
+from commands.context import Context, Services
+from commands.create import NewMeeting, create_meeting
+from commands.oneline import ParseError, parse_new_line
+from commands.replies import Reply
+from commands.router import CommandGroup, Subcommand, UserError, register
+from commands.when import WhenError
+from providers import registry
+
+
+async def providers_command(args: str, ctx: Context, services: Services) -> Reply:
+    """Each provider, connected or not, with how to connect it."""
+    connected = connected_providers(services, ctx.team_id)
+    lines = ["*Providers in this workspace*"]
+    for info in registry.PROVIDERS.values():
+        accounts = connected.get(info.slug)
+        if accounts:
+            names = ", ".join(f"`{name}`" + (" (default)" if i == 0 else "") for i, name in enumerate(accounts))
+            status = f":white_check_mark: connected — accounts {names}"
+        elif not info.needs_credentials:
+            status = ":white_check_mark: instant rooms work without an account; `/meeting connect kmeet` adds planned ones"
+        else:
+            status = f":heavy_minus_sign: not connected — an admin can run `/meeting connect {info.slug}`"
+        lines.append(f"• *{info.name}* (`{info.slug}`): {status}. _{info.blurb}_")
+    return Reply.ephemeral("\n".join(lines))
+
+
+async def new_command(args: str, ctx: Context, services: Services) -> Reply:
+    """The one-line form: ``new <provider> "<title>" <when> [for 30m] [#channel] [@people] [remind 1h,10m]``."""
+    try:
+        line = parse_new_line(args, now=services.clock(), tz=ctx.zone(), providers=registry.slugs())
+    except (ParseError, WhenError) as error:
+        raise UserError(str(error)) from None
+    provider = line.provider or services.repo.default_provider(
+        ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id
+    ) or "kmeet"
+    options = dict(line.options)
+    account = options.pop("account", None)
+    new = NewMeeting(
+        provider=provider,
+        title=line.title,
+        start=line.start,
+        duration=line.duration,
+        channel_id=line.channel or ctx.channel_id,
+        invitees=line.invitees,
+        reminders=line.reminders,
+        options=options,
+        account=account,
+    )
+    return await create_meeting(new, ctx, services)
+
+
+MEETING = register(
+    CommandGroup(
+        "/meeting",
+        "meetings on Airmeet, Whereby, ClickMeeting, Roomful and Infomaniak kMeet",
+        [
+            Subcommand("new", new_command, 'new [provider] "<title>" [when] [for <duration>] [#channel] [@people] [remind 1h,10m]',
+                       'new kmeet "Standup" tomorrow 10:00 for 15m', "create a room and announce it"),
+            Subcommand("providers", providers_command, "providers", "providers",
+                       "which providers are connected, and how to connect the others"),
+        ],
+    )
+)
