@@ -1,0 +1,413 @@
+"""Whereby: transient video rooms with separate host and viewer links (REST + JSON, bearer API key).
+
+    adapter = WherebyProvider(WherebyCredentials(api_key=key), endpoints=Endpoints())
+    room = await adapter.create_room(RoomRequest(title="Demo", start=start, end=end, timezone="UTC",
+                                                 options={"viewer_mode": True}))
+    room.join_url, room.host_url   # viewer link for the channel, host link for the host's DM
+
+The API has one resource, ``/meetings`` (create, get, list with a cursor, delete). A room exists from
+the moment it is created until an hour after its ``endDate``; Whereby ignores start dates, so a
+"scheduled" meeting is a room created now that ends when the meeting ends. There are no per-person
+links: a host gets ``hostRoomUrl``, everyone else ``roomUrl`` (or ``viewerRoomUrl`` in viewer mode).
+
+Errors, with the answers the OpenAPI file documents (it defines a body only for 429):
+    401 "Access token is missing or invalid"   -> AuthFailed
+    403 "Not allowed to perform action"        -> AuthFailed (the key lacks the right, or the plan)
+    404 "The requested resource doesn't exist" -> NotFound (on delete: already gone, not an error)
+    429 {"error": "Rate limit active for throttle key: organization:1", "data": {"msLeft": 38689}}
+                                               -> RateLimited(retry_after=msLeft / 1000)
+    400/422 (validation; body not documented)  -> Rejected
+    5xx                                        -> Unavailable
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import Field, SecretStr
+
+from providers.base import (
+    Capability,
+    Credentials,
+    Endpoints,
+    Role,
+    Room,
+    RoomRequest,
+    TokenCache,
+    option_flag,
+)
+from providers.errors import AuthFailed, ProviderError, Rejected, Unavailable
+from providers.http import (
+    DEFAULT_POLICY,
+    RetryPolicy,
+    error_for_status,
+    make_client,
+    read_json,
+    retry_after_seconds,
+    send,
+)
+
+SLUG = "whereby"
+E = TypeVar("E", bound=StrEnum)
+MAX_PAGE_SIZE = 100  # GET /meetings `limit`: 1..100, default 50
+DEFAULT_PAGE_SIZE = 50
+EXTRA_FIELDS = ("hostRoomUrl", "viewerRoomUrl")  # the spec's `Fields` enum: always ask for both
+# The document gives `[a-z0-9]{0,39}` and says spaces are removed automatically (so we remove them).
+ROOM_NAME_PREFIX = re.compile(r"[a-z0-9]{0,39}")
+OPTION_KEYS = ("room_mode", "is_locked", "room_name_prefix", "room_name_pattern", "viewer_mode")
+# Whereby's body field -> the name our callers use, so a server-side 400 names the same field
+# a local check would have named.
+CALLER_FIELD = {
+    "endDate": "end",
+    "isLocked": "is_locked",
+    "roomMode": "room_mode",
+    "roomNamePrefix": "room_name_prefix",
+    "roomNamePattern": "room_name_pattern",
+    "templateType": "viewer_mode",
+}
+
+
+class RoomMode(StrEnum):
+    """``normal`` suits up to 4 participants, ``group`` more."""
+
+    NORMAL = "normal"
+    GROUP = "group"
+
+
+class RoomNamePattern(StrEnum):
+    """``uuid`` (8-4-4-4-12) or ``human-short`` (six distinguishable characters)."""
+
+    UUID = "uuid"
+    HUMAN_SHORT = "human-short"
+
+
+class WherebyCredentials(Credentials):
+    """The organisation's API key: ``WherebyCredentials(api_key="eyJ...")``."""
+
+    api_key: SecretStr = Field(min_length=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingSpec:
+    """What ``POST /meetings`` should create: ``MeetingSpec(end=end, room_mode=RoomMode.GROUP)``.
+
+    ``viewer_mode`` sends ``templateType: viewerMode`` (a locked group room with a viewer link).
+    """
+
+    end: datetime
+    is_locked: bool | None = None
+    room_mode: RoomMode | None = None
+    room_name_prefix: str | None = None
+    room_name_pattern: RoomNamePattern | None = None
+    viewer_mode: bool = False
+
+    @classmethod
+    def from_request(cls, request: RoomRequest) -> MeetingSpec:
+        """Read a RoomRequest's end and options; ``Rejected`` names the option that is wrong."""
+        options = request.options
+        unknown = sorted(set(options) - set(OPTION_KEYS))
+        if unknown:
+            known = ", ".join(f"`{key}`" for key in OPTION_KEYS)
+            sentence = f"Whereby has no option `{unknown[0]}`; it understands {known}."
+            raise _rejected(unknown[0], sentence, reason="unknown option")
+        return cls(
+            end=request.end,
+            is_locked=None if options.get("is_locked") is None else option_flag(options, "is_locked", provider=SLUG),
+            room_mode=_choice(options.get("room_mode"), RoomMode, field="room_mode"),
+            room_name_prefix=None if options.get("room_name_prefix") is None else str(options["room_name_prefix"]),
+            room_name_pattern=_choice(options.get("room_name_pattern"), RoomNamePattern, field="room_name_pattern"),
+            viewer_mode=option_flag(options, "viewer_mode", provider=SLUG),
+        )
+
+    def to_body(self, *, now: datetime) -> dict[str, Any]:
+        """The JSON body, after the checks the document states; raises ``Rejected`` before any request."""
+        if self.end.tzinfo is None or self.end.utcoffset() is None:
+            raise _rejected("end", "The end time needs a time zone.", reason="end time has no time zone")
+        if self.end <= now:
+            raise _rejected("end", "A Whereby room must end in the future.", reason="must be in the future")
+        body: dict[str, Any] = {"endDate": format_date(self.end)}
+        if self.is_locked is not None:
+            body["isLocked"] = self.is_locked
+        if (room_mode := _choice(self.room_mode, RoomMode, field="room_mode")) is not None:
+            body["roomMode"] = room_mode.value
+        if self.room_name_prefix is not None:
+            prefix = self.room_name_prefix.replace(" ", "")
+            if not ROOM_NAME_PREFIX.fullmatch(prefix):
+                raise _rejected(
+                    "room_name_prefix",
+                    f"The Whereby room name prefix (`room_name_prefix`) may use only lowercase letters "
+                    f"and digits, 39 at most, not `{self.room_name_prefix}`.",
+                    reason="must match [a-z0-9]{0,39}",
+                )
+            if prefix:
+                body["roomNamePrefix"] = prefix
+        if (pattern := _choice(self.room_name_pattern, RoomNamePattern, field="room_name_pattern")) is not None:
+            body["roomNamePattern"] = pattern.value
+        if self.viewer_mode:
+            # The template locks the room and makes it a group room; asking for the opposite is a mistake.
+            if room_mode is RoomMode.NORMAL:
+                raise _rejected("room_mode", "A Whereby viewer-mode room is always a `group` room; "
+                                "leave out `room_mode` or set it to `group`.",
+                                reason="viewer mode needs room_mode group")
+            if self.is_locked is False:
+                raise _rejected("is_locked", "A Whereby viewer-mode room is always locked; "
+                                "leave out `is_locked` or set it to yes.",
+                                reason="viewer mode needs a locked room")
+            body["templateType"] = "viewerMode"
+        body["fields"] = list(EXTRA_FIELDS)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class WherebyMeeting:
+    """One meeting as Whereby returns it; ``host_room_url``/``viewer_room_url`` when asked for."""
+
+    meeting_id: str
+    room_url: str
+    end_date: datetime
+    start_date: datetime | None = None
+    room_name: str | None = None
+    host_room_url: str | None = None
+    viewer_room_url: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> WherebyMeeting:
+        """Parse a `Meeting` object; ``Unavailable`` when a required field is missing or unreadable."""
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(key), str) and data[key] for key in ("meetingId", "roomUrl", "endDate")
+        ):
+            raise Unavailable(provider=SLUG, raw=f"unexpected meeting: {str(data)[:300]}")
+        return cls(
+            meeting_id=data["meetingId"],
+            room_url=data["roomUrl"],
+            end_date=parse_date(data["endDate"]),
+            start_date=parse_date(data["startDate"]) if data.get("startDate") else None,
+            room_name=data.get("roomName"),
+            host_room_url=data.get("hostRoomUrl"),
+            viewer_room_url=data.get("viewerRoomUrl"),
+        )
+
+    def to_room(self, *, viewer_mode: bool = False, starts_at: datetime | None = None) -> Room:
+        """The common Room: the channel gets the viewer link in viewer mode, else the room link."""
+        join_url = self.viewer_room_url if viewer_mode and self.viewer_room_url else self.room_url
+        return Room(
+            provider=SLUG,
+            room_id=self.meeting_id,
+            join_url=join_url,
+            host_url=self.host_room_url,
+            starts_at=starts_at or self.start_date,
+            ends_at=self.end_date,
+            details={
+                "meetingId": self.meeting_id,
+                "roomUrl": self.room_url,
+                "viewerRoomUrl": self.viewer_room_url,
+                "roomName": self.room_name,
+                "viewerMode": viewer_mode,
+            },
+        )
+
+
+def format_date(moment: datetime) -> str:
+    """``2025-05-12T17:42:49Z``: the API reads UTC by default; we always send UTC explicitly."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_date(text: str) -> datetime:
+    """An RFC 3339 date-time from Whereby (always UTC); ``Unavailable`` if it is not one."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise Unavailable(provider=SLUG, raw=f"unreadable date: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def ms_left_hint(response: httpx.Response) -> float | None:
+    """Seconds to wait on a 429: the body's ``data.msLeft`` (ms), else the ``Retry-After`` header."""
+    try:
+        ms_left = response.json()["data"]["msLeft"]
+    except (ValueError, KeyError, TypeError):
+        ms_left = None
+    if isinstance(ms_left, int | float) and not isinstance(ms_left, bool) and ms_left >= 0:
+        return ms_left / 1000
+    return retry_after_seconds(response)
+
+
+def error_message(response: httpx.Response) -> str:
+    """The provider's words: the ``error`` string of a JSON body, else the start of the text."""
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:500]
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"]
+    return response.text[:500]
+
+
+def error_from(response: httpx.Response) -> ProviderError:
+    """Map an error answer to the tree (see the table at the top of this module)."""
+    raw = error_message(response)
+    if response.status_code == 403:
+        # "Not allowed to perform action": the key is valid but may not do this (plan or permissions).
+        return AuthFailed(
+            "Whereby does not allow this workspace's API key to do that. "
+            "An admin can check the Whereby plan and key, then `/meeting connect whereby` again.",
+            provider=SLUG, status=403, raw=raw,
+        )
+    if response.status_code in (400, 422):
+        # Undocumented validation answer: keep its text and name the field when it mentions one.
+        field = next((ours for theirs, ours in CALLER_FIELD.items() if theirs in raw), None)
+        return Rejected(provider=SLUG, status=response.status_code, field=field, reason=raw, raw=raw)
+    return error_for_status(response, provider=SLUG, message=raw, retry_after_hint=ms_left_hint)
+
+
+def _rejected(field: str, sentence: str, *, reason: str) -> Rejected:
+    return Rejected(sentence, provider=SLUG, field=field, reason=reason)
+
+
+def _choice(value: Any, kind: type[E], *, field: str) -> E | None:
+    if value is None:
+        return None
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        allowed = " or ".join(f"`{member.value}`" for member in kind)
+        sentence = f"Whereby's `{field}` is {allowed}, not `{value}`."
+        raise _rejected(field, sentence, reason=f"must be {allowed}") from None
+
+
+class WherebyProvider:
+    """The Whereby adapter: ``await WherebyProvider(creds, endpoints=Endpoints()).create_room(request)``."""
+
+    slug: ClassVar[str] = SLUG
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.SCHEDULED_ROOM, Capability.HOST_URL, Capability.VIEWER_URL, Capability.CANCEL, Capability.LIST}
+    )
+    credentials_model: ClassVar[type[Credentials]] = WherebyCredentials
+
+    def __init__(
+        self,
+        credentials: WherebyCredentials,
+        *,
+        endpoints: Endpoints,
+        transport: httpx.AsyncBaseTransport | None = None,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        token_cache: TokenCache | None = None,  # unused: the API key is the bearer token itself
+    ) -> None:
+        self.policy = policy
+        self.client = make_client(
+            base_url=endpoints.whereby,
+            headers={
+                "Authorization": f"Bearer {credentials.api_key.get_secret_value()}",
+                "Accept": "application/json",
+            },
+            transport=transport,
+            timeout=policy.timeout,
+        )
+
+    async def __aenter__(self) -> WherebyProvider:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- the common part -------------------------------------------------------------------
+
+    async def verify(self) -> None:
+        """List one meeting: the cheapest call that needs a valid key (1 rate-limit point)."""
+        await self._call("GET", "meetings", idempotent=True, params={"limit": 1})
+
+    async def create_room(self, request: RoomRequest) -> Room:
+        """Create a room ending at ``request.end``; ``starts_at`` keeps the planned start.
+
+        Options: ``room_mode`` (normal|group), ``is_locked``, ``room_name_prefix`` ([a-z0-9], 39 max),
+        ``room_name_pattern`` (uuid|human-short), ``viewer_mode`` (join_url becomes the viewer link).
+        """
+        spec = MeetingSpec.from_request(request)
+        meeting = await self.create_meeting(spec)
+        return meeting.to_room(viewer_mode=spec.viewer_mode, starts_at=request.start)
+
+    async def delete_room(self, room_id: str) -> None:
+        """Delete the meeting; a meeting that is already gone is fine."""
+        await self.delete_meeting(room_id)
+
+    async def personal_link(self, room: Room, *, email: str, name: str, role: Role) -> str:
+        """No per-person links at Whereby: hosts get the host link, presenters the room, listeners join_url."""
+        if role is Role.HOST and room.host_url:
+            return room.host_url
+        if role is Role.PRESENTER:
+            # In viewer mode join_url is the viewer link (no camera, no microphone); a presenter needs the room.
+            return str(room.details.get("roomUrl") or room.join_url)
+        return room.join_url
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # -- the /meetings resource -------------------------------------------------------------
+
+    async def create_meeting(self, spec: MeetingSpec) -> WherebyMeeting:
+        """``POST /meetings``, never retried once it may have reached Whereby (it has no idempotency key)."""
+        body = spec.to_body(now=datetime.now(UTC))
+        response = await self._call("POST", "meetings", idempotent=False, ok=(200, 201), json=body)
+        return WherebyMeeting.from_json(read_json(response, provider=SLUG))
+
+    async def get_meeting(self, meeting_id: str) -> WherebyMeeting:
+        """``GET /meetings/{meetingId}`` with the host and viewer links; ``NotFound`` once it is gone."""
+        response = await self._call(
+            "GET", _meeting_path(meeting_id), idempotent=True, params={"fields": ",".join(EXTRA_FIELDS)}
+        )
+        return WherebyMeeting.from_json(read_json(response, provider=SLUG))
+
+    async def list_meetings(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[WherebyMeeting]:
+        """Every meeting, page by page: ``async for meeting in adapter.list_meetings(): ...``."""
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise _rejected("page_size", f"Whereby pages hold 1 to {MAX_PAGE_SIZE} meetings.",
+                            reason=f"must be 1..{MAX_PAGE_SIZE}")
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            params: dict[str, str | int] = {"limit": page_size, "fields": ",".join(EXTRA_FIELDS)}
+            if cursor is not None:
+                params["cursor"] = cursor
+            response = await self._call("GET", "meetings", idempotent=True, params=params)
+            page = read_json(response, provider=SLUG)
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise Unavailable(provider=SLUG, raw=f"unexpected page: {str(page)[:300]}")
+            for item in page["results"]:
+                yield WherebyMeeting.from_json(item)
+            cursor = page.get("cursor")
+            if not cursor:  # null (or absent) when there are no more results
+                return
+            if cursor in seen:  # a provider bug must not become an endless loop
+                raise Unavailable(provider=SLUG, raw=f"cursor {cursor!r} repeated")
+            seen.add(cursor)
+
+    async def delete_meeting(self, meeting_id: str) -> None:
+        """``DELETE /meetings/{meetingId}``: idempotent at Whereby, so safe to retry; 404 means gone."""
+        await self._call("DELETE", _meeting_path(meeting_id), idempotent=True, ok=(200, 204, 404))
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    async def _call(
+        self, method: str, path: str, *, idempotent: bool, ok: tuple[int, ...] = (200,), **kwargs: Any
+    ) -> httpx.Response:
+        response = await send(
+            self.client, method, path,
+            provider=SLUG, idempotent=idempotent, policy=self.policy, retry_after_hint=ms_left_hint, **kwargs,
+        )
+        if response.status_code not in ok:
+            raise error_from(response)
+        return response
+
+
+def _meeting_path(meeting_id: str) -> str:
+    # An empty id would turn "meetings/" into the list endpoint; quote so an id can never add a path.
+    if not meeting_id:
+        raise _rejected("meeting_id", "That Whereby meeting has no id.", reason="empty meeting id")
+    return f"meetings/{quote(meeting_id, safe='')}"
