@@ -29,8 +29,8 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, vault: Vault, schema: str | None = None) -> Engine:
-    """An engine whose ``Encrypted`` columns use ``vault``; ``schema`` sets PostgreSQL's search_path."""
+def make_engine(url: str, *, vault: Vault) -> Engine:
+    """An engine whose ``Encrypted`` columns use ``vault``."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -39,8 +39,6 @@ def make_engine(url: str, *, vault: Vault, schema: str | None = None) -> Engine:
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    elif schema:
-        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, ImportError) as error:

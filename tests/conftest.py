@@ -38,10 +38,10 @@ def vault() -> Vault:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
-    """(url, schema) for each backend; the PostgreSQL schema is created and dropped around the test."""
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A database URL for each backend; PostgreSQL's points into a schema made for this test."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'meetbot.db'}", None
+        yield f"sqlite:///{tmp_path / 'meetbot.db'}"
         return
     url = postgres_url()
     assert url is not None
@@ -49,8 +49,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[str
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
     try:
-        yield url, schema
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -58,9 +59,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[str
 
 
 @pytest.fixture
-def repo(database_url: tuple[str, str | None], vault: Vault) -> Iterator[Repository]:
-    url, schema = database_url
-    engine = make_engine(url, vault=vault, schema=schema)
+def repo(database_url: str, vault: Vault) -> Iterator[Repository]:
+    engine = make_engine(database_url, vault=vault)
     create_schema(engine)
     yield Repository(engine)
     engine.dispose()

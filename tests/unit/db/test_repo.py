@@ -116,16 +116,16 @@ def test_oauth_state_is_single_use(repo: Repository) -> None:
     assert repo.consume_oauth_state("forged") is False
 
 
-def test_keys_rotate_newest_first(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url, schema = database_url
+def test_keys_rotate_newest_first(database_url: str) -> None:
+    url = database_url
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    engine = make_engine(url, vault=Vault.from_keys([old]), schema=schema)
+    engine = make_engine(url, vault=Vault.from_keys([old]))
     create_schema(engine)
     Repository(engine).save_account("T1", provider="whereby", credentials={"api_key": "k"})
     engine.dispose()
-    rotated = Repository(make_engine(url, vault=Vault.from_keys([new, old]), schema=schema))
+    rotated = Repository(make_engine(url, vault=Vault.from_keys([new, old])))
     assert json.loads(rotated.get_account("T1", "whereby").credentials) == {"api_key": "k"}
-    stranger = Repository(make_engine(url, vault=Vault.from_keys([new]), schema=schema))
+    stranger = Repository(make_engine(url, vault=Vault.from_keys([new])))
     with pytest.raises(DecryptError):
         stranger.get_account("T1", "whereby")
 
