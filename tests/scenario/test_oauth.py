@@ -1,0 +1,63 @@
+"""Many workspaces through Slack OAuth: install stores an encrypted token, uninstall deletes it."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+from tests.scenario.harness import SlackScenario, eventually, slack_app
+
+OAUTH = {"slack_bot_token": None, "slack_client_id": "1111.2222", "slack_client_secret": "fake-client-secret"}
+
+
+async def install(slack: SlackScenario, *, team: str, token: str) -> None:
+    slack.fake.add_oauth_code(f"code-{team}", team_id=team, bot_token=token, team_name=f"Team {team}")
+    page = await slack.http.get("/slack/install")
+    assert page.status_code == 200
+    state = re.search(r"state=([\w-]+)", page.text).group(1)  # type: ignore[union-attr]
+    # The client keeps Bolt's state cookie, as the installing admin's browser would.
+    done = await slack.http.get("/slack/oauth_redirect", params={"code": f"code-{team}", "state": state})
+    assert done.status_code == 200, done.text
+
+
+async def test_install_stores_an_encrypted_token_and_serves_that_workspace(database_url: str) -> None:
+    async with slack_app(database_url, **OAUTH) as slack:
+        await install(slack, team="T1", token="xoxb-T1-installed")
+        assert slack.fake.calls_to("oauth.v2.access")[-1].ok
+        with slack.repo.session() as session:
+            stored = session.execute(text("SELECT bot_token FROM workspace WHERE team_id = 'T1'")).scalar()
+        assert stored and "xoxb-T1-installed" not in stored
+        assert slack.repo.get_workspace("T1").bot_token == "xoxb-T1-installed"
+
+        await slack.command("/meeting new kmeet Standup")
+        call = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+        assert call.token == "xoxb-T1-installed"
+
+
+async def test_install_with_a_forged_state_stores_nothing(database_url: str) -> None:
+    async with slack_app(database_url, **OAUTH) as slack:
+        slack.fake.add_oauth_code("code-x", team_id="T1", bot_token="xoxb-x")
+        response = await slack.http.get("/slack/oauth_redirect", params={"code": "code-x", "state": "forged"})
+        assert response.status_code >= 400
+        assert slack.repo.get_workspace("T1") is None
+        assert slack.fake.calls_to("oauth.v2.access") == []
+
+
+async def test_uninstall_deletes_the_token_and_provider_credentials(database_url: str) -> None:
+    async with slack_app(database_url, **OAUTH) as slack:
+        await install(slack, team="T1", token="xoxb-T1-installed")
+        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+        response = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
+        assert response.status_code == 200
+        await eventually(lambda: slack.repo.get_workspace("T1").bot_token is None)
+        assert slack.repo.list_accounts("T1") == []
+
+
+async def test_tokens_revoked_forgets_the_bot_token(database_url: str) -> None:
+    async with slack_app(database_url, **OAUTH) as slack:
+        await install(slack, team="T1", token="xoxb-T1-installed")
+        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+        await slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}, "event_ts": "1.2"})
+        await eventually(lambda: slack.repo.get_workspace("T1").bot_token is None)
+        assert slack.repo.get_account("T1", "whereby") is not None  # only the token is gone

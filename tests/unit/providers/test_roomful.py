@@ -1,0 +1,388 @@
+"""Roomful adapter: sign-in, session acceptance, error codes, timeouts, pushes and reconnects.
+
+The RPC happy paths are in test_roomful_rpcs.py. Both run against tests/fakes/roomful.py, a real
+python-socketio 4.x (Engine.IO 3) server on a loopback port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pydantic
+import pytest
+import socketio
+
+from providers.base import CachedToken, Capability, Endpoints, MemoryTokenCache, RoomRequest
+from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavailable
+from providers.http import RetryPolicy
+from providers.roomful import MeetingEvent, RoomfulCredentials, RoomfulProvider
+from tests.fakes.roomful import FakeRoomful
+from tests.fakes.server import Fault, serve
+
+FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
+START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+ROOM_ID = "55mx098565068t"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeRoomful]:
+    fake = FakeRoomful(email="bot@acme.test", password="s3cret", network="acme")
+    with serve(fake.app) as base_url:
+        fake.base_url = base_url  # type: ignore[attr-defined]
+        yield fake
+
+
+@pytest.fixture
+async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider]]:
+    """Build adapters against the fake; all are closed before the fake stops."""
+    made: list[RoomfulProvider] = []
+
+    def build(email: str = "bot@acme.test", password: str = "s3cret", network: str = "acme", **kwargs: object) -> RoomfulProvider:
+        credentials = RoomfulCredentials(email=email, password=password, network=network)
+        adapter = RoomfulProvider(credentials, endpoints=Endpoints(roomful=fake.base_url), policy=kwargs.pop("policy", FAST), **kwargs)  # type: ignore[arg-type, attr-defined]
+        made.append(adapter)
+        return adapter
+
+    yield build
+    for adapter in made:
+        await adapter.aclose()
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 2.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+def meeting_request(**options: object) -> RoomRequest:
+    return RoomRequest(
+        title="Standup", start=START, end=START + timedelta(minutes=30), timezone="Europe/Zurich",
+        options={"source_type": "room", "source_ids": [ROOM_ID], **options},
+    )
+
+
+# --- sign-in and session ------------------------------------------------------------------------
+
+
+async def test_verify_signs_in_with_network_and_opens_websocket_with_session(fake, make):
+    adapter = make()
+    await adapter.verify()
+
+    (signin,) = fake.signins()
+    assert signin.headers["x-network"] == "acme"
+    assert signin.json == {"email": "bot@acme.test", "password": "s3cret"}
+    (connection,) = fake.connections
+    assert connection.query["sessionId"] in fake.sessions
+    assert connection.query["transport"] == "websocket"
+    assert connection.query["EIO"] == "3"  # the Engine.IO generation Roomful's server speaks
+    assert adapter.user["id"] == fake.owner_id
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "network", "code"),
+    [
+        ("bot@acme.test", "wrong", "acme", "401"),
+        ("nobody@acme.test", "s3cret", "acme", "1021"),
+        ("bot@acme.test", "s3cret", "other-network", "401"),
+    ],
+)
+async def test_refused_sign_in_is_auth_failed(fake, make, email, password, network, code):
+    adapter = make(email=email, password=password, network=network)
+    with pytest.raises(AuthFailed) as caught:
+        await adapter.verify()
+    assert caught.value.status == 400
+    assert caught.value.raw.startswith(f"{code}:")
+    assert "/meeting connect roomful" in caught.value.user_message
+    assert fake.connections == []
+
+
+async def test_sign_in_throttled_with_705_is_rate_limited(fake, make):
+    body = {"data": None, "error": {"status": True, "code": 705, "message": "Too frequent request"}}
+    fake.faults.add(Fault(status=400, body=body), path="/api/v1/auth/signin")
+    with pytest.raises(RateLimited) as caught:
+        await make().verify()
+    assert caught.value.raw == "705: Too frequent request"
+
+
+async def test_sign_in_outage_is_unavailable_after_retries(fake, make):
+    fake.faults.add(Fault(status=503), path="/api/v1/auth/signin", times=3)
+    with pytest.raises(Unavailable):
+        await make().verify()
+    assert len(fake.signins()) == 3  # the first try and FAST's two retries
+
+
+async def test_unverified_account_is_auth_failed(fake, make):
+    fake.add_user("new@acme.test", password="pw", verified=False)
+    with pytest.raises(AuthFailed) as caught:
+        await make(email="new@acme.test", password="pw").verify()
+    assert "not verified" in caught.value.user_message
+
+
+async def test_session_never_accepted_is_auth_failed(fake, make):
+    fake.accept_sessions = False  # sign-in works, the socket connects, user_info never comes
+    started = time.monotonic()
+    with pytest.raises(AuthFailed) as caught:
+        await make().verify()
+    assert "session not accepted" in caught.value.raw
+    assert time.monotonic() - started < 2  # bounded by the policy timeout
+
+
+async def test_cached_session_is_reused_without_signing_in(fake, make):
+    cache = MemoryTokenCache()
+    first = make(token_cache=cache)
+    await first.verify()
+    await first.aclose()  # one adapter per command: the next one picks the session up from the cache
+    assert cache.token is not None
+
+    second = make(token_cache=cache)
+    await second.list_meetings(start=START, end=START + timedelta(days=1))
+    assert len(fake.signins()) == 1
+    assert fake.connections[-1].query["sessionId"] == cache.token.value
+
+
+async def test_dead_cached_session_is_replaced_by_a_fresh_sign_in(fake, make):
+    cache = MemoryTokenCache(CachedToken(value="dead-session", expires_at=datetime.now(UTC) + timedelta(hours=1)))
+    adapter = make(token_cache=cache)
+
+    assert await adapter.list_meetings(start=START, end=START + timedelta(days=1)) == []
+    assert [c.query["sessionId"] for c in fake.connections][0] == "dead-session"
+    assert len(fake.signins()) == 1
+    assert cache.token.value != "dead-session" and cache.token.value in fake.sessions
+
+
+async def test_socket_without_session_id_is_refused_by_the_fake(fake):
+    client = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(fake.base_url, transports=["websocket"], socketio_path="socket")
+    await client.disconnect()
+
+
+def test_credentials_validate_and_hide_the_password():
+    credentials = RoomfulCredentials(email="bot@acme.test", password="s3cret", network="acme")
+    assert "s3cret" not in repr(credentials)
+    with pytest.raises(pydantic.ValidationError):
+        RoomfulCredentials(email="not-an-email", password="x", network="acme")
+    with pytest.raises(pydantic.ValidationError):
+        RoomfulCredentials(email="bot@acme.test", password="x", network="")
+
+
+def test_capabilities_and_production_links():
+    assert RoomfulProvider.capabilities == {
+        Capability.SCHEDULED_ROOM, Capability.CANCEL, Capability.LIST, Capability.PUSH_EVENTS,
+    }
+    adapter = RoomfulProvider(
+        RoomfulCredentials(email="bot@acme.test", password="x", network="acme"), endpoints=Endpoints()
+    )
+    assert adapter._socket_base == "wss://api.roomful.net"
+    room_meeting = _meeting(source_type="room", source_pk=ROOM_ID)
+    assert adapter.meeting_link(room_meeting) == f"https://my.roomful.net/#/room/{ROOM_ID}"
+    prop_meeting = _meeting(source_type="prop", source_pk="opaque")
+    assert adapter.meeting_link(prop_meeting, source_ids=[ROOM_ID, "prop1"]) == f"https://my.roomful.net/#/room/{ROOM_ID}"
+    assert adapter.meeting_link(_meeting(source_type="group", source_pk="g1")) == "https://my.roomful.net/"
+
+
+def _meeting(*, source_type: str, source_pk: str):
+    from providers.roomful import _meeting as parse
+
+    return parse({"meetingId": "m1", "sourceType": source_type, "sourcePk": source_pk})
+
+
+# --- RPC errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "error_type"),
+    [
+        (1021, "User not found", Rejected),
+        (404, "Meeting not found", NotFound),
+        (500, "Internal server error", Unavailable),
+        (1234, "Meeting is locked", Rejected),
+    ],
+)
+async def test_error_object_becomes_typed_error_with_raw_message(fake, make, code, message, error_type):
+    adapter = make()
+    created = await adapter.create_room(meeting_request())
+    fake.fail_next("meeting:getMeeting", code=code, message=message)
+    with pytest.raises(error_type) as caught:
+        await adapter.get_meeting(created.room_id)
+    assert caught.value.raw == f"{code}: {message}"
+    assert len(fake.rpcs_to("meeting:getMeeting")) == 1  # none of these is retried
+
+
+async def test_too_frequent_705_is_retried_then_rate_limited(fake, make):
+    adapter = make()
+    created = await adapter.create_room(meeting_request())
+
+    fake.fail_next("meeting:getMeeting", code=705)
+    assert (await adapter.get_meeting(created.room_id)).meeting_id == created.room_id  # retried once
+
+    for _ in range(3):
+        fake.fail_next("meeting:getMeeting", code=705)
+    with pytest.raises(RateLimited) as caught:
+        await adapter.get_meeting(created.room_id)
+    assert caught.value.raw == "705: Too frequent request"
+    assert len(fake.rpcs_to("meeting:getMeeting")) == 2 + 3
+
+
+async def test_unknown_invitee_is_rejected_with_1021(fake, make):
+    with pytest.raises(Rejected) as caught:
+        await make().create_room(meeting_request(invited_user_ids=["nobody"]))
+    assert caught.value.raw == "1021: User not found"
+    assert caught.value.field == "user"
+    assert fake.meetings == {}
+
+
+async def test_ack_timeout_is_unavailable(fake, make):
+    adapter = make()
+    await adapter.verify()
+    fake.delay_next("meeting:listUserMeetings", 1.5)
+    started = time.monotonic()
+    with pytest.raises(Unavailable) as caught:
+        await adapter.list_meetings(start=START, end=START + timedelta(days=1))
+    assert time.monotonic() - started < 1.2
+    assert "no answer within 0.5s" in caught.value.raw
+
+
+async def test_malformed_ack_is_unavailable(fake, make):
+    adapter = make()
+    fake.faults.add(Fault(malformed=True), path="meeting:listUserMeetings", method="RPC")
+    with pytest.raises(Unavailable):
+        await adapter.list_meetings(start=START, end=START + timedelta(days=1))
+
+
+async def test_create_without_a_source_is_rejected_before_any_call(fake, make):
+    with pytest.raises(Rejected) as caught:
+        await make().create_room(meeting_request(source_ids=[]))
+    assert caught.value.field == "source_ids"
+    assert fake.rpcs == []
+
+
+async def test_delete_room_tolerates_a_gone_meeting_but_delete_meeting_does_not(fake, make):
+    adapter = make()
+    created = await adapter.create_room(meeting_request())
+    await adapter.delete_room(created.room_id)
+    await adapter.delete_room(created.room_id)  # already gone: fine
+    assert fake.meetings == {}
+    with pytest.raises(NotFound):
+        await adapter.delete_meeting(created.room_id)
+
+
+async def test_session_rejected_mid_connection_401_signs_in_again_and_retries(fake, make):
+    adapter = make()
+    await adapter.verify()
+    fake.expire_sessions()  # the socket stays open; the server now answers 401
+
+    assert await adapter.list_meetings(start=START, end=START + timedelta(days=1)) == []
+    assert len(fake.signins()) == 2
+    listed = fake.rpcs_to("meeting:listUserMeetings")
+    assert [r.user_id for r in listed] == [None, fake.owner_id]  # refused, then served
+
+
+# --- pushes ---------------------------------------------------------------------------------------
+
+
+async def test_meeting_pushes_reach_the_registered_callback(fake, make):
+    guest_id = fake.add_user("guest@acme.test", password="pw")
+    organizer, guest = make(), make(email="guest@acme.test", password="pw")
+    received: asyncio.Queue[MeetingEvent] = asyncio.Queue()
+    own: list[MeetingEvent] = []
+    guest.on_meeting_event(received.put)  # an async callback
+    organizer.on_meeting_event(own.append)  # a plain one
+    await guest.verify()
+
+    created = await organizer.create_room(meeting_request(invited_user_ids=[guest_id]))
+    event = await asyncio.wait_for(received.get(), 2)
+    assert (event.kind, event.meeting_id) == ("created", created.room_id)
+    assert event.meeting.participant_ids == (fake.owner_id, guest_id)
+
+    await organizer.update_meeting(created.room_id, subject="Retro")
+    event = await asyncio.wait_for(received.get(), 2)
+    assert (event.kind, event.meeting.subject) == ("updated", "Retro")
+
+    await organizer.delete_room(created.room_id)
+    event = await asyncio.wait_for(received.get(), 2)
+    assert (event.kind, event.meeting_id, event.meeting) == ("deleted", created.room_id, None)
+    assert own == []  # Roomful's document does not promise the caller its own pushes
+
+
+async def test_unsubscribed_callback_gets_nothing(fake, make):
+    listener, organizer = make(), make()
+    seen: list[MeetingEvent] = []
+    unsubscribe = listener.on_meeting_event(seen.append)
+    await listener.verify()
+    unsubscribe()
+    await organizer.create_room(meeting_request())
+    await asyncio.sleep(0.1)
+    assert seen == []
+
+
+# --- reconnects --------------------------------------------------------------------------------------
+
+
+async def test_reconnects_after_the_server_drops_the_connection(fake, make):
+    adapter = make()
+    seen: list[MeetingEvent] = []
+    adapter.on_meeting_event(seen.append)
+    await adapter.verify()
+
+    assert await fake.drop_connections() == 1
+    await eventually(lambda: len(fake.connections) == 2 and len(fake.live_sockets()) == 1)
+    assert fake.connections[1].query["sessionId"] == fake.connections[0].query["sessionId"]
+    assert len(fake.signins()) == 1  # the session was still good
+
+    other = make()  # pushes flow again on the new socket
+    created = await other.create_room(meeting_request())
+    await eventually(lambda: [e.meeting_id for e in seen] == [created.room_id])
+    assert (await adapter.get_meeting(created.room_id)).subject == "Standup"
+
+
+async def test_call_right_after_a_drop_succeeds(fake, make):
+    adapter = make()
+    await adapter.verify()
+    await fake.drop_connections()
+    await asyncio.sleep(0)  # let the client notice
+    assert await adapter.list_meetings(start=START, end=START + timedelta(days=1)) == []
+
+
+async def test_reconnect_with_an_expired_session_signs_in_again(fake, make):
+    adapter = make()
+    await adapter.verify()
+    fake.expire_sessions()
+    await fake.drop_connections()
+    await eventually(lambda: len(fake.live_sockets()) == 1, timeout=3)
+    assert len(fake.signins()) == 2
+    assert await adapter.list_meetings(start=START, end=START + timedelta(days=1)) == []
+
+
+async def test_invalid_connection_moves_the_adapter_to_its_own_session(fake, make):
+    cache = MemoryTokenCache()
+    first = make(token_cache=cache)
+    await first.verify()
+    shared = cache.token.value
+
+    second = make(token_cache=cache)  # opens a socket with the same session: the first is told
+    await second.list_meetings(start=START, end=START + timedelta(days=1))
+    await eventually(lambda: len(fake.live_sockets()) == 2)
+
+    assert await first.list_meetings(start=START, end=START + timedelta(days=1)) == []
+    assert len(fake.signins()) == 2
+    assert cache.token.value == shared  # the first adapter's new session stays private
+    tokens = {s.token for s in fake.live_sockets()}
+    assert shared in tokens and len(tokens) == 2
+
+
+async def test_aclose_disconnects_and_stops_reconnecting(fake, make):
+    adapter = make()
+    await adapter.verify()
+    await adapter.aclose()
+    await eventually(lambda: fake.sockets == {})
+    await fake.drop_connections()
+    await asyncio.sleep(0.1)
+    assert len(fake.connections) == 1
+    with pytest.raises(Unavailable):
+        await adapter.list_meetings(start=START, end=START + timedelta(days=1))
