@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from commands.replies import Audience, Button, Field, Input, Message, Modal
+from commands.replies import Audience, Button, Field, Home, Input, Message, Modal
 
 SLACK_TEXT_LIMIT = 3000
 
@@ -165,3 +165,45 @@ def modal_view(modal: Modal, *, private_metadata: str) -> dict[str, Any]:
         "private_metadata": private_metadata,
         "blocks": blocks,
     }
+
+
+def modal_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A submitted view's state as ``{input name: value}`` (see commands.forms for the value kinds)."""
+    values: dict[str, Any] = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        for element in actions.values():
+            values[block_id] = element_value(element)
+    return values
+
+
+def element_value(element: dict[str, Any]) -> Any:
+    kind = element.get("type")
+    if kind in ("plain_text_input", "number_input"):
+        return element.get("value") or None
+    if kind == "datepicker":
+        return element.get("selected_date")
+    if kind == "timepicker":
+        return element.get("selected_time")
+    if kind in ("static_select", "external_select"):
+        return (element.get("selected_option") or {}).get("value")
+    if kind == "multi_users_select":
+        return list(element.get("selected_users") or [])
+    if kind == "users_select":
+        return element.get("selected_user")
+    if kind == "conversations_select":
+        return element.get("selected_conversation")
+    if kind == "channels_select":
+        return element.get("selected_channel")
+    if kind == "checkboxes":
+        return [option["value"] for option in element.get("selected_options") or []]
+    return element.get("value")
+
+
+def home_view(home: Home) -> dict[str, Any]:
+    """The App Home tab for ``views.publish``."""
+    blocks: list[dict[str, Any]] = []
+    for index, section in enumerate(home.sections):
+        if index:
+            blocks.append({"type": "divider"})
+        blocks.extend(message_blocks(section))
+    return {"type": "home", "blocks": blocks[:100]}

@@ -9,11 +9,12 @@ Provider calls happen after the ack, in Bolt's lazy listeners.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import ClientError
@@ -31,13 +32,16 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import DeliveryError, deliver
-from bot.render import message_blocks, message_fallback, modal_view
+from bot.render import home_view, message_blocks, message_fallback, modal_values, modal_view
 from bot.runtime import Runtime
 from bot.settings import Settings
 from commands.context import Context, Person, Services
 from commands.replies import Audience, Message, Reply
 from commands.router import commands as slash_commands
+from commands.forms import find_action, find_form
+from commands.home import build_home
 from commands.router import dispatch
+from providers.errors import ProviderError
 from db.repo import Repository
 
 log = logging.getLogger(__name__)
@@ -108,8 +112,13 @@ class SlackSink:
                     await self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
                     return None
                 if self.channel_id and requester:
-                    await self.client.chat_postEphemeral(channel=self.channel_id, user=requester, text=text, blocks=blocks)
-                    return None
+                    try:
+                        await self.client.chat_postEphemeral(channel=self.channel_id, user=requester, text=text,
+                                                             blocks=blocks)
+                        return None
+                    except SlackApiError as error:  # not a member there: tell them in the app's DM instead
+                        log.info("ephemeral in %s failed (%s); sending a DM", self.channel_id,
+                                 error.response.get("error"))
                 target = requester
             else:
                 target = message.to
@@ -253,9 +262,78 @@ class SlackShell:
     def register(self, app: AsyncApp) -> None:
         for command in slash_commands():
             app.command(command)(ack=ack_now, lazy=[self.run_command])
-        app.action(re.compile(r"^link_"))(ack_now)
+        app.action(re.compile(r"^link_"))(ack_now)  # link buttons: Slack opens the URL itself
+        app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.run_action])
+        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.run_view])
+        app.event("app_home_opened")(self.on_home_opened)
         app.event("app_uninstalled")(self.on_app_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
+
+    async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
+        ctx = slack_context(body, None)
+        person = await self.runtime.services.directory.person(ctx.team_id, ctx.user_id)
+        ctx = slack_context(body, person)
+        return dataclasses.replace(ctx, channel_id=channel_id) if channel_id else ctx
+
+    async def ack_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Fast checks happen inside the ack, so bad values show on their fields."""
+        view = body["view"]
+        form = find_form(view.get("callback_id", ""))
+        if form is None:
+            await ack()
+            return
+        state = read_state(view)
+        ctx = await self.context_of(body, channel_id=state.get("channel_id"))
+        errors = await form.check(modal_values(view), state, ctx, self.runtime.services)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack()
+
+    async def run_view(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        form = find_form(view.get("callback_id", ""))
+        if form is None:
+            return
+        state = read_state(view)
+        ctx = await self.context_of(body, channel_id=state.get("channel_id"))
+        values = modal_values(view)
+        services = self.runtime.services
+        if await form.check(values, state, ctx, services):
+            return  # the user already sees the field errors
+        reply = await guarded(form.submit(values, state, ctx, services))
+        await self.send(reply, ctx, services, client)
+
+    async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        """A button or a modal input with dispatch_action: route to the core."""
+        services = self.runtime.services
+        for clicked in body.get("actions", []):
+            action_id = clicked.get("action_id", "")
+            view = body.get("view") or {}
+            if view.get("type") == "modal" and (form := find_form(view.get("callback_id", ""))) is not None:
+                state = read_state(view)
+                ctx = await self.context_of(body, channel_id=state.get("channel_id"))
+                modal = await form.change(modal_values(view), state, ctx, services)
+                if modal is not None:
+                    await client.views_update(view_id=view["id"], hash=view.get("hash"),
+                                              view=modal_view(modal, private_metadata=json.dumps(modal.state)))
+                continue
+            handler = find_action(action_id)
+            if handler is None:
+                log.info("no handler for action %s", action_id)
+                continue
+            ctx = await self.context_of(body)
+            reply = await guarded(handler(clicked.get("value") or "", ctx, services))
+            await self.send(reply, ctx, services, client, respond=respond if body.get("response_url") else None,
+                            trigger_id=body.get("trigger_id"))
+
+    async def on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home" or not context.team_id:
+            return
+        user_id = event.get("user", "")
+        ctx = await self.context_of({"team_id": context.team_id, "user_id": user_id})
+        home = await build_home(ctx, self.runtime.services)
+        await client.views_publish(user_id=user_id, view=home_view(home))
 
     async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         services = self.runtime.services
@@ -300,6 +378,25 @@ class SlackShell:
 
 async def ack_now(ack: AsyncAck) -> None:
     await ack()
+
+
+def read_state(view: dict[str, Any]) -> dict[str, str]:
+    try:
+        state = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+async def guarded(reply: Awaitable[Reply]) -> Reply:
+    """Like the router: provider errors become their sentence, nothing else escapes as a trace."""
+    try:
+        return await reply
+    except ProviderError as error:
+        return Reply.ephemeral(error.user_message)
+    except Exception:
+        log.exception("interaction failed")
+        return Reply.ephemeral("Something went wrong on our side and nothing was changed. Please try again in a minute.")
 
 
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:

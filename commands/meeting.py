@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+from commands import connect, home, manage  # noqa: F401  (home registers its actions)
 from commands.accounts import connected_providers
 from commands.context import Context, Services
 from commands.create import NewMeeting, create_meeting
+from commands.new_form import new_meeting_modal
 from commands.oneline import ParseError, parse_new_line
 from commands.replies import Reply
 from commands.router import CommandGroup, Subcommand, UserError, register
@@ -33,7 +35,12 @@ async def providers_command(args: str, ctx: Context, services: Services) -> Repl
 
 
 async def new_command(args: str, ctx: Context, services: Services) -> Reply:
-    """The one-line form: ``new <provider> "<title>" <when> [for 30m] [#channel] [@people] [remind 1h,10m]``."""
+    """The one-line form: ``new <provider> "<title>" <when> [for 30m] [#channel] [@people] [remind 1h,10m]``.
+
+    With no arguments, the modal (the console lists its fields to give inline instead).
+    """
+    if not args.strip():
+        return Reply(modal=await new_meeting_modal(ctx, services))
     try:
         line = parse_new_line(args, now=services.clock(), tz=ctx.zone(), providers=registry.slugs())
     except (ParseError, WhenError) as error:
@@ -66,6 +73,8 @@ MEETING = register(
                        'new kmeet "Standup" tomorrow 10:00 for 15m', "create a room and announce it"),
             Subcommand("providers", providers_command, "providers", "providers",
                        "which providers are connected, and how to connect the others"),
+            *manage.SUBCOMMANDS,
+            *connect.SUBCOMMANDS,
         ],
     )
 )

@@ -81,6 +81,13 @@ class Modal:
     intro: str | None = None
 
 
+@dataclass(frozen=True)
+class Home:
+    """A user's App Home tab: sections top to bottom (each rendered like a message)."""
+
+    sections: tuple[Message, ...]
+
+
 @dataclass
 class Reply:
     messages: list[Message] = field(default_factory=list)

@@ -1,0 +1,7 @@
+"""``/meeting connect``, ``disconnect`` and ``default`` (being written)."""
+
+from __future__ import annotations
+
+from commands.router import Subcommand
+
+SUBCOMMANDS: list[Subcommand] = []
