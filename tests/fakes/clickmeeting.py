@@ -93,7 +93,9 @@ TOKEN_ALPHABET = "0123456789ACDEFGHKPQRWY"  # the characters real tokens use ("D
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DURATION = re.compile(r"(\d{1,3}):([0-5]\d)|(\d{1,3})")
 LOCAL_TIME = "%Y-%m-%d %H:%M:%S"
-TIMEZONE_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+TIMEZONE_AREAS = (
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"
+)
 DOCUMENT_TYPES = {
     "png": "image",
     "jpg": "image",
@@ -273,8 +275,8 @@ class FakeClickMeeting(FakeService):
             for index, name in enumerate(SKIN_NAMES, start=1)
         ]
         self.phone_gateways = [
-            {"code": "US", "location": "New York", "value": "+1 (212) 555-0100", "geo": {"lat": "40.71", "long": "-74.00"}},
-            {"code": "PL", "location": "Warsaw", "value": "+48 22 555 01 00", "geo": {"lat": "52.22", "long": "21.01"}},
+            {"code": "US", "location": "New York", "value": "+1 212 555 0100", "geo": {"lat": "40.7", "long": "-74"}},
+            {"code": "PL", "location": "Warsaw", "value": "+48 22 555 01 00", "geo": {"lat": "52.2", "long": "21.0"}},
         ]
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"ping"), self.ping),
@@ -298,13 +300,19 @@ class FakeClickMeeting(FakeService):
             ),
             (
                 "GET",
-                re.compile(r"conferences/(?P<room>\d+)/sessions/(?P<session>\d+)/registrations(?:/(?P<status>all|active))?"),
+                re.compile(
+                    r"conferences/(?P<room>\d+)/sessions/(?P<session>\d+)/registrations(?:/(?P<status>all|active))?"
+                ),
                 self.session_registrations,
             ),
             ("POST", re.compile(r"contacts"), self.add_contact),
             ("GET", re.compile(r"time_zone_list(?:/(?P<country>[A-Za-z]{2}))?"), self.time_zones),
             ("GET", re.compile(r"phone_gateways"), self.list_phone_gateways),
-            ("GET", re.compile(r"conferences/(?P<room>\d+)/registrations/(?P<status>all|active)"), self.list_registrations),
+            (
+                "GET",
+                re.compile(r"conferences/(?P<room>\d+)/registrations/(?P<status>all|active)"),
+                self.list_registrations,
+            ),
             ("POST", re.compile(r"conferences/(?P<room>\d+)/registration"), self.register),
             ("GET", re.compile(r"file-library"), self.list_files),
             ("POST", re.compile(r"file-library"), self.upload_file),
@@ -452,7 +460,9 @@ class FakeClickMeeting(FakeService):
             self._schedule(room, form.get("starts_at") or now.strftime(LOCAL_TIME), form.get("duration") or "1:00")
         if access_type == 2:
             self.passwords[room_id] = str(form["password"])
-        host_hash = self._remember_login(room_id, email=f"{self.login}@clickmeeting.test", nickname=self.login, role="host")
+        host_hash = self._remember_login(
+            room_id, email=f"{self.login}@clickmeeting.test", nickname=self.login, role="host"
+        )
         room["autologin_hashes"] = {"host": host_hash}  # real answers carry the account owner's host login
         room["autologin_hash"] = host_hash
         self.conferences[room_id] = room
@@ -491,9 +501,8 @@ class FakeClickMeeting(FakeService):
                     changed.pop(key, None)
             else:
                 now = self.clock().astimezone(self._zone(changed["timezone"])).strftime(LOCAL_TIME)
-                self._schedule(
-                    changed, form.get("starts_at") or room.get("starts_at") or now, form.get("duration") or self._duration(room)
-                )
+                starts = form.get("starts_at") or room.get("starts_at") or now
+                self._schedule(changed, starts, form.get("duration") or self._duration(room))
         if form.get("password"):
             self.passwords[room["id"]] = str(form["password"])
         changed["updated_at"] = _iso(self.clock().astimezone(self._zone(changed["timezone"])))
@@ -577,7 +586,8 @@ class FakeClickMeeting(FakeService):
     def _duration(room: dict[str, Any]) -> str:
         if "starts_at" not in room:
             return "1:00"
-        minutes = int((datetime.fromisoformat(room["ends_at"]) - datetime.fromisoformat(room["starts_at"])).total_seconds() // 60)
+        length = datetime.fromisoformat(room["ends_at"]) - datetime.fromisoformat(room["starts_at"])
+        minutes = int(length.total_seconds() // 60)
         return f"{minutes // 60}:{minutes % 60:02d}"
 
     # --- tokens, auto-login, invitations ---
@@ -625,7 +635,9 @@ class FakeClickMeeting(FakeService):
 
     def _remember_login(self, room_id: int, *, email: str, nickname: str, role: str, token: str | None = None) -> str:
         value = secrets.token_urlsafe(48).replace("-", "A") + "__"
-        self.autologins[value] = {"room_id": room_id, "email": email, "nickname": nickname, "role": role, "token": token}
+        self.autologins[value] = {
+            "room_id": room_id, "email": email, "nickname": nickname, "role": role, "token": token
+        }
         return value
 
     async def invite(self, req: Req) -> Any:
@@ -704,8 +716,8 @@ class FakeClickMeeting(FakeService):
         return {
             "id": session["id"],
             "total_visitors": len(people),
-            "max_visitors": max(
-                (sum(1 for other in people if other["start_date"] <= p["start_date"] < other["end_date"]) for p in people),
+            "max_visitors": max(  # the most people in the room at one time
+                (sum(1 for o in people if o["start_date"] <= p["start_date"] < o["end_date"]) for p in people),
                 default=0,
             ),
             "start_date": session["start_date"],
@@ -721,7 +733,13 @@ class FakeClickMeeting(FakeService):
         detail = self._summary(session)
         del detail["id"]
         detail["attendees"] = [
-            {"id": int(p["uid"]), "start_date": p["start_date"], "end_date": p["end_date"], "login": p["nickname"], "email": p["email"]}
+            {
+                "id": int(p["uid"]),
+                "start_date": p["start_date"],
+                "end_date": p["end_date"],
+                "login": p["nickname"],
+                "email": p["email"],
+            }
             for p in session["attendees"]
         ]
         detail["pdf"] = {lang: self._pdf_state(req, session, lang) for lang in REPORT_LANGS}
@@ -763,7 +781,8 @@ class FakeClickMeeting(FakeService):
         if "country" in form and not re.fullmatch(r"[A-Za-z]{2}", str(form["country"])):
             raise Invalid(422, ("country", "Use an ISO 2 country code."))
         contact = self.contacts.setdefault(str(form["email"]).lower(), {})
-        contact.update({k: form[k] for k in ("email", "firstname", "lastname", "phone", "company", "country") if k in form})
+        fields = ("email", "firstname", "lastname", "phone", "company", "country")
+        contact.update({key: form[key] for key in fields if key in form})
         return {"status": "OK"}
 
     async def time_zones(self, req: Req) -> Any:

@@ -114,7 +114,8 @@ def form_of(recorded: Recorded) -> list[tuple[str, str]]:
 
 
 def test_encoder_flat_values_booleans_and_none() -> None:
-    pairs = php_form_pairs({"name": "Q&A = fun", "permanent_room": False, "lobby_enabled": True, "skin_id": 4, "x": None})
+    data = {"name": "Q&A = fun", "permanent_room": False, "lobby_enabled": True, "skin_id": 4, "x": None}
+    pairs = php_form_pairs(data)
     assert pairs == [("name", "Q&A = fun"), ("permanent_room", "0"), ("lobby_enabled", "1"), ("skin_id", "4")]
     assert php_form_encode({"name": "Q&A = fun"}) == "name=Q%26A+%3D+fun"
 
@@ -191,7 +192,9 @@ def test_capabilities_and_credentials_hide_the_key() -> None:
     assert KEY not in repr(ClickMeetingCredentials(api_key=KEY))
 
 
-async def test_create_room_schedules_a_meeting(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_create_room_schedules_a_meeting(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for("Standup", description="Coffee first"))
 
     sent = last(fake, "POST", "/v1/conferences.json")
@@ -215,7 +218,9 @@ async def test_create_room_schedules_a_meeting(fake: FakeClickMeeting, adapter: 
     assert "access_role_hashes" not in room.details and "autologin_hash" not in room.details
 
 
-async def test_create_room_password_webinar_with_settings(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_create_room_password_webinar_with_settings(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(
         request_for(
             "Launch",
@@ -244,11 +249,14 @@ async def test_create_room_password_webinar_with_settings(fake: FakeClickMeeting
     ]
     stored = fake.conferences[int(room.room_id)]
     assert fake.passwords[stored["id"]] == "s3cret"
-    assert stored["settings"]["show_on_personal_page"] is False and stored["settings"]["recorder_autostart_enabled"] is True
+    assert stored["settings"]["show_on_personal_page"] is False
+    assert stored["settings"]["recorder_autostart_enabled"] is True
     assert stored["registration_enabled"] == 1 and stored["lobby_enabled"] is True and stored["room_type"] == "webinar"
 
 
-async def test_create_room_instant_permanent_room(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_create_room_instant_permanent_room(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for("Always on", permanent_room=True))
     pairs = dict(form_of(last(fake, "POST", "/v1/conferences.json")))
     assert pairs["permanent_room"] == "1" and "starts_at" not in pairs and "duration" not in pairs
@@ -274,9 +282,13 @@ async def test_create_room_refuses_bad_options_locally(
     assert fake.requests == []
 
 
-async def test_create_room_refuses_unknown_zone_and_backwards_times(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_create_room_refuses_unknown_zone_and_backwards_times(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     with pytest.raises(Rejected) as zone:
-        await adapter.create_room(RoomRequest(title="x", start=START, end=START + timedelta(hours=1), timezone="Mars/Base"))
+        await adapter.create_room(
+            RoomRequest(title="x", start=START, end=START + timedelta(hours=1), timezone="Mars/Base")
+        )
     with pytest.raises(Rejected) as backwards:
         await adapter.create_room(request_for(minutes=-10))
     assert (zone.value.field, backwards.value.field) == ("timezone", "end")
@@ -300,7 +312,9 @@ async def test_create_throttled_with_429_is_retried(fake: FakeClickMeeting, adap
     assert list(fake.conferences) == [int(room.room_id)]
 
 
-async def test_delete_room_and_deleting_again_is_fine(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_delete_room_and_deleting_again_is_fine(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for())
     await adapter.delete_room(room.room_id)
     assert last(fake, "DELETE", f"/v1/conferences/{room.room_id}.json")
@@ -309,7 +323,9 @@ async def test_delete_room_and_deleting_again_is_fine(fake: FakeClickMeeting, ad
     assert len(fake.requests_to(f"/v1/conferences/{room.room_id}", "DELETE")) == 2
 
 
-async def test_verify_pings_and_wrong_key_is_auth_failed(fake: FakeClickMeeting, base_url: str, adapter: ClickMeetingProvider) -> None:
+async def test_verify_pings_and_wrong_key_is_auth_failed(
+    fake: FakeClickMeeting, base_url: str, adapter: ClickMeetingProvider,
+) -> None:
     await adapter.verify()
     assert last(fake, "GET", "/v1/ping.json")
     wrong = make_adapter(base_url, key="not-the-key")
@@ -336,14 +352,27 @@ async def test_personal_link_for_each_role(fake: FakeClickMeeting, adapter: Clic
     prefix = f"{room.join_url}?l="
     assert link.startswith(prefix)
     login = fake.autologins[link.removeprefix(prefix)]
-    assert login == {"room_id": int(room.room_id), "email": "ann@example.com", "nickname": "Ann Lee", "role": role.value, "token": None}
+    assert login == {
+        "room_id": int(room.room_id),
+        "email": "ann@example.com",
+        "nickname": "Ann Lee",
+        "role": role.value,
+        "token": None,
+    }
 
 
-async def test_personal_link_in_password_room(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_personal_link_in_password_room(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for(access_type=AccessType.PASSWORD, password="s3cret"))
     link = await adapter.personal_link(room, email="bo@example.com", name="Bo", role=Role.LISTENER, password="s3cret")
     sent = last(fake, "POST", f"/v1/conferences/{room.room_id}/room/autologin_hash.json")
-    assert form_of(sent) == [("email", "bo@example.com"), ("nickname", "Bo"), ("role", "listener"), ("password", "s3cret")]
+    assert form_of(sent) == [
+        ("email", "bo@example.com"),
+        ("nickname", "Bo"),
+        ("role", "listener"),
+        ("password", "s3cret"),
+    ]
     assert fake.autologins[link.split("?l=")[1]]["email"] == "bo@example.com"
 
     with pytest.raises(Rejected) as wrong:
@@ -357,7 +386,9 @@ async def test_personal_link_in_password_room(fake: FakeClickMeeting, adapter: C
     assert missing.value.field == "password" and len(fake.requests) == before
 
 
-async def test_personal_link_in_token_room_spends_a_fresh_token(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_personal_link_in_token_room_spends_a_fresh_token(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for(access_type=3))
     link = await adapter.personal_link(room, email="cy@example.com", name="Cy", role=Role.PRESENTER)
 
@@ -368,7 +399,9 @@ async def test_personal_link_in_token_room_spends_a_fresh_token(fake: FakeClickM
     assert link == f"{room.join_url}?l={next(iter(h for h, v in fake.autologins.items() if v['token'] == token))}"
 
 
-async def test_personal_link_in_token_room_with_a_given_token(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_personal_link_in_token_room_with_a_given_token(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await adapter.create_room(request_for(access_type=3))
     token = (await adapter.generate_tokens(room.room_id, how_many=2))[1]["token"]
     link = await adapter.personal_link(room, email="di@example.com", name="Di", role=Role.LISTENER, token=token)
@@ -379,7 +412,9 @@ async def test_personal_link_in_token_room_with_a_given_token(fake: FakeClickMee
     assert caught.value.field == "token"
 
 
-async def test_personal_link_looks_up_the_access_type_when_unknown(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_personal_link_looks_up_the_access_type_when_unknown(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     made = await adapter.create_room(request_for())
     bare = Room(provider="clickmeeting", room_id=made.room_id, join_url=made.join_url)
     link = await adapter.personal_link(bare, email="ed@example.com", name="Ed", role=Role.HOST)
@@ -424,7 +459,9 @@ async def test_documented_error_codes_map_to_the_tree(
         assert message.rstrip(".") in error.user_message
 
 
-async def test_several_field_errors_are_all_reported(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_several_field_errors_are_all_reported(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     # The fake itself answers 422 naming each missing field.
     with pytest.raises(Rejected) as caught:
         await adapter.create_conference({"name": "", "room_type": "meeting"})
@@ -456,28 +493,36 @@ async def test_get_retries_5xx_and_429_then_succeeds(fake: FakeClickMeeting, ada
     assert len(fake.requests_to(path, "GET")) == 3
 
 
-async def test_get_gives_up_after_retries(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_get_gives_up_after_retries(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     fake.faults.add(Fault(status=500), path="/v1/ping", times=5)
     with pytest.raises(Unavailable):
         await adapter.ping()
     assert len(fake.requests_to("/v1/ping")) == FAST.max_retries + 1
 
 
-async def test_long_retry_after_is_rate_limited(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_long_retry_after_is_rate_limited(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     fake.faults.add(Fault(status=429, retry_after=120), path="/v1/ping")
     with pytest.raises(RateLimited) as caught:
         await adapter.ping()
     assert caught.value.retry_after == 120
 
 
-async def test_malformed_json_is_unavailable(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_malformed_json_is_unavailable(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     fake.faults.add(Fault(malformed=True), path="/v1/conferences/skins")
     with pytest.raises(Unavailable) as caught:
         await adapter.skins()
     assert "unreadable" in (caught.value.raw or "")
 
 
-async def test_slow_answer_times_out_then_retry_succeeds(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_slow_answer_times_out_then_retry_succeeds(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     fake.faults.add(Fault(delay=0.8), path="/v1/ping")
     assert await adapter.ping() == {"ping": "pong"}
     assert len(fake.requests_to("/v1/ping")) == 2

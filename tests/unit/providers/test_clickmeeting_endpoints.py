@@ -32,7 +32,8 @@ async def make_room(adapter: ClickMeetingProvider, **options: Any) -> Room:
 def seed_rooms(fake: FakeClickMeeting, count: int, *, status: str = "active") -> list[int]:
     ids = []
     for number in range(count):
-        room = fake.add_conference({"name": f"Room {number}", "room_type": "meeting", "permanent_room": "1", "access_type": "1"})
+        form = {"name": f"Room {number}", "room_type": "meeting", "permanent_room": "1", "access_type": "1"}
+        room = fake.add_conference(form)
         room["status"] = status
         ids.append(room["id"])
     return ids
@@ -57,14 +58,18 @@ async def test_conference_pages_walk_250_at_a_time(fake: FakeClickMeeting, adapt
     assert all(room.join_url.startswith("https://meetbot.clickmeeting.test/") for room in rooms)
 
 
-async def test_a_full_last_page_costs_one_empty_request(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_a_full_last_page_costs_one_empty_request(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     seed_rooms(fake, 250)
     pages = [page async for page in adapter.conference_pages()]
     assert [len(page) for page in pages] == [250]
     assert [r.query["page"] for r in fake.requests_to("/v1/conferences/active")] == ["1", "2"]
 
 
-async def test_pages_stop_when_the_provider_repeats_itself(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_pages_stop_when_the_provider_repeats_itself(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     seed_rooms(fake, 300)
     original = fake.list_conferences
 
@@ -77,14 +82,18 @@ async def test_pages_stop_when_the_provider_repeats_itself(fake: FakeClickMeetin
     assert len(fake.requests_to("/v1/conferences/active")) == 2
 
 
-async def test_conference_list_status_is_checked_locally(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_conference_list_status_is_checked_locally(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     with pytest.raises(Rejected) as caught:
         async for _ in adapter.conference_pages("archived"):
             pass
     assert caught.value.field == "status" and fake.requests == []
 
 
-async def test_get_edit_and_registration_switch(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_get_edit_and_registration_switch(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     conference = await adapter.get_conference(room.room_id)
     assert conference["name"] == "Weekly sync" and last(fake, "GET", f"/v1/conferences/{room.room_id}.json")
@@ -124,7 +133,9 @@ async def test_get_edit_and_registration_switch(fake: FakeClickMeeting, adapter:
     assert fake.conferences[int(room.room_id)]["registration_enabled"] == 0
 
 
-async def test_edit_refuses_times_without_permanent_room(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_edit_refuses_times_without_permanent_room(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     before = len(fake.requests)
     with pytest.raises(Rejected) as caught:
@@ -134,7 +145,9 @@ async def test_edit_refuses_times_without_permanent_room(fake: FakeClickMeeting,
         await adapter.set_registration(room.room_id, enabled=True, template=9)
 
 
-async def test_delete_conference_and_missing_one(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_delete_conference_and_missing_one(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     await adapter.delete_conference(room.room_id)
     assert int(room.room_id) not in fake.conferences
@@ -143,7 +156,9 @@ async def test_delete_conference_and_missing_one(fake: FakeClickMeeting, adapter
     assert "Conference not found." in (caught.value.raw or "")
 
 
-async def test_skins(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_skins(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     skins = await adapter.skins()
     assert skins == fake.skins and last(fake, "GET", "/v1/conferences/skins.json")
 
@@ -151,7 +166,9 @@ async def test_skins(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> N
 # --- tokens and invitations ---------------------------------------------------------------------------------
 
 
-async def test_generate_and_list_tokens(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_generate_and_list_tokens(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter, access_type=3)
     made = await adapter.generate_tokens(room.room_id, how_many=5)
     assert form_of(last(fake, "POST", f"/v1/conferences/{room.room_id}/tokens.json")) == [("how_many", "5")]
@@ -164,7 +181,9 @@ async def test_generate_and_list_tokens(fake: FakeClickMeeting, adapter: ClickMe
 
 
 @pytest.mark.parametrize("how_many", [0, -1, 1001])
-async def test_token_count_is_checked_locally(fake: FakeClickMeeting, adapter: ClickMeetingProvider, how_many: int) -> None:
+async def test_token_count_is_checked_locally(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider, how_many: int,
+) -> None:
     with pytest.raises(Rejected) as caught:
         await adapter.generate_tokens(7, how_many=how_many)
     assert caught.value.field == "how_many" and fake.requests == []
@@ -184,7 +203,9 @@ async def test_token_cap_per_room_comes_back_as_rejected(base_url: str, server: 
     assert caught.value.field == "how_many" and "at most 8" in (caught.value.reason or "")
 
 
-async def test_send_invitations(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_send_invitations(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     await adapter.send_invitations(room.room_id, ["a@x.io", "b@x.io"], lang="pl", template="advanced", role="presenter")
     sent = last(fake, "POST", f"/v1/conferences/{room.room_id}/invitation/email/pl.json")
@@ -196,11 +217,19 @@ async def test_send_invitations(fake: FakeClickMeeting, adapter: ClickMeetingPro
     ]
     assert sent.body.startswith(b"attendees%5B%5D%5Bemail%5D=a%40x.io&")
     assert fake.invitations == [
-        {"room_id": int(room.room_id), "lang": "pl", "emails": ["a@x.io", "b@x.io"], "template": "advanced", "role": "presenter"}
+        {
+            "room_id": int(room.room_id),
+            "lang": "pl",
+            "emails": ["a@x.io", "b@x.io"],
+            "template": "advanced",
+            "role": "presenter",
+        }
     ]
 
 
-async def test_invitations_to_a_token_room_use_up_tokens(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_invitations_to_a_token_room_use_up_tokens(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter, access_type=3)
     await adapter.generate_tokens(room.room_id, how_many=3)
     await adapter.send_invitations(room.room_id, ["c@x.io"])
@@ -211,7 +240,9 @@ async def test_invitations_to_a_token_room_use_up_tokens(fake: FakeClickMeeting,
     assert [t["sent_to_email"] for t in tokens] == ["c@x.io", None, None]
 
 
-async def test_invitation_arguments_are_checked_locally(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_invitation_arguments_are_checked_locally(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     for kwargs, field in (({"template": "fancy"}, "template"), ({"role": "host"}, "role")):
         with pytest.raises(Rejected) as caught:
             await adapter.send_invitations(1, ["a@x.io"], **kwargs)
@@ -238,7 +269,9 @@ def seed_session(fake: FakeClickMeeting, room_id: int) -> int:
     )
 
 
-async def test_sessions_detail_and_attendees(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_sessions_detail_and_attendees(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
 
@@ -254,7 +287,11 @@ async def test_sessions_detail_and_attendees(fake: FakeClickMeeting, adapter: Cl
         }
     ]
     detail = await adapter.session(room.room_id, session_id)
-    assert [(a["login"], a["email"]) for a in detail["attendees"]] == [("Hana", "host@x.io"), ("Ann", "ann@x.io"), ("Bob", "bob@x.io")]
+    assert [(a["login"], a["email"]) for a in detail["attendees"]] == [
+        ("Hana", "host@x.io"),
+        ("Ann", "ann@x.io"),
+        ("Bob", "bob@x.io"),
+    ]
     assert detail["pdf"]["en"]["generate_pdf_url"].endswith(f"/sessions/{session_id}/generate-pdf/en")
 
     attendees = await adapter.session_attendees(room.room_id, session_id)
@@ -268,7 +305,9 @@ async def test_sessions_detail_and_attendees(fake: FakeClickMeeting, adapter: Cl
         await adapter.session(room.room_id, 123)
 
 
-async def test_pdf_report_polls_until_finished(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_pdf_report_polls_until_finished(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
     url = await adapter.pdf_report(room.room_id, session_id, lang="pl", interval=0.01)
@@ -280,7 +319,9 @@ async def test_pdf_report_polls_until_finished(fake: FakeClickMeeting, adapter: 
     assert detail["pdf"]["pl"] == {"status": "FINISHED", "url": detail["pdf"]["pl"]["url"], "progress": 100}
 
 
-async def test_pdf_report_hits_the_attempt_bound(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_pdf_report_hits_the_attempt_bound(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
     with pytest.raises(NotReady) as caught:
@@ -291,7 +332,9 @@ async def test_pdf_report_hits_the_attempt_bound(fake: FakeClickMeeting, adapter
     assert await adapter.pdf_report(room.room_id, session_id, interval=0.01)
 
 
-async def test_pdf_report_hits_the_time_bound(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_pdf_report_hits_the_time_bound(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
     with pytest.raises(NotReady):
@@ -299,7 +342,9 @@ async def test_pdf_report_hits_the_time_bound(fake: FakeClickMeeting, adapter: C
     assert len(fake.requests_to(f"/v1/conferences/{room.room_id}/sessions/{session_id}/generate-pdf/en")) == 1
 
 
-async def test_pdf_report_failed_is_unavailable(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_pdf_report_failed_is_unavailable(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
     fake.fail_pdf_reports = True
@@ -318,7 +363,9 @@ def test_report_status_reads_both_spellings() -> None:
 # --- contacts, time zones, phone gateways ------------------------------------------------------------------
 
 
-async def test_add_contact_adds_then_updates(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_add_contact_adds_then_updates(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     await adapter.add_contact(email="ann@x.io", firstname="Ann", lastname="Lee", country="PL")
     assert form_of(last(fake, "POST", "/v1/contacts.json")) == [
         ("email", "ann@x.io"),
@@ -328,14 +375,22 @@ async def test_add_contact_adds_then_updates(fake: FakeClickMeeting, adapter: Cl
     ]
     await adapter.add_contact(email="ann@x.io", firstname="Ann", lastname="Lee-Smith", company="Acme")
     assert fake.contacts == {
-        "ann@x.io": {"email": "ann@x.io", "firstname": "Ann", "lastname": "Lee-Smith", "country": "PL", "company": "Acme"}
+        "ann@x.io": {
+            "email": "ann@x.io",
+            "firstname": "Ann",
+            "lastname": "Lee-Smith",
+            "country": "PL",
+            "company": "Acme",
+        }
     }
     with pytest.raises(Rejected) as caught:
         await adapter.add_contact(email="not-an-email", firstname="A", lastname="B")
     assert caught.value.field == "email"
 
 
-async def test_time_zones_all_and_by_country(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_time_zones_all_and_by_country(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     everything = await adapter.time_zones()
     assert last(fake, "GET", "/v1/time_zone_list.json")
     assert "Europe/Warsaw" in everything and "America/New_York" in everything and everything == sorted(everything)
@@ -344,8 +399,11 @@ async def test_time_zones_all_and_by_country(fake: FakeClickMeeting, adapter: Cl
     assert polish == ["Europe/Warsaw"]
 
 
-async def test_phone_gateways(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
-    fake.phone_gateways.append({"code": "DE", "location": "Berlin", "value": "+49 30 555", "geo": {"lat": "52.5", "long": "13.4"}})
+async def test_phone_gateways(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
+    berlin = {"code": "DE", "location": "Berlin", "value": "+49 30 555", "geo": {"lat": "52.5", "long": "13.4"}}
+    fake.phone_gateways.append(berlin)
     gateways = await adapter.phone_gateways()
     assert last(fake, "GET", "/v1/phone_gateways.json")
     assert [g["code"] for g in gateways] == ["US", "PL", "DE"]
@@ -354,16 +412,22 @@ async def test_phone_gateways(fake: FakeClickMeeting, adapter: ClickMeetingProvi
 # --- registrations -------------------------------------------------------------------------------------------
 
 
-async def test_register_needs_registration_enabled(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_register_needs_registration_enabled(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     with pytest.raises(Rejected) as caught:
         await adapter.register(room.room_id, first_name="Ann", last_name="Lee", email="ann@x.io")
     assert caught.value.field == "registration" and caught.value.status == 422
 
 
-async def test_register_and_list_registrations(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_register_and_list_registrations(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter, registration={"enabled": True})
-    answer = await adapter.register(room.room_id, first_name="Ann", last_name="Lee", email="ann@x.io", confirmation_lang="pl")
+    answer = await adapter.register(
+        room.room_id, first_name="Ann", last_name="Lee", email="ann@x.io", confirmation_lang="pl"
+    )
     assert form_of(last(fake, "POST", f"/v1/conferences/{room.room_id}/registration.json")) == [
         ("registration[1]", "Ann"),
         ("registration[2]", "Lee"),
@@ -387,7 +451,9 @@ async def test_register_and_list_registrations(fake: FakeClickMeeting, adapter: 
     assert [r["email"] for r in in_session] == ["bo@x.io"]
 
 
-async def test_active_registrations_leave_out_ended_sessions(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_active_registrations_leave_out_ended_sessions(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter, registration={"enabled": True})
     ended = fake.add_session(int(room.room_id))  # an hour ago
     fake.add_registration(int(room.room_id), first_name="Old", last_name="Timer", email="old@x.io", session_id=ended)
@@ -404,7 +470,9 @@ async def test_active_registrations_leave_out_ended_sessions(fake: FakeClickMeet
 # --- file library ----------------------------------------------------------------------------------------------
 
 
-async def test_file_library_round_trip(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_file_library_round_trip(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     uploaded = await adapter.upload_file("slides.pdf", b"%PDF-1.4 hello", content_type="application/pdf")
     sent = last(fake, "POST", "/v1/file-library.json")
     assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
@@ -426,7 +494,9 @@ async def test_file_library_round_trip(fake: FakeClickMeeting, adapter: ClickMee
         await adapter.file(file_id)
 
 
-async def test_room_files(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_room_files(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     await adapter.upload_file("general.png", b"\x89PNG")
     in_room = await adapter.upload_file("photo.jpg", b"\xff\xd8", room_id=room.room_id, content_type="image/jpeg")
@@ -440,7 +510,9 @@ async def test_room_files(fake: FakeClickMeeting, adapter: ClickMeetingProvider)
 # --- recordings, chats, ping ---------------------------------------------------------------------------------
 
 
-async def test_recordings_list_delete_one_delete_all(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_recordings_list_delete_one_delete_all(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     room_id = int(room.room_id)
     first, second, third = (fake.add_recording(room_id, duration=d) for d in (60, 120, 180))
@@ -461,7 +533,9 @@ async def test_recordings_list_delete_one_delete_all(fake: FakeClickMeeting, ada
     assert fake.recordings[room_id] == [] and fake.conferences[room_id]["recorder_list"] == []
 
 
-async def test_chats_list_and_download(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_chats_list_and_download(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     room = await make_room(adapter)
     session_id = seed_session(fake, int(room.room_id))
     fake.add_chat(session_id, ["Hana: welcome", "Ann: hi!"])
@@ -479,6 +553,8 @@ async def test_chats_list_and_download(fake: FakeClickMeeting, adapter: ClickMee
         await adapter.chat(1)
 
 
-async def test_ping(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+async def test_ping(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
     assert await adapter.ping() == {"ping": "pong"}
     assert last(fake, "GET", "/v1/ping.json").body == b""

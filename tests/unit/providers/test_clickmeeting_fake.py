@@ -104,13 +104,13 @@ async def test_paths_without_suffix_are_json_and_other_formats_are_501(raw: http
 
 
 async def test_autologin_and_tokens_check_their_fields(fake: FakeClickMeeting, raw: httpx.AsyncClient) -> None:
-    room = (await raw.post("conferences.json", content=php_form_encode(CREATE | {"access_type": 3}), headers=FORM)).json()
+    created = await raw.post("conferences.json", content=php_form_encode(CREATE | {"access_type": 3}), headers=FORM)
+    room = created.json()
     path = f"conferences/{room['room']['id']}"
     missing = await raw.post(f"{path}/room/autologin_hash.json", content="email=a%40b.io", headers=FORM)
     assert [e["name"] for e in missing.json()["errors"]] == ["nickname", "role"]
-    bad_role = await raw.post(
-        f"{path}/room/autologin_hash.json", content=php_form_encode({"email": "a@b.io", "nickname": "A", "role": "boss"}), headers=FORM
-    )
+    body = php_form_encode({"email": "a@b.io", "nickname": "A", "role": "boss"})
+    bad_role = await raw.post(f"{path}/room/autologin_hash.json", content=body, headers=FORM)
     assert bad_role.json()["errors"][0]["name"] == "role"
     for how_many in ("0", "1001", "x", ""):
         refused = await raw.post(f"{path}/tokens.json", content=f"how_many={how_many}", headers=FORM)
@@ -150,25 +150,30 @@ async def test_token_autologin_and_invitation_shapes(adapter: ClickMeetingProvid
     assert_same_shape(made.json(), fixture("post_conferences_1_tokens.json"))
     token = made.json()["access_tokens"][0]["token"]
     await adapter.send_invitations(room.room_id, ["ann@x.io"])
-    assert_same_shape((await raw.get(f"conferences/{room.room_id}/tokens.json")).json(), fixture("get_conferences_1_tokens.json"))
+    listed = await raw.get(f"conferences/{room.room_id}/tokens.json")
+    assert_same_shape(listed.json(), fixture("get_conferences_1_tokens.json"))
     login = await raw.post(
         f"conferences/{room.room_id}/room/autologin_hash.json",
         content=php_form_encode({"email": "a@b.io", "nickname": "A", "role": "host", "token": token}),
         headers=FORM,
     )
     assert_same_shape(login.json(), fixture("post_conferences_1_room_autologin_hash.json"))
-    invited = await raw.post(
-        f"conferences/{room.room_id}/invitation/email/ru.json", content=php_form_encode({"attendees": [{"email": "b@x.io"}]}), headers=FORM
-    )
+    body = php_form_encode({"attendees": [{"email": "b@x.io"}]})
+    invited = await raw.post(f"conferences/{room.room_id}/invitation/email/ru.json", content=body, headers=FORM)
     assert invited.json() == fixture("post_conferences_1_invitation_email_ru.json")
 
 
-async def test_session_and_report_shapes(fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient) -> None:
+async def test_session_and_report_shapes(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient,
+) -> None:
     room = await adapter.create_room(request_for())
-    session_id = fake.add_session(int(room.room_id), attendees=[{"email": "a@x.io", "rating": "4"}, {"email": "b@x.io"}])
+    attendees = [{"email": "a@x.io", "rating": "4"}, {"email": "b@x.io"}]
+    session_id = fake.add_session(int(room.room_id), attendees=attendees)
     base = f"conferences/{room.room_id}/sessions/{session_id}"
-    assert_same_shape((await raw.get(f"conferences/{room.room_id}/sessions.json")).json(), fixture("get_conferences_1_sessions.json"))
-    assert_same_shape((await raw.get(f"{base}/attendees.json")).json(), fixture("get_conferences_1_sessions_1_attendees.json"))
+    sessions = await raw.get(f"conferences/{room.room_id}/sessions.json")
+    assert_same_shape(sessions.json(), fixture("get_conferences_1_sessions.json"))
+    attendance = await raw.get(f"{base}/attendees.json")
+    assert_same_shape(attendance.json(), fixture("get_conferences_1_sessions_1_attendees.json"))
 
     states = [(await raw.get(f"{base}/generate-pdf/en.json")).json() for _ in range(3)]
     assert_same_shape(states[0], fixture("get_conferences_1_sessions_1_generate-pdf_en.json"))  # NEW
@@ -186,7 +191,9 @@ async def test_session_and_report_shapes(fake: FakeClickMeeting, adapter: ClickM
     assert_same_shape(detail["pdf"]["de"], expected["pdf"]["de"])  # never asked
 
 
-async def test_registration_shapes(fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient) -> None:
+async def test_registration_shapes(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient,
+) -> None:
     room = await adapter.create_room(request_for(registration={"enabled": True}))
     session_id = fake.add_session(int(room.room_id))
     fake.add_registration(int(room.room_id), first_name="A", last_name="B", email="a@x.io", session_id=session_id)
@@ -205,7 +212,9 @@ async def test_registration_shapes(fake: FakeClickMeeting, adapter: ClickMeeting
     assert contact.json() == fixture("post_contacts.json")
 
 
-async def test_library_recording_and_zone_shapes(fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient) -> None:
+async def test_library_recording_and_zone_shapes(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider, raw: httpx.AsyncClient,
+) -> None:
     room = await adapter.create_room(request_for())
     uploaded = await adapter.upload_file("deck.pdf", b"%PDF", room_id=room.room_id)
     assert_same_shape(uploaded, fixture("post_file-library.json"))
