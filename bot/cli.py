@@ -12,6 +12,8 @@ import asyncio
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from bot.settings import Settings
 
 NO_SLACK = (
@@ -71,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     from bot.runtime import StartupError
 
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet = args.command in ("console", "start")  # the console's own output is the conversation
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
         parser().print_help()
         return 2
@@ -88,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_console(args, settings)
     except StartupError as error:
         print(f"meetbot: {error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:  # a setting of the wrong type, e.g. PORT=abc
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        print(f"meetbot: a setting is invalid: {problems}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -66,16 +68,27 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
 
 
+MENTION = re.compile(r"<([#@])(\w+)(?:\|([^>]*))?>")
+
+
+def plain(mrkdwn: str) -> str:
+    """Slack markup as terminal text: ``<#C1|general>`` → ``#general``, ``*bold*`` → ``bold``."""
+    text = MENTION.sub(lambda m: m.group(1) + (m.group(3) or m.group(2)), mrkdwn)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
+    return html.unescape(text)
+
+
 def message_text(message: Message, *, zone: ZoneInfo) -> str:
     """How the console shows one message."""
     heads = {
         Audience.REQUESTER: "to you (only you see this)",
-        Audience.CHANNEL: f"in <#{message.to}>",
-        Audience.DM: f"DM to <@{message.to}>",
+        Audience.CHANNEL: f"in #{message.to}",
+        Audience.DM: f"DM to @{message.to}",
     }
-    lines = [f"[{heads[message.audience]}]", *("  " + line for line in message.text.splitlines())]
+    lines = [f"[{heads[message.audience]}]", *("  " + line for line in plain(message.text).splitlines())]
     for f in message.fields:
-        value = local_time(f.value, zone) if isinstance(f.value, datetime) else f.value
+        value = local_time(f.value, zone) if isinstance(f.value, datetime) else plain(f.value)
         lines.append(f"    {f.label}: {value}")
     for b in message.buttons:
         lines.append(f"    [{b.text}] {b.url or b.action_id}")

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from commands.accounts import open_adapter
 from commands.context import Context, Services
-from commands.replies import Audience, Button, Field, Message, Reply
+from commands.replies import Audience, Button, Field, Message, Reply, escape
 from db.models import Meeting
 from db.repo import new_meeting_id
 from providers import registry
@@ -140,7 +140,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
     if new.channel_id:
         reply.add(
             Message(
-                f"*{meeting.title}*\nOrganised by <@{ctx.user_id}>",
+                f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
                 audience=Audience.CHANNEL,
                 to=new.channel_id,
                 fields=meeting_fields(meeting, new.start),
@@ -152,21 +152,20 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
         for host in dict.fromkeys((ctx.user_id, *new.cohosts)):
             reply.add(
                 Message(
-                    f"Your host link for *{meeting.title}* (`{meeting.id}`). Keep it to yourself: "
+                    f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
                     "it gives host rights.",
                     audience=Audience.DM,
                     to=host,
                     buttons=(Button("Join as host", url=room.host_url, style="primary"),),
                 )
             )
-    where = f" and announced it in <#{new.channel_id}>" if new.channel_id else ""
-    reply.add(
-        Message(
-            f"Room ready: *{meeting.title}* on {registry.info(meeting.provider).name}{where}. Id `{meeting.id}`.",
-            fields=meeting_fields(meeting, new.start),
-            buttons=(join,),
-        )
-    )
+    provider = registry.info(meeting.provider).name
+    if new.channel_id:
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}, announced in <#{new.channel_id}>. "
+                          f"Id `{meeting.id}`."))
+    else:
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.",
+                          fields=meeting_fields(meeting, new.start), buttons=(join,)))
     return reply
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from commands.accounts import open_adapter
 from commands.context import Services
-from commands.replies import Audience, Button, Field, Message, Reply
+from commands.replies import Audience, Button, Field, Message, Reply, escape
 from db.models import Meeting, Reminder
 from providers import registry
 from providers.base import Capability, Role, Room
@@ -68,7 +68,7 @@ def finish_reminder(services: Services, due: DueReminder, *, delivered: bool) ->
 
 async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Services) -> Reply:
     start = meeting.starts_at
-    heading = f":alarm_clock: *{meeting.title}* starts in {human_offset(reminder.offset_minutes)}"
+    heading = f":alarm_clock: *{escape(meeting.title)}* starts in {human_offset(reminder.offset_minutes)}"
     fields = (Field("When", start), Field("Provider", registry.info(meeting.provider).name), Field("Id", f"`{meeting.id}`"))
     join = Button("Join", url=meeting.join_url, style="primary")
     reply = Reply()

@@ -15,6 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 
+def escape(text: str) -> str:
+    """User text inside Slack markup: ``<!channel>`` in a title must not ping anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class Audience(StrEnum):
     REQUESTER = "requester"  # ephemeral, only the person who asked sees it
     CHANNEL = "channel"  # everyone in ``to`` (a channel id)

@@ -86,3 +86,15 @@ async def test_slack_rate_limit_is_waited_out(slack: SlackScenario) -> None:
 async def test_healthz(slack: SlackScenario) -> None:
     response = await slack.http.get("/healthz")
     assert response.status_code == 200 and response.json() == {"ok": True, "mode": "single"}
+
+
+async def test_every_manifest_command_answers_help(slack: SlackScenario) -> None:
+    import yaml
+
+    from tests.paths import REPO_ROOT
+
+    manifest = yaml.safe_load((REPO_ROOT / "manifest.yml").read_text())
+    for entry in manifest["features"]["slash_commands"]:
+        await slack.command(f"{entry['command']} help")
+        reply = await slack.reply()
+        assert entry["command"] in reply and "help" in reply
