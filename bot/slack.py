@@ -410,7 +410,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     if settings.slack_mode() == "single":
         assert settings.slack_bot_token is not None
         token = settings.slack_bot_token.get_secret_value()
-        app = AsyncApp(token=token, client=web_client(settings, token), **common)
+        app = AsyncApp(client=web_client(settings, token), **common)  # the client carries the token
     else:
         assert settings.slack_client_secret is not None
         oauth = AsyncOAuthSettings(

@@ -51,6 +51,8 @@ class SlackScenario:
     last_response_name: str | None = None
     _names: itertools.count = field(default_factory=lambda: itertools.count(1))
 
+    app_shell: Any = None  # bot.slack.SlackShell, for driving the reminder tick
+
     @property
     def repo(self) -> Repository:
         return self.runtime.repo
@@ -140,7 +142,7 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
         app = create_app(settings, runtime, scheduler=False)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http:
-            yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings)
+            yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)
 
 
 async def eventually(check: Any, *, timeout: float = 5.0) -> None:
