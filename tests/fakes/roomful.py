@@ -2,6 +2,7 @@
 
     fake = FakeRoomful(email="bot@acme.test", password="pw", network="acme")
     with serve(fake.app) as base_url:                     # socket.io at {base_url}/socket/
+                                                          # (or serve(switch) and switch.fake = fake)
         ...adapter calls...
         assert fake.rpcs_to("meeting:createMeeting")[-1].payload["event"]["id"]
         fake.fail_next("meeting:getMeeting", code=705)    # the next getMeeting answers 705
@@ -70,7 +71,9 @@ class _GatherManager(socketio.AsyncManager):
     """python-socketio 4.6.1's AsyncManager.emit passes bare coroutines to asyncio.wait(), which
     Python 3.11 refuses ("Passing coroutines is forbidden, use tasks explicitly"); this gathers them."""
 
-    async def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, **kwargs):  # type: ignore[no-untyped-def]
+    async def emit(  # type: ignore[no-untyped-def]
+        self, event, data, namespace, room=None, skip_sid=None, callback=None, **kwargs
+    ):
         if namespace not in self.rooms or room not in self.rooms[namespace]:
             return
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
@@ -214,9 +217,13 @@ class FakeRoomful(FakeService):
 
     # -- test controls ---------------------------------------------------------------------------
 
-    def add_user(self, email: str, *, password: str | None = None, first_name: str = "", verified: bool = True) -> str:
+    def add_user(
+        self, email: str, *, password: str | None = None, first_name: str = "", verified: bool = True
+    ) -> str:
         """Add a network member; returns its 14-character Roomful-style id."""
-        user = FakeUser(id=secrets.token_hex(7), email=email, password=password, first_name=first_name, verified=verified)
+        user = FakeUser(
+            id=secrets.token_hex(7), email=email, password=password, first_name=first_name, verified=verified
+        )
         self.users[user.id] = user
         return user.id
 
@@ -285,7 +292,9 @@ class FakeRoomful(FakeService):
             "meeting:getUserAvailabilityPattern": self._availability_pattern,
             "meeting:getUserAvailabilityForDay": lambda user, data, sid: self._availability_span(user, data, "day"),
             "meeting:getUserAvailabilityForWeek": lambda user, data, sid: self._availability_span(user, data, "week"),
-            "meeting:getUserAvailabilityForMonth": lambda user, data, sid: self._availability_span(user, data, "month"),
+            "meeting:getUserAvailabilityForMonth": (
+                lambda user, data, sid: self._availability_span(user, data, "month")
+            ),
         }
 
     # -- REST sign-in ----------------------------------------------------------------------------
@@ -299,7 +308,8 @@ class FakeRoomful(FakeService):
             body = await request.json()
         except ValueError:
             return refuse(400, "Bad request: body must be JSON")
-        if not isinstance(body, dict) or not all(isinstance(body.get(k), str) and body[k] for k in ("email", "password")):
+        fields = ("email", "password")
+        if not isinstance(body, dict) or not all(isinstance(body.get(k), str) and body[k] for k in fields):
             return refuse(400, "Bad request: email and password are required")
         network = request.headers.get("X-Network") or request.query_params.get("networkId")
         if network != self.network:
@@ -332,7 +342,8 @@ class FakeRoomful(FakeService):
             if other.sid != sid and other.token == token and other.authorized:
                 other.authorized = False
                 self.sio.leave_room(other.sid, self._room)
-                self.sio.start_background_task(self.sio.emit, "invalidConnection", {"data": {}, "error": OK}, room=other.sid)
+                notice = {"data": {}, "error": OK}
+                self.sio.start_background_task(self.sio.emit, "invalidConnection", notice, room=other.sid)
         state.user_id = session.user_id
         state.authorized = True
         self.sio.enter_room(sid, self._room)
@@ -537,8 +548,9 @@ class FakeRoomful(FakeService):
                 continue
             if source_type == "network" and self.network not in source_ids:
                 continue
+            own_ids = self.source_ids[meeting_id]
             if source_type in SOURCE_TYPES and (
-                meeting["sourceType"] != source_type or self.source_ids[meeting_id] != source_ids[: len(self.source_ids[meeting_id])]
+                meeting["sourceType"] != source_type or own_ids != source_ids[: len(own_ids)]
             ):
                 continue
             found.append({**meeting, "userId": user_id, "status": self.statuses[meeting_id][user_id]})
@@ -657,7 +669,8 @@ class FakeRoomful(FakeService):
                 days.append({"status": "NotAvailable", "dates": []})
                 continue
             start, _ = day_bounds(day, local.tzinfo)
-            days.append({"status": pattern.status, "dates": wire_dates([(start + a, start + b) for a, b in pattern.offsets])})
+            dates = wire_dates([(start + a, start + b) for a, b in pattern.offsets])
+            days.append({"status": pattern.status, "dates": dates})
         return {"pattern": {"availabilities": days}}
 
     def _time_slots(self, data: dict[str, Any], *, month: bool) -> dict[str, Any]:
@@ -683,3 +696,18 @@ class FakeRoomful(FakeService):
                 common = free if common is None else intersect(common, free)
             slots.extend(common or [])
         return {"availableTimeSlots": wire_dates(slots)}
+
+
+class FakeSwitch:
+    """One loopback server for many fakes: ``serve(switch)`` once, then ``switch.fake = FakeRoomful()``.
+
+    Starting and stopping uvicorn costs more than most tests; this keeps each test's state fresh.
+    """
+
+    def __init__(self) -> None:
+        self.fake: FakeRoomful | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if self.fake is None:
+            raise RuntimeError("FakeSwitch has no fake to serve")
+        await self.fake.app(scope, receive, send)

@@ -19,7 +19,7 @@ from providers.base import CachedToken, Capability, Endpoints, MemoryTokenCache,
 from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavailable
 from providers.http import RetryPolicy
 from providers.roomful import MeetingEvent, RoomfulCredentials, RoomfulProvider
-from tests.fakes.roomful import FakeRoomful
+from tests.fakes.roomful import FakeRoomful, FakeSwitch
 from tests.fakes.server import Fault, serve
 
 FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
@@ -27,12 +27,19 @@ START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
 ROOM_ID = "55mx098565068t"
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[FakeSwitch, str]]:
+    switch = FakeSwitch()
+    with serve(switch) as base_url:
+        yield switch, base_url
+
+
 @pytest.fixture
-def fake() -> Iterator[FakeRoomful]:
-    fake = FakeRoomful(email="bot@acme.test", password="s3cret", network="acme")
-    with serve(fake.app) as base_url:
-        fake.base_url = base_url  # type: ignore[attr-defined]
-        yield fake
+def fake(server: tuple[FakeSwitch, str]) -> FakeRoomful:
+    switch, base_url = server
+    switch.fake = FakeRoomful(email="bot@acme.test", password="s3cret", network="acme")
+    switch.fake.base_url = base_url  # type: ignore[attr-defined]
+    return switch.fake
 
 
 @pytest.fixture
@@ -40,9 +47,12 @@ async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider
     """Build adapters against the fake; all are closed before the fake stops."""
     made: list[RoomfulProvider] = []
 
-    def build(email: str = "bot@acme.test", password: str = "s3cret", network: str = "acme", **kwargs: object) -> RoomfulProvider:
-        credentials = RoomfulCredentials(email=email, password=password, network=network)
-        adapter = RoomfulProvider(credentials, endpoints=Endpoints(roomful=fake.base_url), policy=kwargs.pop("policy", FAST), **kwargs)  # type: ignore[arg-type, attr-defined]
+    def build(
+        email: str = "bot@acme.test", password: str = "s3cret", network: str = "acme", **kwargs: object
+    ) -> RoomfulProvider:
+        credentials = RoomfulCredentials(email=email, password=password, network=network)  # type: ignore[arg-type]
+        endpoints = Endpoints(roomful=fake.base_url)  # type: ignore[attr-defined]
+        adapter = RoomfulProvider(credentials, endpoints=endpoints, policy=FAST, **kwargs)  # type: ignore[arg-type]
         made.append(adapter)
         return adapter
 
@@ -182,7 +192,8 @@ def test_capabilities_and_production_links():
     room_meeting = _meeting(source_type="room", source_pk=ROOM_ID)
     assert adapter.meeting_link(room_meeting) == f"https://my.roomful.net/#/room/{ROOM_ID}"
     prop_meeting = _meeting(source_type="prop", source_pk="opaque")
-    assert adapter.meeting_link(prop_meeting, source_ids=[ROOM_ID, "prop1"]) == f"https://my.roomful.net/#/room/{ROOM_ID}"
+    prop_link = adapter.meeting_link(prop_meeting, source_ids=[ROOM_ID, "prop1"])
+    assert prop_link == f"https://my.roomful.net/#/room/{ROOM_ID}"
     assert adapter.meeting_link(_meeting(source_type="group", source_pk="g1")) == "https://my.roomful.net/"
 
 
@@ -386,3 +397,25 @@ async def test_aclose_disconnects_and_stops_reconnecting(fake, make):
     assert len(fake.connections) == 1
     with pytest.raises(Unavailable):
         await adapter.list_meetings(start=START, end=START + timedelta(days=1))
+
+
+async def test_drop_during_a_call_resends_a_read_but_never_a_create(fake, make):
+    adapter = make()
+    await adapter.verify()
+
+    fake.delay_next("meeting:listUserMeetings", 0.3)
+    listing = asyncio.ensure_future(adapter.list_meetings(start=START, end=START + timedelta(days=1)))
+    await eventually(lambda: len(fake.rpcs_to("meeting:listUserMeetings")) == 1)
+    await fake.drop_connections()
+    assert await listing == []
+    assert len(fake.rpcs_to("meeting:listUserMeetings")) == 2  # resent on the new socket
+
+    fake.delay_next("meeting:createMeeting", 0.3)
+    creating = asyncio.ensure_future(adapter.create_room(meeting_request()))
+    await eventually(lambda: len(fake.rpcs_to("meeting:createMeeting")) == 1)
+    await fake.drop_connections()
+    with pytest.raises(Unavailable) as caught:
+        await creating
+    assert "dropped before Roomful answered" in caught.value.raw
+    await eventually(lambda: len(fake.meetings) == 1)  # Roomful did create it: resending would duplicate
+    assert len(fake.rpcs_to("meeting:createMeeting")) == 1
