@@ -55,7 +55,8 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from tests.fakes.server import FakeService, serve
 
@@ -219,6 +220,8 @@ class FakeSlack(FakeService):
         self.expire_triggers = False  # True: every views.open answers expired_trigger_id
         self.root_url: str | None = None
         self.socket_tickets: list[str] = []
+        self.socket_acks: list[dict[str, Any]] = []
+        self._sockets: list[tuple[Any, asyncio.AbstractEventLoop]] = []
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ids = itertools.count(1)
@@ -591,8 +594,71 @@ class FakeSlack(FakeService):
             routes=[
                 Route("/api/{method}", self._api, methods=["GET", "POST"]),
                 Route("/response_url/{name}", self._response_url_post, methods=["POST"]),
+                WebSocketRoute("/link/", self._socket_mode),
             ]
         )
+
+    # ------------------------------------------------------------------ Socket Mode
+
+    async def _socket_mode(self, websocket: WebSocket) -> None:
+        """Slack's Socket Mode: a ticket from apps.connections.open, ``hello``, then envelopes and acks."""
+        ticket = websocket.query_params.get("ticket", "")
+        with self._lock:
+            valid = ticket in self.socket_tickets
+            if valid:
+                self.socket_tickets.remove(ticket)  # each URL works once
+        if not valid:
+            await websocket.close(code=4001)
+            return
+        await websocket.accept()
+        await websocket.send_json({"type": "hello", "num_connections": 1,
+                                   "connection_info": {"app_id": self.app_id},
+                                   "debug_info": {"host": "fake-slack", "approximate_connection_time": 3600}})
+        with self._lock:
+            self._sockets.append((websocket, asyncio.get_running_loop()))
+        try:
+            while True:
+                message = await websocket.receive_json()
+                with self._changed:
+                    self.socket_acks.append(message)
+                    self._changed.notify_all()
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            with self._lock:
+                self._sockets = [(ws, loop) for ws, loop in self._sockets if ws is not websocket]
+
+    def push_envelope(self, kind: str, payload: dict[str, Any], *, timeout: float = 5.0) -> str:
+        """Send an envelope (``slash_commands``, ``interactive``, ``events_api``) to the connected app.
+
+        Returns its envelope id; the app's ack lands in ``socket_acks``.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                sockets = list(self._sockets)
+            if sockets:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError("no Socket Mode connection")
+            time.sleep(0.02)
+        websocket, loop = sockets[-1]
+        envelope_id = str(uuid.uuid4())
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": kind != "events_api", "retry_attempt": 0, "retry_reason": ""}
+        asyncio.run_coroutine_threadsafe(websocket.send_json(envelope), loop).result(timeout)
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, *, timeout: float = 5.0) -> dict[str, Any]:
+        """The app's ack of one envelope (Slack needs it within 3 seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for ack in self.socket_acks:
+                    if ack.get("envelope_id") == envelope_id:
+                        return ack
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no ack for envelope {envelope_id}")
 
     async def _api(self, request: Request) -> Response:
         method = request.path_params["method"]
@@ -959,8 +1025,7 @@ class FakeSlack(FakeService):
         }
 
     def _apps_connections_open(self, token: TokenInfo, args: dict[str, Any], request: Request) -> dict[str, Any]:
-        """Hand out a Socket Mode URL. The fake does not serve the WebSocket itself: nothing
-        listens at that URL, so tests of Socket Mode stop at "the app asked for a connection"."""
+        """Hand out a one-time Socket Mode URL, served by ``_socket_mode`` below."""
         ticket = str(uuid.uuid4())
         self.socket_tickets.append(ticket)
         host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
