@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: run test console serve bench clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (first run only)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -e ".[test]"
@@ -14,16 +15,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## serve when Slack is configured, otherwise the console
-	$(BIN)/meetbot start
+	@$(BIN)/meetbot start
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 console: $(STAMP)
-	$(BIN)/meetbot console
+	@$(BIN)/meetbot console
 
 serve: $(STAMP)
-	$(BIN)/meetbot serve
+	@$(BIN)/meetbot serve
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ack_latency.py
