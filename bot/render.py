@@ -97,7 +97,7 @@ def message_text(message: Message, *, zone: ZoneInfo) -> str:
 
 def modal_text(modal: Modal) -> str:
     """The console cannot show a form: it lists the fields to give inline as key=value."""
-    lines = [f"{modal.title} — give these inline as key=value:"]
+    lines = [f"{modal.title}: type the command again with these fields as key=value (quote values with spaces):"]
     for item in modal.inputs:
         choices = f" ({'|'.join(c.value for c in item.choices)})" if item.choices else ""
         optional = " (optional)" if item.optional else ""

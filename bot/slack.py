@@ -315,8 +315,11 @@ class SlackShell:
                 ctx = await self.context_of(body, channel_id=state.get("channel_id"))
                 modal = await form.change(modal_values(view), state, ctx, services)
                 if modal is not None:
-                    await client.views_update(view_id=view["id"], hash=view.get("hash"),
-                                              view=modal_view(modal, private_metadata=json.dumps(modal.state)))
+                    try:
+                        await client.views_update(view_id=view["id"], hash=view.get("hash"),
+                                                  view=modal_view(modal, private_metadata=json.dumps(modal.state)))
+                    except SlackApiError as error:  # hash_conflict: a newer change already redrew it
+                        log.info("views.update skipped: %s", error.response.get("error"))
                 continue
             handler = find_action(action_id)
             if handler is None:

@@ -44,6 +44,7 @@ class NewMeeting:
     reminders: tuple[timedelta, ...] | None = None  # None: the workspace default
     options: dict[str, Any] = field(default_factory=dict)
     account: str | None = None
+    host_email: str | None = None  # Airmeet's event host; default: the organiser's Slack e-mail
 
 
 def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
@@ -65,7 +66,7 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
         start=new.start,
         end=new.start + new.duration,
         timezone=ctx.user_tz,
-        host_email=organiser.email if organiser else None,
+        host_email=new.host_email or (organiser.email if organiser else None),
         invitee_emails=emails,
         options=new.options,
     )

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import shlex
+
 from commands import connect, home, manage  # noqa: F401  (home registers its actions)
 from commands.accounts import connected_providers
 from commands.context import Context, Services
 from commands.create import NewMeeting, create_meeting
-from commands.new_form import new_meeting_modal
+from commands.new_form import new_meeting_inline, new_meeting_modal
 from commands.oneline import ParseError, parse_new_line
 from commands.replies import Reply
 from commands.router import CommandGroup, Subcommand, UserError, register
@@ -41,6 +43,9 @@ async def new_command(args: str, ctx: Context, services: Services) -> Reply:
     """
     if not args.strip():
         return Reply(modal=await new_meeting_modal(ctx, services))
+    fields = inline_fields(args)
+    if fields is not None:  # the modal's fields typed as key=value (the console's way to fill it)
+        return await new_meeting_inline(fields, ctx, services)
     try:
         line = parse_new_line(args, now=services.clock(), tz=ctx.zone(), providers=registry.slugs())
     except (ParseError, WhenError) as error:
@@ -50,6 +55,7 @@ async def new_command(args: str, ctx: Context, services: Services) -> Reply:
     ) or "kmeet"
     options = dict(line.options)
     account = options.pop("account", None)
+    host_email = options.pop("host_email", None)
     new = NewMeeting(
         provider=provider,
         title=line.title,
@@ -60,8 +66,21 @@ async def new_command(args: str, ctx: Context, services: Services) -> Reply:
         reminders=line.reminders,
         options=options,
         account=account,
+        host_email=host_email,
     )
     return await create_meeting(new, ctx, services)
+
+
+def inline_fields(args: str) -> dict[str, str] | None:
+    """``title=Standup start_date=… provider=kmeet`` → a dict when every word is key=value, else None."""
+    try:
+        words = shlex.split(args.replace("“", '"').replace("”", '"'))
+    except ValueError:
+        return None
+    pairs = [word.partition("=") for word in words]
+    if not words or any(not sep or not key.isidentifier() for key, sep, _ in pairs):
+        return None
+    return {key: value for key, _, value in pairs}
 
 
 MEETING = register(

@@ -314,7 +314,7 @@ async def test_pdf_report_polls_until_finished(
 
     polls = fake.requests_to(f"/v1/conferences/{room.room_id}/sessions/{session_id}/generate-pdf/pl.json", "GET")
     assert len(polls) == 3  # NEW, IN PROGRESS, FINISHED
-    assert url.startswith(f"http://127.0.0.1:") and f"/panel/pdf/pl/{session_id}/" in url
+    assert url.startswith("http://127.0.0.1:") and f"/panel/pdf/pl/{session_id}/" in url
     detail = await adapter.session(room.room_id, session_id)
     assert detail["pdf"]["pl"] == {"status": "FINISHED", "url": detail["pdf"]["pl"]["url"], "progress": 100}
 
