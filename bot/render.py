@@ -101,6 +101,7 @@ def modal_text(modal: Modal) -> str:
     for item in modal.inputs:
         choices = f" ({'|'.join(c.value for c in item.choices)})" if item.choices else ""
         optional = " (optional)" if item.optional else ""
+        optional += " (secret: never shown again)" if item.secret else ""
         lines.append(f"  {item.name}={choices or '…'}  {item.label}{optional}")
     return "\n".join(lines)
 

@@ -40,7 +40,7 @@ from commands.replies import Audience, Message, Reply
 from commands.router import commands as slash_commands
 from commands.forms import find_action, find_form
 from commands.home import build_home
-from commands.router import dispatch
+from commands.router import UserError, dispatch
 from providers.errors import ProviderError
 from db.repo import Repository
 
@@ -395,6 +395,8 @@ async def guarded(reply: Awaitable[Reply]) -> Reply:
     """Like the router: provider errors become their sentence, nothing else escapes as a trace."""
     try:
         return await reply
+    except UserError as error:
+        return Reply.ephemeral(str(error))
     except ProviderError as error:
         return Reply.ephemeral(error.user_message)
     except Exception:

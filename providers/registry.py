@@ -67,8 +67,10 @@ def info(slug: str) -> ProviderInfo:
     except KeyError:
         guess = closest_slug(slug)
         hint = f" Did you mean `{guess}`?" if guess else ""
+        # Echo only what looks like a word: a key pasted in the wrong place must not come back.
+        shown = f" called `{slug}`" if slug.isalpha() and len(slug) <= 20 else " by that name"
         raise Rejected(
-            f"I don't know a provider called `{slug}`.{hint} Choose one of: {', '.join(PROVIDERS)}.",
+            f"I don't know a provider{shown}.{hint} Choose one of: {', '.join(PROVIDERS)}.",
             provider=slug,
             field="provider",
         ) from None
