@@ -86,10 +86,11 @@ def message_text(message: Message, *, zone: ZoneInfo) -> str:
         Audience.CHANNEL: f"in #{message.to}",
         Audience.DM: f"DM to @{message.to}",
     }
-    lines = [f"[{heads[message.audience]}]", *("  " + line for line in plain(message.text).splitlines())]
+    head = heads[message.audience] + (" (edits the earlier message)" if message.replace_ts else "")
+    lines = [f"[{head}]", *("  " + line for line in plain(message.text).splitlines())]
     for f in message.fields:
         value = local_time(f.value, zone) if isinstance(f.value, datetime) else plain(f.value)
-        lines.append(f"    {f.label}: {value}")
+        lines.append(f"    {plain(f.label)}: {value}")
     for b in message.buttons:
         lines.append(f"    [{b.text}] {b.url or b.action_id}")
     return "\n".join(lines)

@@ -46,7 +46,8 @@ from db.repo import Repository
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email"]
+BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
+              "channels:read", "groups:read"]
 PERSON_TTL = 300.0
 
 
@@ -69,6 +70,7 @@ class SlackDirectory:
     def __init__(self, client_for_team: Callable[[str], AsyncWebClient | None]) -> None:
         self.client_for_team = client_for_team
         self._cache: dict[tuple[str, str], tuple[float, Person | None]] = {}
+        self._readers: dict[tuple[str, str, str], tuple[float, bool]] = {}
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
         key = (team_id, user_id)
@@ -93,6 +95,30 @@ class SlackDirectory:
         )
         self._cache[key] = (time.monotonic() + PERSON_TTL, person)
         return person
+
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """Public channels: anyone. Private ones: their members (the bot reads them as a member)."""
+        key = (team_id, channel_id, user_id)
+        cached = self._readers.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        client = self.client_for_team(team_id)
+        allowed = False
+        if client is not None:
+            try:
+                channel = (await client.conversations_info(channel=channel_id))["channel"]
+                allowed = not channel.get("is_private")
+                cursor = None
+                while not allowed:
+                    page = await client.conversations_members(channel=channel_id, cursor=cursor, limit=200)
+                    allowed = user_id in page["members"]
+                    cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                    if not cursor:
+                        break
+            except (SlackApiError, ClientError, asyncio.TimeoutError) as error:
+                log.info("cannot tell whether %s may read %s: %s", user_id, channel_id, error)
+        self._readers[key] = (time.monotonic() + PERSON_TTL, allowed)
+        return allowed
 
 
 class SlackSink:
@@ -124,6 +150,9 @@ class SlackSink:
                 target = message.to
             if not target:
                 raise DeliveryError("no recipient")
+            if message.replace_ts:
+                await self.client.chat_update(channel=target, ts=message.replace_ts, text=text, blocks=blocks)
+                return message.replace_ts
             answer = await self.client.chat_postMessage(channel=target, text=text, blocks=blocks,
                                                         unfurl_links=False, unfurl_media=False)
             return str(answer.get("ts"))

@@ -35,12 +35,18 @@ class Directory(Protocol):
 
     async def person(self, team_id: str, user_id: str) -> Person | None: ...
 
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """Whether the user may read the channel (a private channel's meetings stay private)."""
+
 
 class NobodyDirectory:
     """Knows no one; the Slack shell installs its own directory once its client exists."""
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
         return None
+
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ workspace admins. Host links come from ``link``, to the host alone.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
@@ -38,10 +37,6 @@ PREVIOUS_PAGE = "meeting_list_previous"  # its own id: Slack wants action ids un
 
 SLACK_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
-
-# Message.replace_ts (edit a posted message instead of posting a new one) is being added to
-# commands/replies.py and the Slack sink by the lead; until it exists, a cancellation is a new post.
-EDITS_MESSAGES = "replace_ts" in {f.name for f in dataclasses.fields(Message)}
 
 
 # -- /meeting list ---------------------------------------------------------------------------
@@ -110,7 +105,7 @@ async def list_meetings(query: ListQuery, ctx: Context, services: Services) -> R
         involving_user=ctx.user_id if query.scope == "mine" else None,
         limit=MAX_LISTED,
     )
-    rows = [meeting for meeting in rows if may_see(meeting, ctx.user_id, admin=admin)]
+    rows = [meeting for meeting in rows if await may_see(meeting, ctx, services, admin=admin)]
     where = {"all": "in this workspace", "mine": "you organise, co-host or are invited to"}.get(
         query.scope, f"in <#{query.channel_id}>"
     )
@@ -141,9 +136,15 @@ async def list_meetings(query: ListQuery, ctx: Context, services: Services) -> R
     return Reply([Message("\n".join(lines), fields=fields, buttons=tuple(buttons))])
 
 
-def may_see(meeting: Meeting, user_id: str, *, admin: bool) -> bool:
-    """A channel's meetings are for everyone; one without a channel only for those involved (and admins)."""
-    return bool(meeting.channel_id) or admin or involves(meeting, user_id)
+async def may_see(meeting: Meeting, ctx: Context, services: Services, *, admin: bool) -> bool:
+    """Those involved and admins see a meeting; others only if they can read the channel it was announced in."""
+    if admin or involves(meeting, ctx.user_id):
+        return True
+    if not meeting.channel_id:
+        return False  # invite-only
+    if meeting.channel_id == ctx.channel_id:
+        return True
+    return await services.directory.can_read(ctx.team_id, meeting.channel_id, ctx.user_id)
 
 
 def list_label(meeting: Meeting, user_id: str, *, now: datetime, query: ListQuery) -> str:
@@ -221,8 +222,10 @@ async def cancel_command(args: str, ctx: Context, services: Services) -> Reply:
         if host != ctx.user_id:
             reply.add(Message(f"<@{ctx.user_id}> cancelled *{title}* (`{meeting.id}`).",
                               audience=Audience.DM, to=host, fields=(Field("Was planned for", meeting.starts_at),)))
-    reminders = f"{stopped} pending reminder{'s' if stopped != 1 else ''} stopped" if stopped else "no reminders were due"
-    reply.add(Message(f"Cancelled *{title}* (`{meeting.id}`). {at_provider} {reminders.capitalize()}."))
+    reminders = "No reminders were due"
+    if stopped:
+        reminders = f"{stopped} pending reminder{'s' if stopped != 1 else ''} stopped"
+    reply.add(Message(f"Cancelled *{title}* (`{meeting.id}`). {at_provider} {reminders}."))
     return reply
 
 
@@ -259,10 +262,8 @@ def cancelled_announcement(meeting: Meeting, ctx: Context) -> Message:
         Field("Id", f"`{meeting.id}`"),
     )
     text = f":no_entry_sign: ~{escape(meeting.title)}~ — cancelled by <@{ctx.user_id}>"
-    if EDITS_MESSAGES:
-        return Message(text, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields,
-                       replace_ts=meeting.announcement_ts)  # type: ignore[call-arg]
-    return Message(text, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields)
+    return Message(text, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields,
+                   replace_ts=meeting.announcement_ts)
 
 
 # -- /meeting link ---------------------------------------------------------------------------
@@ -274,9 +275,9 @@ async def link_command(args: str, ctx: Context, services: Services) -> Reply:
     title = escape(meeting.title)
     if meeting.status == "cancelled":
         return Reply.ephemeral(f"*{title}* (`{meeting.id}`) was cancelled.")
-    if not may_see(meeting, ctx.user_id, admin=await is_admin(ctx, services)):
-        return Reply.ephemeral(f"`{meeting.id}` is invite-only and you are not on its list; "
-                               f"ask <@{meeting.organiser_id}> to invite you.")
+    if not await may_see(meeting, ctx, services, admin=await is_admin(ctx, services)):
+        where = "announced in a channel you are not in" if meeting.channel_id else "invite-only and you are not on its list"
+        return Reply.ephemeral(f"`{meeting.id}` is {where}; ask <@{meeting.organiser_id}> to invite you.")
     host = meeting.organiser_id == ctx.user_id or ctx.user_id in json.loads(meeting.cohost_ids)
     link, note = await link_for(meeting, ctx, services, host=host)
     is_host_link = host and link != meeting.join_url
@@ -306,7 +307,8 @@ async def link_for(meeting: Meeting, ctx: Context, services: Services, *, host: 
                                                role=Role.HOST if host else Role.LISTENER)
     except ProviderError as error:
         log.warning("personal link for %s failed: %s", meeting.id, error)
-        return shared, f"I could not make a personal link ({error.user_message.rstrip('.')}), so this is the shared one."
+        reason = error.user_message.rstrip(".")
+        return shared, f"I could not make a personal link ({reason}), so this is the shared one."
     return link, f"It signs you in as {person.email}; it is yours alone."
 
 

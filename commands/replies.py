@@ -51,6 +51,7 @@ class Message:
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
     purpose: str | None = None  # "announcement:<meeting id>"
+    replace_ts: str | None = None  # edit this earlier channel message instead of posting a new one
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from tests.fakes.server import FakeService, serve
 
 # What a fresh bot token may do unless a test says otherwise: every scope the fake's methods check.
-DEFAULT_BOT_SCOPES = ("chat:write", "commands", "im:write", "mpim:write", "users:read", "users:read.email")
+DEFAULT_BOT_SCOPES = ("chat:write", "commands", "im:write", "mpim:write", "users:read", "users:read.email",
+                      "channels:read", "groups:read")
 
 # The scope Slack requires per method (docs.slack.dev, "Required scopes"); absent = none needed.
 METHOD_SCOPES = {
@@ -752,6 +753,8 @@ class FakeSlack(FakeService):
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
             "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "users.info": self._users_info,
             "views.open": self._views_open,
             "views.update": self._views_update,
@@ -945,6 +948,38 @@ class FakeSlack(FakeService):
                 "is_open": True,
             }
         return answer
+
+    def _readable_channel(self, token: TokenInfo, ref: Any) -> dict[str, Any]:
+        """A channel the bot may read: private ones only when it is a member (channels:read / groups:read)."""
+        channel = self._channel_of_team(self._team(token), ref)
+        if channel["is_private"] and not channel["bot_member"]:
+            raise SlackError("channel_not_found")
+        needed = "groups:read" if channel["is_private"] else "channels:read"
+        if not channel["is_im"] and needed not in token.scopes:
+            raise SlackError("missing_scope", needed=needed, provided=",".join(token.scopes))
+        return channel
+
+    def _conversations_info(self, token: TokenInfo, args: dict[str, Any], request: Request) -> dict[str, Any]:
+        channel = self._readable_channel(token, args.get("channel"))
+        return {"channel": {
+            "id": channel["id"], "name": channel["name"], "is_channel": not channel["is_private"],
+            "is_group": channel["is_private"], "is_im": channel["is_im"], "is_private": channel["is_private"],
+            "is_archived": channel["is_archived"], "is_member": channel["bot_member"],
+        }}
+
+    def _conversations_members(self, token: TokenInfo, args: dict[str, Any], request: Request) -> dict[str, Any]:
+        """Members a page at a time: ``limit`` (default 100) and an opaque ``cursor``."""
+        channel = self._readable_channel(token, args.get("channel"))
+        members = sorted(channel["members"])
+        try:
+            start = int(base64.urlsafe_b64decode(str(args.get("cursor") or "MA==")).decode())
+            limit = max(1, min(1000, int(args.get("limit") or 100)))
+        except (ValueError, binascii.Error):
+            raise SlackError("invalid_cursor") from None
+        page = members[start : start + limit]
+        following = start + limit
+        cursor = base64.urlsafe_b64encode(str(following).encode()).decode() if following < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
     def _users_info(self, token: TokenInfo, args: dict[str, Any], request: Request) -> dict[str, Any]:
         team = self._team(token)

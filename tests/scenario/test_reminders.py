@@ -41,7 +41,7 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
         slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
         await slack.command('/meeting new whereby "Board" in 30m @U2 remind 10m', user="U1")
-        await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+        assert "Room ready" in await slack.reply()  # sent last: the host's DM is out before we mark
         [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
         assert meeting.host_url and meeting.host_url != meeting.join_url
         mark = slack.fake.mark()
@@ -69,7 +69,7 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     async with slack_app(database_url, clickmeeting_api_url=f"{url}/v1") as slack:
         slack.repo.save_account("T1", provider="clickmeeting", credentials={"api_key": "cm-key"})
         await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
-        await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+        assert "Room ready" in await slack.reply()
         [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
         hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
         mark = slack.fake.mark()
@@ -91,7 +91,7 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
 async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
     async with slack_app(database_url) as slack:
         await slack.command('/meeting new kmeet "Retro" in 30m remind 10m')
-        await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+        assert "Room ready" in await slack.reply()
         [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
         slack.repo.cancel_meeting("T1", meeting.id)
         services = slack.runtime.services
