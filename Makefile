@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test console serve bench clean
+.PHONY: run test typecheck console serve bench clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (first run only)..."
@@ -19,6 +19,9 @@ run: $(STAMP)  ## serve when Slack is configured, otherwise the console
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
 
 console: $(STAMP)
 	@$(BIN)/meetbot console

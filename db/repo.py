@@ -169,7 +169,7 @@ class Repository:
             query = select(ProviderAccount).where(ProviderAccount.team_id == team_id)
             if provider:
                 query = query.where(ProviderAccount.provider == provider)
-            return list(session.exec(query.order_by(ProviderAccount.provider, ProviderAccount.name)))
+            return list(session.exec(query.order_by(col(ProviderAccount.provider), col(ProviderAccount.name))))
 
     def get_account(self, team_id: str, provider: str, name: str | None = None) -> ProviderAccount | None:
         """The named account, or the provider's default when ``name`` is None."""
@@ -178,7 +178,7 @@ class Repository:
                 ProviderAccount.team_id == team_id, ProviderAccount.provider == provider
             )
             if name is None:
-                query = query.order_by(col(ProviderAccount.is_default).desc(), ProviderAccount.id)
+                query = query.order_by(col(ProviderAccount.is_default).desc(), col(ProviderAccount.id))
             else:
                 query = query.where(ProviderAccount.name == name)
             return session.exec(query).first()
@@ -216,7 +216,7 @@ class Repository:
                 heir = session.exec(
                     select(ProviderAccount)
                     .where(ProviderAccount.team_id == team_id, ProviderAccount.provider == provider)
-                    .order_by(ProviderAccount.id)
+                    .order_by(col(ProviderAccount.id))
                 ).first()
                 if heir is not None:
                     heir.is_default = True
@@ -304,7 +304,7 @@ class Repository:
             )
             if channel_id:
                 query = query.where(Meeting.channel_id == channel_id)
-            rows = list(session.exec(query.order_by(Meeting.starts_at)))
+            rows = list(session.exec(query.order_by(col(Meeting.starts_at))))
         rows = [m for m in rows if m.starts_at + timedelta(minutes=m.duration_minutes) > after]
         if involving_user:
             rows = [m for m in rows if involves(m, involving_user)]
@@ -345,7 +345,7 @@ class Repository:
                 session.exec(
                     select(Reminder)
                     .where(Reminder.team_id == team_id, Reminder.meeting_id == meeting_id)
-                    .order_by(Reminder.due_at)
+                    .order_by(col(Reminder.due_at))
                 )
             )
 
@@ -366,7 +366,7 @@ class Repository:
                         col(Reminder.due_at) <= now,
                         (col(Reminder.lease_until).is_(None)) | (col(Reminder.lease_until) < now),
                     )
-                    .order_by(Reminder.due_at)
+                    .order_by(col(Reminder.due_at))
                     .limit(limit)
                     .with_for_update(skip_locked=True)
                 )

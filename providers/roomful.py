@@ -773,8 +773,8 @@ class RoomfulProvider:
             return self._session, False
         if self._token_cache is not None and not self._private:
             cached = await self._token_cache.load()
-            usable = cached is not None and cached.value not in self._dead_sessions
-            if usable and cached.expires_at > datetime.now(UTC):
+            if (cached is not None and cached.value not in self._dead_sessions
+                    and cached.expires_at > datetime.now(UTC)):
                 self._session = cached.value
                 return cached.value, False
         return await self._sign_in(), True
@@ -801,7 +801,7 @@ class RoomfulProvider:
             raise error_for_status(response, provider=SLUG)
         data = body.get("data") if isinstance(body, dict) else None
         token = data.get("session_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
+        if not isinstance(data, dict) or not isinstance(token, str) or not token:
             raw = "sign-in answer without data.session_token"
             raise Unavailable(provider=SLUG, status=response.status_code, raw=raw)
         if data.get("need_verification"):
