@@ -294,9 +294,9 @@ class SlackShell:
         app.action(re.compile(r"^link_"))(ack_now)  # link buttons: Slack opens the URL itself
         app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.run_action])
         app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.run_view])
-        app.event("app_home_opened")(self.on_home_opened)
-        app.event("app_uninstalled")(self.on_app_uninstalled)
-        app.event("tokens_revoked")(self.on_tokens_revoked)
+        app.event("app_home_opened")(ack=ack_now, lazy=[self.on_home_opened])
+        app.event("app_uninstalled")(ack=ack_now, lazy=[self.on_app_uninstalled])
+        app.event("tokens_revoked")(ack=ack_now, lazy=[self.on_tokens_revoked])
 
     async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
         ctx = slack_context(body, None)
@@ -438,7 +438,9 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     common: dict[str, Any] = {
         "signing_secret": signing_secret,
-        "process_before_response": False,
+        # The HTTP answer goes out as soon as the ack function returns; the work runs after it
+        # in lazy listeners. Otherwise Bolt starts the work first and polls for the ack.
+        "process_before_response": True,
         "ignoring_self_events_enabled": True,
     }
     if settings.slack_mode() == "single":
