@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read"]
 PERSON_TTL = 300.0
+ACK_HEADROOM = 0.05  # seconds
 
 
 def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
@@ -368,6 +369,9 @@ class SlackShell:
         await client.views_publish(user_id=user_id, view=home_view(home))
 
     async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        # Lazy work shares the event loop with the acks of requests still arriving; yielding a
+        # moment lets a burst's acks go out before this command's CPU work starts.
+        await asyncio.sleep(ACK_HEADROOM)
         services = self.runtime.services
         person = await services.directory.person(body.get("team_id", ""), body.get("user_id", ""))
         ctx = slack_context(body, person)
