@@ -79,7 +79,7 @@ SETTLE = 0.1  # seconds of quiet between bursts, so one app's leftovers never la
 SLACK_ACK_LIMIT = 3.0  # Slack shows the user an error when the ack takes longer
 GOAL_RATIO = 1.3
 WHEREBY_KEY = "bench-whereby-key"
-BASELINE_TOKEN = "xoxb-T1-baseline"
+BASELINE_TOKEN = "xoxb-base1"
 CHANNEL = "C1"
 USER = "U1"
 

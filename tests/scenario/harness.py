@@ -31,7 +31,7 @@ from db.repo import Repository
 from tests.fakes.slack import FakeSlack
 
 SIGNING_SECRET = "scenario-signing-secret"
-BOT_TOKEN = "xoxb-T1-scenario"
+BOT_TOKEN = "xoxb-scen1"
 TEAM = "T1"
 
 

@@ -106,7 +106,7 @@ async def test_provider_keys_and_tokens_are_nowhere_in_the_sqlite_files(tmp_path
     database = tmp_path / "meetbot.db"
     async with slack_app(f"sqlite:///{database}") as slack:
         slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-PLAINTEXT-key-4711"})
-        slack.repo.save_installation("T1", bot_token="xoxb-PLAINTEXT-token", bot_id="B", bot_user_id="UB",
+        slack.repo.save_installation("T1", bot_token="xoxb-PLAIN42", bot_id="B", bot_user_id="UB",
                                      bot_scopes="commands")
         await slack.command("/meeting new kmeet Standup")
         await slack.fake.wait_for("chat.postMessage")
@@ -114,4 +114,4 @@ async def test_provider_keys_and_tokens_are_nowhere_in_the_sqlite_files(tmp_path
     files = [p for p in tmp_path.iterdir() if p.name.startswith("meetbot.db")]
     content = b"".join(p.read_bytes() for p in files)
     assert b"Standup" in content  # the files are the ones the app wrote
-    assert b"wb-PLAINTEXT-key-4711" not in content and b"xoxb-PLAINTEXT-token" not in content
+    assert b"wb-PLAINTEXT-key-4711" not in content and b"xoxb-PLAIN42" not in content

@@ -23,16 +23,16 @@ async def install(slack: SlackScenario, *, team: str, token: str) -> None:
 
 async def test_install_stores_an_encrypted_token_and_serves_that_workspace(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
-        await install(slack, team="T1", token="xoxb-T1-installed")
+        await install(slack, team="T1", token="xoxb-inst1")
         assert slack.fake.calls_to("oauth.v2.access")[-1].ok
         with slack.repo.session() as session:
             stored = session.execute(text("SELECT bot_token FROM workspace WHERE team_id = 'T1'")).scalar()
-        assert stored and "xoxb-T1-installed" not in stored
-        assert slack.repo.get_workspace("T1").bot_token == "xoxb-T1-installed"
+        assert stored and "xoxb-inst1" not in stored
+        assert slack.repo.get_workspace("T1").bot_token == "xoxb-inst1"
 
         await slack.command("/meeting new kmeet Standup")
         call = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
-        assert call.token == "xoxb-T1-installed"
+        assert call.token == "xoxb-inst1"
 
 
 async def test_install_with_a_forged_state_stores_nothing(database_url: str) -> None:
@@ -46,7 +46,7 @@ async def test_install_with_a_forged_state_stores_nothing(database_url: str) -> 
 
 async def test_uninstall_deletes_the_token_and_provider_credentials(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
-        await install(slack, team="T1", token="xoxb-T1-installed")
+        await install(slack, team="T1", token="xoxb-inst1")
         slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
         response = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
         assert response.status_code == 200
@@ -56,7 +56,7 @@ async def test_uninstall_deletes_the_token_and_provider_credentials(database_url
 
 async def test_tokens_revoked_forgets_the_bot_token(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
-        await install(slack, team="T1", token="xoxb-T1-installed")
+        await install(slack, team="T1", token="xoxb-inst1")
         slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
         await slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}, "event_ts": "1.2"})
         await eventually(lambda: slack.repo.get_workspace("T1").bot_token is None)

@@ -30,13 +30,13 @@ def raw_rows(repo: Repository, sql: str) -> list[tuple]:
 
 def test_credentials_and_tokens_are_ciphertext_in_the_database(repo: Repository) -> None:
     repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-plaintext-key-123"})
-    repo.save_installation("T1", bot_token="xoxb-plaintext-token", bot_id="B1", bot_user_id="UB", bot_scopes="commands")
+    repo.save_installation("T1", bot_token="xoxb-plain7", bot_id="B1", bot_user_id="UB", bot_scopes="commands")
     stored = raw_rows(repo, "SELECT credentials FROM provideraccount")[0][0]
     token = raw_rows(repo, "SELECT bot_token FROM workspace")[0][0]
-    assert "wb-plaintext-key-123" not in stored and "xoxb-plaintext-token" not in token
+    assert "wb-plaintext-key-123" not in stored and "xoxb-plain7" not in token
     assert stored.startswith("gAAAA") and token.startswith("gAAAA")  # Fernet tokens
     assert json.loads(repo.get_account("T1", "whereby").credentials) == {"api_key": "wb-plaintext-key-123"}
-    assert repo.get_workspace("T1").bot_token == "xoxb-plaintext-token"
+    assert repo.get_workspace("T1").bot_token == "xoxb-plain7"
 
 
 def test_host_links_are_encrypted_too(repo: Repository) -> None:
