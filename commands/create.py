@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from commands.accounts import open_adapter
 from commands.context import Context, Services
 from commands.replies import Audience, Button, Field, Message, Reply, escape
+from commands.when import WhenError, parse_offsets
 from db.models import Meeting
 from db.repo import new_meeting_id
 from providers import registry
@@ -48,9 +49,7 @@ class NewMeeting:
 
 
 def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
-    """The workspace's stored default, e.g. "1h,10m"; unreadable parts are skipped."""
-    from commands.when import WhenError, parse_offsets
-
+    """The workspace's stored default, e.g. "1h,10m"; an unreadable setting means no reminders."""
     try:
         return tuple(parse_offsets(text)) if text.strip() else ()
     except WhenError:

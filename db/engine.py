@@ -68,7 +68,3 @@ def create_schema(engine: Engine) -> None:
         raise DatabaseUnavailable(f"Cannot reach the database at {where}: {reason}") from None
     except SQLAlchemyError as error:
         raise DatabaseUnavailable(f"The database refused the schema set-up: {error}") from None
-
-
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"

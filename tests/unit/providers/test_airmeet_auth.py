@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -16,28 +16,12 @@ from providers.http import RetryPolicy
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.server import Fault, serve
 
+# One loopback server per module and a reset fake per test, shared with test_airmeet.py.
+from tests.unit.providers.test_airmeet import base_url, fake, served  # noqa: F401
+
 POLICY = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
 CREDS = AirmeetCredentials(access_key="ak", secret_key="sk")
 START = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[FakeAirmeet, str]]:
-    # One loopback server per module; each test starts from a reset fake.
-    fake = FakeAirmeet(access_key="ak", secret_key="sk")
-    with serve(fake.app) as url:
-        yield fake, url
-
-
-@pytest.fixture
-def fake(served: tuple[FakeAirmeet, str]) -> FakeAirmeet:
-    served[0].reset()
-    return served[0]
-
-
-@pytest.fixture
-def base_url(served: tuple[FakeAirmeet, str], fake: FakeAirmeet) -> str:
-    return served[1]
 
 
 @pytest.fixture
