@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import jsonschema
 import pytest
@@ -11,19 +10,13 @@ import yaml
 
 from bot.slack import BOT_SCOPES
 from commands.router import commands
-from tests.paths import REPO_ROOT, SPECS_DIR
+from tests.paths import REPO_ROOT, spec_file
 
-SCHEMA_DIR = SPECS_DIR / "slack" / "manifest-schema"
 
 
 @pytest.fixture(scope="module")
 def schema() -> dict:
-    path = SCHEMA_DIR / "manifest.schema.1.0.0.json"
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Slack's manifest schema is missing at {path}")
-        pytest.skip(f"Slack's manifest schema is not at {path} (set MEETBOT_SHARED_DIR)")
-    return json.loads(path.read_text())
+    return json.loads(spec_file("slack", "manifest-schema", "manifest.schema.1.0.0.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +30,7 @@ def test_manifest_validates_against_slacks_schema(schema: dict, manifest: dict) 
 
 
 def test_the_schema_check_can_fail(schema: dict) -> None:
-    invalid = json.loads((SCHEMA_DIR / "tests" / "v1.manifest.invalid.json").read_text())
+    invalid = json.loads((spec_file("slack", "manifest-schema", "tests", "v1.manifest.invalid.json")).read_text())
     assert list(jsonschema.Draft7Validator(schema).iter_errors(invalid))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from providers.clickmeeting import ClickMeetingProvider, php_form_encode
 from tests.fakes.clickmeeting import FakeClickMeeting
+from tests.paths import spec_file
 from tests.unit.providers.test_clickmeeting import (  # noqa: F401  (fixtures)
     KEY,
     adapter,
@@ -21,13 +21,12 @@ from tests.unit.providers.test_clickmeeting import (  # noqa: F401  (fixtures)
     server,
 )
 
-FIXTURES = Path("/work/shared/specs/clickmeeting/teachbase_fixtures")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CREATE = {"name": "Demo", "room_type": "meeting", "permanent_room": 0, "access_type": 1}
 
 
 def fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text())
+    return json.loads(spec_file("clickmeeting", "teachbase_fixtures", name).read_text())
 
 
 def assert_same_shape(actual: Any, expected: Any, path: str = "$", *, skip: frozenset[str] = frozenset()) -> None:

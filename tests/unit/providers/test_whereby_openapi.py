@@ -12,10 +12,8 @@ openapi-spec-validator rejects the document). We never validate the document its
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,11 +26,10 @@ from referencing.jsonschema import DRAFT4
 from providers.base import Endpoints, RoomRequest
 from providers.http import RetryPolicy
 from providers.whereby import MeetingSpec, RoomMode, RoomNamePattern, WherebyCredentials, WherebyProvider
-from tests.paths import SPECS_DIR
+from tests.paths import spec_file
 from tests.fakes.server import Recorded, serve
 from tests.fakes.whereby import FakeWhereby
 
-SPEC_PATH = Path(os.environ.get("WHEREBY_OPENAPI", SPECS_DIR / "whereby" / "whereby_openapi.json"))
 SPEC_URI = "urn:whereby-openapi"
 KEY = "wb-openapi-key"
 MEETING_OPERATIONS = {
@@ -169,12 +166,7 @@ class SpecChecker:
 
 @pytest.fixture(scope="module")
 def checker() -> SpecChecker:
-    if not SPEC_PATH.exists():
-        message = f"Whereby OpenAPI file not found at {SPEC_PATH} (set WHEREBY_OPENAPI)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    spec = json.loads(SPEC_PATH.read_text())
+    spec = json.loads(spec_file("whereby", "whereby_openapi.json").read_text())
     assert spec["info"]["title"] == "Whereby REST API" and "/meetings" in spec["paths"]
     return SpecChecker(spec)
 
