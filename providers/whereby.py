@@ -23,6 +23,7 @@ Errors, with the answers the OpenAPI file documents (it defines a body only for 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum

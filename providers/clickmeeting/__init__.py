@@ -1,0 +1,38 @@
+"""ClickMeeting: meetings and webinars with per-person auto-login links (seed document 002).
+
+    from providers.clickmeeting import ClickMeetingProvider      # the adapter (registry target)
+    from providers.clickmeeting.options import ClickMeetingOptions
+
+The package: ``client`` (key, ``.json`` paths, PHP form bodies, errors), ``options``, and one module
+per resource family (``conferences``, ``tokens``, ``sessions``, ``reports``, ``library``, ``account``)
+that ``adapter`` joins. Names are re-exported lazily so importing ``options`` loads nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ClickMeetingProvider": "adapter",
+    "ClickMeetingCredentials": "client",
+    "ClickMeetingOptions": "options",
+    "AccessType": "options",
+    "RoomType": "options",
+    "ReportStatus": "reports",
+    "autologin_url": "tokens",
+    "duration_text": "conferences",
+    "room_from_conference": "conferences",
+    "php_form_encode": "client",
+    "php_form_pairs": "client",
+    "clickmeeting_error": "client",
+    "SLUG": "client",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
