@@ -3,11 +3,11 @@
     class WherebyProvider(HttpAdapter[WherebyCredentials]):
         slug = "whereby"
         ...
-        def base_url(self) -> str:
+        def api_base(self) -> str:
             return self.endpoints.whereby
 
 An adapter subclass names its slug, capabilities, credentials and options models, says where its
-API lives (``base_url``) and which headers every call carries (``headers``); this base builds the
+API lives (``api_base``) and which headers every call carries (``headers``); this base builds the
 one ``httpx.AsyncClient`` from them (with the injected transport and the policy's timeout) and
 sends through the shared retry rules of ``providers.http``.
 """
@@ -45,11 +45,12 @@ class HttpAdapter(Generic[CredentialsT]):
         self.endpoints = endpoints
         self.policy = policy
         self.token_cache = token_cache  # only adapters with a session token use it
+        self.base_url = self.api_base()
         self.client = make_client(
-            base_url=self.base_url(), headers=self.headers(), transport=transport, timeout=policy.timeout
+            base_url=self.base_url, headers=self.headers(), transport=transport, timeout=policy.timeout
         )
 
-    def base_url(self) -> str:
+    def api_base(self) -> str:
         """Where the provider's API lives, from ``self.endpoints`` (and the credentials, e.g. a region)."""
         raise NotImplementedError
 

@@ -112,7 +112,7 @@ class KMeetProvider(HttpAdapter[KMeetCredentials]):
     credentials_model: ClassVar[type[Credentials]] = KMeetCredentials
     options_model: ClassVar[type[ProviderOptions]] = KMeetOptions
 
-    def base_url(self) -> str:
+    def api_base(self) -> str:
         return self.endpoints.infomaniak
 
     def headers(self) -> dict[str, str]:

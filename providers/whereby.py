@@ -282,7 +282,7 @@ class WherebyProvider(HttpAdapter[WherebyCredentials]):
     credentials_model: ClassVar[type[Credentials]] = WherebyCredentials
     options_model: ClassVar[type[ProviderOptions]] = WherebyOptions
 
-    def base_url(self) -> str:
+    def api_base(self) -> str:
         return self.endpoints.whereby
 
     def headers(self) -> dict[str, str]:

@@ -167,7 +167,7 @@ def clickmeeting_error(response: httpx.Response) -> ProviderError:
 class ClickMeetingClient(HttpAdapter[ClickMeetingCredentials]):
     """The REST API (``/v1``) with its key and encodings; the resource modules add the endpoints."""
 
-    def base_url(self) -> str:
+    def api_base(self) -> str:
         return self.endpoints.clickmeeting.rstrip("/") + "/"
 
     def headers(self) -> dict[str, str]:
