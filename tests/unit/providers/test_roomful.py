@@ -107,7 +107,8 @@ async def test_refused_sign_in_is_auth_failed(fake, make, email, password, netwo
         await adapter.verify()
     assert caught.value.status == 400
     assert caught.value.raw.startswith(f"{code}:")
-    assert "/meeting connect roomful" in caught.value.user_message
+    # The sentence speaks of Roomful only; the commands layer adds how to connect it again.
+    assert caught.value.user_message == "Roomful refused this workspace's email, password or network id."
     assert fake.connections == []
 
 
@@ -198,7 +199,7 @@ def test_capabilities_and_production_links():
 
 
 def _meeting(*, source_type: str, source_pk: str):
-    from providers.roomful import _meeting as parse
+    from providers.roomful.models import parse_meeting as parse
 
     return parse({"meetingId": "m1", "sourceType": source_type, "sourcePk": source_pk})
 
