@@ -40,7 +40,7 @@ from commands.replies import Audience, Message, Reply
 from commands.router import commands as slash_commands
 from commands.forms import find_action, find_form
 from commands.home import build_home
-from commands.router import UserError, dispatch
+from commands.router import UserError, dispatch, provider_sentence
 from providers.errors import ProviderError
 from db.repo import Repository
 
@@ -431,7 +431,7 @@ async def guarded(reply: Awaitable[Reply]) -> Reply:
     except UserError as error:
         return Reply.ephemeral(str(error))
     except ProviderError as error:
-        return Reply.ephemeral(error.user_message)
+        return Reply.ephemeral(provider_sentence(error))
     except Exception:
         log.exception("interaction failed")
         return Reply.ephemeral("Something went wrong on our side and nothing was changed. Please try again in a minute.")

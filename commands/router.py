@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from commands.context import Context, Services
 from commands.replies import Reply
-from providers.errors import ProviderError
+from providers.errors import AuthFailed, NotConfigured, ProviderError, TokenExpired
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,15 @@ def _load_groups() -> None:
     import commands.meeting  # noqa: F401  (registers /meeting)
 
 
+def provider_sentence(error: ProviderError) -> str:
+    """The provider's sentence, and how an admin (re)connects it when that is what the error means."""
+    if isinstance(error, NotConfigured):
+        return f"{error.user_message} An admin can connect it with `/meeting connect {error.provider}`."
+    if isinstance(error, AuthFailed) and not isinstance(error, TokenExpired):
+        return f"{error.user_message} An admin can connect it again with `/meeting connect {error.provider}`."
+    return error.user_message
+
+
 async def dispatch(command: str, text: str, ctx: Context, services: Services) -> Reply:
     """Run one slash command; always returns a Reply, never raises."""
     _load_groups()
@@ -100,7 +109,7 @@ async def dispatch(command: str, text: str, ctx: Context, services: Services) ->
         return Reply.ephemeral(str(error))
     except ProviderError as error:
         log.warning("provider error in %s %s: %s", command, text.split(" ", 1)[0], error)
-        return Reply.ephemeral(error.user_message)
+        return Reply.ephemeral(provider_sentence(error))
     except Exception:
         log.exception("command failed: %s %s", command, text.split(" ", 1)[0])
         return Reply.ephemeral("Something went wrong on our side and nothing was changed. Please try again in a minute.")
