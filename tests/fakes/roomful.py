@@ -696,18 +696,3 @@ class FakeRoomful(FakeService):
                 common = free if common is None else intersect(common, free)
             slots.extend(common or [])
         return {"availableTimeSlots": wire_dates(slots)}
-
-
-class FakeSwitch:
-    """One loopback server for many fakes: ``serve(switch)`` once, then ``switch.fake = FakeRoomful()``.
-
-    Starting and stopping uvicorn costs more than most tests; this keeps each test's state fresh.
-    """
-
-    def __init__(self) -> None:
-        self.fake: FakeRoomful | None = None
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if self.fake is None:
-            raise RuntimeError("FakeSwitch has no fake to serve")
-        await self.fake.app(scope, receive, send)

@@ -12,14 +12,8 @@ import pytest
 from providers.clickmeeting import ClickMeetingProvider, php_form_encode
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.paths import spec_file
-from tests.unit.providers.test_clickmeeting import (  # noqa: F401  (fixtures)
-    KEY,
-    adapter,
-    base_url,
-    fake,
-    request_for,
-    server,
-)
+from tests.unit.providers.clickmeeting.support import KEY, request_for
+
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CREATE = {"name": "Demo", "room_type": "meeting", "permanent_room": 0, "access_type": 1}
