@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from providers.airmeet import REGION_URLS, AirmeetCredentials, AirmeetProvider
-from providers.base import CachedToken, Endpoints, MemoryTokenCache, RoomRequest
+from providers.base import CachedToken, Endpoints, MemoryTokenCache
 from providers.errors import AuthFailed, TokenExpired, Unavailable
-from providers.http import RetryPolicy
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.server import Fault, serve
-
-# One loopback server per module and a reset fake per test, shared with test_airmeet.py.
-from tests.unit.providers.test_airmeet import base_url, fake, served  # noqa: F401
-
-POLICY = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
-CREDS = AirmeetCredentials(access_key="ak", secret_key="sk")
-START = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def cache() -> MemoryTokenCache:
-    return MemoryTokenCache()
-
-
-@pytest.fixture
-async def airmeet(base_url: str, cache: MemoryTokenCache) -> AsyncIterator[AirmeetProvider]:
-    adapter = AirmeetProvider(CREDS, endpoints=Endpoints(airmeet=base_url), policy=POLICY, token_cache=cache)
-    yield adapter
-    await adapter.aclose()
-
-
-def adapter_for(base_url: str, cache: MemoryTokenCache, credentials: AirmeetCredentials = CREDS) -> AirmeetProvider:
-    return AirmeetProvider(credentials, endpoints=Endpoints(airmeet=base_url), policy=POLICY, token_cache=cache)
-
-
-def room_request() -> RoomRequest:
-    return RoomRequest(title="Review", start=START, end=START + timedelta(hours=1), timezone="Asia/Kolkata",
-                       host_email="host@example.com")
+from tests.support.policy import FAST
+from tests.unit.providers.airmeet.support import adapter_for, room_request
 
 
 # ---------------------------------------------------------------- /auth
@@ -312,7 +284,7 @@ async def test_region_picks_the_base_url(region: str, host: str) -> None:
     fake = FakeAirmeet(access_key="ak", secret_key="sk", base_path="/prod")
     credentials = AirmeetCredentials(access_key="ak", secret_key="sk", region=region)  # type: ignore[arg-type]
     # In-process transport: the request is addressed to the real region but answered by the fake.
-    adapter = AirmeetProvider(credentials, endpoints=Endpoints(), policy=POLICY,
+    adapter = AirmeetProvider(credentials, endpoints=Endpoints(), policy=FAST,
                               transport=httpx.ASGITransport(app=fake.app), token_cache=MemoryTokenCache())
 
     await adapter.verify()
