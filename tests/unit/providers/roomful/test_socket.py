@@ -1,137 +1,20 @@
-"""Roomful adapter: sign-in, session acceptance, error codes, timeouts, pushes and reconnects.
-
-The RPC happy paths are in test_roomful_rpcs.py. Both run against tests/fakes/roomful.py, a real
-python-socketio 4.x (Engine.IO 3) server on a loopback port.
-"""
+"""Roomful socket: session acceptance, RPC error codes, timeouts, pushes and reconnects."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-import pydantic
 import pytest
 import socketio
 
-from providers.base import CachedToken, Capability, Endpoints, MemoryTokenCache, RoomRequest
+from providers.base import CachedToken, MemoryTokenCache
 from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavailable
-from providers.http import RetryPolicy
-from providers.roomful import MeetingEvent, RoomfulCredentials, RoomfulProvider
-from tests.fakes.roomful import FakeRoomful, FakeSwitch
-from tests.fakes.server import Fault, serve
-
-FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
-START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
-ROOM_ID = "55mx098565068t"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[FakeSwitch, str]]:
-    switch = FakeSwitch()
-    with serve(switch) as base_url:
-        yield switch, base_url
-
-
-@pytest.fixture
-def fake(server: tuple[FakeSwitch, str]) -> FakeRoomful:
-    switch, base_url = server
-    switch.fake = FakeRoomful(email="bot@acme.test", password="s3cret", network="acme")
-    switch.fake.base_url = base_url  # type: ignore[attr-defined]
-    return switch.fake
-
-
-@pytest.fixture
-async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider]]:
-    """Build adapters against the fake; all are closed before the fake stops."""
-    made: list[RoomfulProvider] = []
-
-    def build(
-        email: str = "bot@acme.test", password: str = "s3cret", network: str = "acme", **kwargs: object
-    ) -> RoomfulProvider:
-        credentials = RoomfulCredentials(email=email, password=password, network=network)  # type: ignore[arg-type]
-        endpoints = Endpoints(roomful=fake.base_url)  # type: ignore[attr-defined]
-        adapter = RoomfulProvider(credentials, endpoints=endpoints, policy=FAST, **kwargs)  # type: ignore[arg-type]
-        made.append(adapter)
-        return adapter
-
-    yield build
-    for adapter in made:
-        await adapter.aclose()
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 2.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
-
-
-def meeting_request(**options: object) -> RoomRequest:
-    return RoomRequest(
-        title="Standup", start=START, end=START + timedelta(minutes=30), timezone="Europe/Zurich",
-        options={"source_type": "room", "source_ids": [ROOM_ID], **options},
-    )
-
-
-# --- sign-in and session ------------------------------------------------------------------------
-
-
-async def test_verify_signs_in_with_network_and_opens_websocket_with_session(fake, make):
-    adapter = make()
-    await adapter.verify()
-
-    (signin,) = fake.signins()
-    assert signin.headers["x-network"] == "acme"
-    assert signin.json == {"email": "bot@acme.test", "password": "s3cret"}
-    (connection,) = fake.connections
-    assert connection.query["sessionId"] in fake.sessions
-    assert connection.query["transport"] == "websocket"
-    assert connection.query["EIO"] == "3"  # the Engine.IO generation Roomful's server speaks
-    assert adapter.user["id"] == fake.owner_id
-
-
-@pytest.mark.parametrize(
-    ("email", "password", "network", "code"),
-    [
-        ("bot@acme.test", "wrong", "acme", "401"),
-        ("nobody@acme.test", "s3cret", "acme", "1021"),
-        ("bot@acme.test", "s3cret", "other-network", "401"),
-    ],
-)
-async def test_refused_sign_in_is_auth_failed(fake, make, email, password, network, code):
-    adapter = make(email=email, password=password, network=network)
-    with pytest.raises(AuthFailed) as caught:
-        await adapter.verify()
-    assert caught.value.status == 400
-    assert caught.value.raw.startswith(f"{code}:")
-    # The sentence speaks of Roomful only; the commands layer adds how to connect it again.
-    assert caught.value.user_message == "Roomful refused this workspace's email, password or network id."
-    assert fake.connections == []
-
-
-async def test_sign_in_throttled_with_705_is_rate_limited(fake, make):
-    body = {"data": None, "error": {"status": True, "code": 705, "message": "Too frequent request"}}
-    fake.faults.add(Fault(status=400, body=body), path="/api/v1/auth/signin")
-    with pytest.raises(RateLimited) as caught:
-        await make().verify()
-    assert caught.value.raw == "705: Too frequent request"
-
-
-async def test_sign_in_outage_is_unavailable_after_retries(fake, make):
-    fake.faults.add(Fault(status=503), path="/api/v1/auth/signin", times=3)
-    with pytest.raises(Unavailable):
-        await make().verify()
-    assert len(fake.signins()) == 3  # the first try and FAST's two retries
-
-
-async def test_unverified_account_is_auth_failed(fake, make):
-    fake.add_user("new@acme.test", password="pw", verified=False)
-    with pytest.raises(AuthFailed) as caught:
-        await make(email="new@acme.test", password="pw").verify()
-    assert "not verified" in caught.value.user_message
+from providers.roomful import MeetingEvent
+from tests.fakes.server import Fault
+from tests.support.eventually import eventually
+from tests.unit.providers.roomful.support import START, create, meeting_request
 
 
 async def test_session_never_accepted_is_auth_failed(fake, make):
@@ -171,37 +54,6 @@ async def test_socket_without_session_id_is_refused_by_the_fake(fake):
     with pytest.raises(socketio.exceptions.ConnectionError):
         await client.connect(fake.base_url, transports=["websocket"], socketio_path="socket")
     await client.disconnect()
-
-
-def test_credentials_validate_and_hide_the_password():
-    credentials = RoomfulCredentials(email="bot@acme.test", password="s3cret", network="acme")
-    assert "s3cret" not in repr(credentials)
-    with pytest.raises(pydantic.ValidationError):
-        RoomfulCredentials(email="not-an-email", password="x", network="acme")
-    with pytest.raises(pydantic.ValidationError):
-        RoomfulCredentials(email="bot@acme.test", password="x", network="")
-
-
-def test_capabilities_and_production_links():
-    assert RoomfulProvider.capabilities == {
-        Capability.SCHEDULED_ROOM, Capability.CANCEL, Capability.LIST, Capability.PUSH_EVENTS,
-    }
-    adapter = RoomfulProvider(
-        RoomfulCredentials(email="bot@acme.test", password="x", network="acme"), endpoints=Endpoints()
-    )
-    assert adapter._socket_base == "wss://api.roomful.net"
-    room_meeting = _meeting(source_type="room", source_pk=ROOM_ID)
-    assert adapter.meeting_link(room_meeting) == f"https://my.roomful.net/#/room/{ROOM_ID}"
-    prop_meeting = _meeting(source_type="prop", source_pk="opaque")
-    prop_link = adapter.meeting_link(prop_meeting, source_ids=[ROOM_ID, "prop1"])
-    assert prop_link == f"https://my.roomful.net/#/room/{ROOM_ID}"
-    assert adapter.meeting_link(_meeting(source_type="group", source_pk="g1")) == "https://my.roomful.net/"
-
-
-def _meeting(*, source_type: str, source_pk: str):
-    from providers.roomful.models import parse_meeting as parse
-
-    return parse({"meetingId": "m1", "sourceType": source_type, "sourcePk": source_pk})
 
 
 # --- RPC errors -------------------------------------------------------------------------------------
@@ -265,23 +117,6 @@ async def test_malformed_ack_is_unavailable(fake, make):
     fake.faults.add(Fault(malformed=True), path="meeting:listUserMeetings", method="RPC")
     with pytest.raises(Unavailable):
         await adapter.list_meetings(start=START, end=START + timedelta(days=1))
-
-
-async def test_create_without_a_source_is_rejected_before_any_call(fake, make):
-    with pytest.raises(Rejected) as caught:
-        await make().create_room(meeting_request(source_ids=[]))
-    assert caught.value.field == "source_ids"
-    assert fake.rpcs == []
-
-
-async def test_delete_room_tolerates_a_gone_meeting_but_delete_meeting_does_not(fake, make):
-    adapter = make()
-    created = await adapter.create_room(meeting_request())
-    await adapter.delete_room(created.room_id)
-    await adapter.delete_room(created.room_id)  # already gone: fine
-    assert fake.meetings == {}
-    with pytest.raises(NotFound):
-        await adapter.delete_meeting(created.room_id)
 
 
 async def test_session_rejected_mid_connection_401_signs_in_again_and_retries(fake, make):

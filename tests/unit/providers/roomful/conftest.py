@@ -1,0 +1,48 @@
+"""Fixtures of the Roomful adapter tests: one loopback server per module (a real python-socketio 4.x,
+Engine.IO 3 server), a fresh fake per test, and adapters closed before the fake stops."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import pytest
+
+from providers.base import Endpoints
+from providers.roomful import RoomfulCredentials, RoomfulProvider
+from tests.fakes.roomful import FakeRoomful
+from tests.fakes.server import FakeSwitch, serve_switch
+from tests.support.policy import FAST
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[FakeSwitch, str]]:
+    with serve_switch() as (switch, base_url):
+        yield switch, base_url
+
+
+@pytest.fixture
+def fake(server: tuple[FakeSwitch, str]) -> FakeRoomful:
+    switch, base_url = server
+    switch.fake = FakeRoomful(email="bot@acme.test", password="s3cret", network="acme")
+    switch.fake.base_url = base_url  # type: ignore[attr-defined]
+    return switch.fake
+
+
+@pytest.fixture
+async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider]]:
+    """Build adapters against the fake; all are closed before the fake stops."""
+    made: list[RoomfulProvider] = []
+
+    def build(
+        email: str = "bot@acme.test", password: str = "s3cret", network: str = "acme", **kwargs: object
+    ) -> RoomfulProvider:
+        credentials = RoomfulCredentials(email=email, password=password, network=network)  # type: ignore[arg-type]
+        endpoints = Endpoints(roomful=fake.base_url)  # type: ignore[attr-defined]
+        adapter = RoomfulProvider(credentials, endpoints=endpoints, policy=FAST, **kwargs)  # type: ignore[arg-type]
+        made.append(adapter)
+        return adapter
+
+    yield build
+    for adapter in made:
+        await adapter.aclose()
+
