@@ -9,12 +9,12 @@ import pytest
 
 from providers.base import Endpoints, Role, RoomRequest
 from providers.errors import AuthFailed, NotConfigured, NotFound, NotSupported, Rejected, Unavailable
-from providers.http import RetryPolicy
 from providers.kmeet import KMeetCredentials, KMeetProvider
 from tests.fakes.kmeet import FakeInfomaniak
 from tests.fakes.server import Fault, serve
+from tests.support.policy import FAST
 
-FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
+
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -21,8 +21,10 @@ from providers.whereby import (
     WherebyMeeting,
     WherebyProvider,
 )
-from tests.fakes.server import Fault, serve
+from tests.fakes.server import Fault, FakeSwitch, serve_switch
 from tests.fakes.whereby import FakeWhereby, throttle_body
+from tests.support.policy import FAST
+
 
 KEY = "wb-secret-key-1234"
 MEETINGS = "/v1/meetings"
@@ -39,32 +41,22 @@ class RecordingSleep:
         await asyncio.sleep(min(seconds, 0.05))
 
 
-class CurrentFake:
-    """One loopback server per module (starting uvicorn per test is slow); each test gets a fresh fake."""
-
-    def __init__(self) -> None:
-        self.fake: FakeWhereby | None = None
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        assert self.fake is not None
-        await self.fake.app(scope, receive, send)
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[CurrentFake, str]]:
-    current = CurrentFake()
-    with serve(current) as url:
-        yield current, url
+def server() -> Iterator[tuple[FakeSwitch, str]]:
+    # One loopback server per module (starting uvicorn per test is slow); each test gets a fresh fake.
+    with serve_switch() as (switch, url):
+        yield switch, url
 
 
 @pytest.fixture
-def fake(server: tuple[CurrentFake, str]) -> FakeWhereby:
-    server[0].fake = FakeWhereby(api_key=KEY, subdomain="acme")
-    return server[0].fake
+def fake(server: tuple[FakeSwitch, str]) -> FakeWhereby:
+    fake = FakeWhereby(api_key=KEY, subdomain="acme")
+    server[0].fake = fake
+    return fake
 
 
 @pytest.fixture
-def base_url(server: tuple[CurrentFake, str], fake: FakeWhereby) -> str:
+def base_url(server: tuple[FakeSwitch, str], fake: FakeWhereby) -> str:
     return server[1]
 
 
@@ -75,7 +67,7 @@ def sleeps() -> RecordingSleep:
 
 @pytest.fixture
 def policy(sleeps: RecordingSleep) -> RetryPolicy:
-    return RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5, sleep=sleeps)
+    return dataclasses.replace(FAST, sleep=sleeps)
 
 
 @pytest.fixture

@@ -24,11 +24,12 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from providers.base import Endpoints, RoomRequest
-from providers.http import RetryPolicy
 from providers.whereby import MeetingSpec, RoomMode, RoomNamePattern, WherebyCredentials, WherebyProvider
 from tests.paths import spec_file
 from tests.fakes.server import Recorded, serve
 from tests.fakes.whereby import FakeWhereby
+from tests.support.policy import FAST
+
 
 SPEC_URI = "urn:whereby-openapi"
 KEY = "wb-openapi-key"
@@ -184,9 +185,8 @@ def base_url(fake: FakeWhereby) -> Iterator[str]:
 
 @pytest.fixture
 async def adapter(base_url: str) -> AsyncIterator[WherebyProvider]:
-    policy = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
     async with WherebyProvider(
-        WherebyCredentials(api_key=KEY), endpoints=Endpoints(whereby=f"{base_url}/v1"), policy=policy
+        WherebyCredentials(api_key=KEY), endpoints=Endpoints(whereby=f"{base_url}/v1"), policy=FAST
     ) as provider:
         yield provider
 
