@@ -220,11 +220,15 @@ class ProviderOptions(BaseModel):
             known = ", ".join(f"`{key}`" for key in cls.model_fields)
             sentence = f"{name} has no option `{field}`; it understands {known}."
             return Rejected(sentence, provider=provider, field=field, reason="unknown option")
-        reason = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-        reason = reason[:1].lower() + reason[1:]
         info = cls.model_fields.get(field or "")
+        reason = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
+        if first["type"] in ("int_parsing", "int_type", "int_from_float"):
+            reason = "it takes a whole number"
+        elif first["type"] == "string_pattern_mismatch" and info is not None and info.description:
+            reason = info.description.rstrip(".")  # the hint says what fits, better than the regex
+        reason = reason[:1].lower() + reason[1:]
         label = f" ({info.title})" if info is not None and info.title else ""
-        sentence = f"{name} cannot take that `{field}`{label}: it {reason}." if reason.startswith("takes") else (
-            f"{name} cannot take that `{field}`{label}: {reason}."
-        )
+        if reason.startswith("takes"):
+            reason = f"it {reason}"
+        sentence = f"{name} cannot take that `{field}`{label}: {reason}."
         return Rejected(sentence, provider=provider, field=field, reason=reason)
