@@ -1,11 +1,11 @@
 """One loop for every paged list (as openai-python's pagination.py): the provider says how to get
-the next page, ``paginate`` walks them.
+the next page, ``pages`` walks them (``items`` flattens them).
 
     async def fetch(cursor: str | None) -> Page[dict]:
         body = await get("meetings", cursor=cursor)
         return Page(body["results"], next=body.get("cursor"))
 
-    async for meeting in paginate(fetch, provider="whereby"):
+    async for meeting in items(pages(fetch, provider="whereby")):
         ...
 
 ``next`` is whatever the provider pages by (a cursor, a page number, an offset), None on the last
@@ -71,19 +71,9 @@ async def pages(
     raise Unavailable(provider=provider, raw=f"gave up after {max_pages} pages")
 
 
-async def paginate(
-    fetch: Callable[[N | None], Awaitable[Page[T, N]]],
-    *,
-    provider: str,
-    first: N | None = None,
-    key: Callable[[T], Hashable] | None = None,
-    on_repeat: Literal["fail", "stop"] = "fail",
-    max_pages: int = MAX_PAGES,
-) -> AsyncIterator[T]:
-    """Every item of every page: ``async for item in paginate(fetch, provider="whereby")``."""
-    async for batch in pages(
-        fetch, provider=provider, first=first, key=key, on_repeat=on_repeat, max_pages=max_pages
-    ):
+async def items(batches: AsyncIterator[list[T]]) -> AsyncIterator[T]:
+    """Every item of every page: ``async for meeting in items(pages(fetch, provider="whereby"))``."""
+    async for batch in batches:
         for item in batch:
             yield item
 

@@ -46,7 +46,7 @@ from providers.base import (
 )
 from providers.errors import AuthFailed, ProviderError, Rejected, Unavailable
 from providers.http import error_for_status, read_json, retry_after_seconds
-from providers.paging import Page, paginate
+from providers.paging import Page, items, pages
 
 SLUG = "whereby"
 MAX_PAGE_SIZE = 100  # GET /meetings `limit`: 1..100, default 50
@@ -349,7 +349,7 @@ class WherebyProvider(HttpAdapter[WherebyCredentials]):
             # The cursor is null (or absent) when there are no more results.
             return Page(page["results"], next=page.get("cursor") or None)
 
-        async for item in paginate(fetch, provider=SLUG, on_repeat="fail"):
+        async for item in items(pages(fetch, provider=SLUG, on_repeat="fail")):
             yield WherebyMeeting.from_json(item)
 
     async def delete_meeting(self, meeting_id: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from providers.airmeet.auth import SLUG
 from providers.airmeet.client import CURSOR_PAGE_MAX, PARTICIPANTS_PAGE_MAX, AirmeetClient, _rejected
 from providers.errors import Rejected, Unavailable
-from providers.paging import Page, paginate
+from providers.paging import Page, items, pages
 
 
 class AttendeesAPI(AirmeetClient):
@@ -60,7 +60,7 @@ class AttendeesAPI(AirmeetClient):
             done = not rows or seen >= int(body.get("totalUserCount") or 0)
             return Page(rows, next=None if done else number + 1)
 
-        async for row in paginate(fetch, provider=SLUG, first=1):
+        async for row in items(pages(fetch, provider=SLUG, first=1)):
             yield row
 
     def attendees(

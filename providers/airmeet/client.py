@@ -31,7 +31,7 @@ from providers.errors import (
     Unavailable,
 )
 from providers.http import error_for_status, read_json
-from providers.paging import Page, paginate
+from providers.paging import Page, items, pages
 
 EVENT_LINK = "https://www.airmeet.com/e/{uuid}"
 # zoneinfo lists these too, but they are not canonical tz database names.
@@ -164,7 +164,7 @@ class AirmeetClient(AirmeetAuth):
             return Page(rows, next=following if rows and following else None)
 
         # Never loop on a cursor Airmeet hands back twice: stop there, as at the last page.
-        async for row in paginate(fetch, provider=SLUG, first=start, on_repeat="stop"):
+        async for row in items(pages(fetch, provider=SLUG, first=start, on_repeat="stop")):
             yield row
 
 

@@ -10,8 +10,7 @@ that ``adapter`` joins. Names are re-exported lazily so importing ``options`` lo
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from providers.lazy import lazy_exports
 
 _EXPORTS = {
     "ClickMeetingProvider": "adapter",
@@ -30,9 +29,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

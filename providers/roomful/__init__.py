@@ -11,8 +11,7 @@ that importing ``options`` never loads socket.io.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from providers.lazy import lazy_exports
 
 _EXPORTS = {
     "RoomfulProvider": "adapter",
@@ -32,9 +31,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

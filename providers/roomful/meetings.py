@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from providers.errors import Unavailable
-from providers.paging import Page, paginate
+from providers.paging import Page, items, pages
 from providers.roomful.models import (
     SLUG,
     MeetingCount,
@@ -169,7 +169,7 @@ class MeetingsAPI(RoomfulSocket):
             # A short page is the last one.
             return Page(page, next=start + len(page) if len(page) >= page_size else None)
 
-        async for item in paginate(fetch, provider=SLUG, first=0):
+        async for item in items(pages(fetch, provider=SLUG, first=0)):
             yield MeetingCount(
                 count=int(item.get("count") or 0),
                 start=parse_time(item.get("startDate")),

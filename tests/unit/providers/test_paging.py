@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from providers.errors import Unavailable
-from providers.paging import Page, pages, paginate
+from providers.paging import Page, items, pages
 
 
 class Provider:
@@ -21,7 +21,7 @@ class Provider:
 
 
 async def collect(provider: Provider, **kwargs: object) -> list[int]:
-    return [item async for item in paginate(provider, provider="whereby", **kwargs)]  # type: ignore[arg-type]
+    return [item async for item in items(pages(provider, provider="whereby", **kwargs))]  # type: ignore[arg-type]
 
 
 async def test_follows_a_cursor_to_the_last_page() -> None:
@@ -73,7 +73,7 @@ async def test_the_walk_is_bounded() -> None:
             return Page([number], next=number + 1)
 
     with pytest.raises(Unavailable) as caught:
-        [item async for item in paginate(Endless(), provider="airmeet", max_pages=5)]
+        [item async for item in items(pages(Endless(), provider="airmeet", max_pages=5))]
     assert "5 pages" in (caught.value.raw or "")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -21,7 +21,7 @@ from providers.whereby import (
     WherebyMeeting,
     WherebyProvider,
 )
-from tests.fakes.server import Fault, FakeSwitch, serve_switch
+from tests.fakes.server import Fault, FakeSwitch
 from tests.fakes.whereby import FakeWhereby, throttle_body
 from tests.support.policy import FAST
 
@@ -41,23 +41,11 @@ class RecordingSleep:
         await asyncio.sleep(min(seconds, 0.05))
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[FakeSwitch, str]]:
-    # One loopback server per module (starting uvicorn per test is slow); each test gets a fresh fake.
-    with serve_switch() as (switch, url):
-        yield switch, url
-
-
 @pytest.fixture
 def fake(server: tuple[FakeSwitch, str]) -> FakeWhereby:
     fake = FakeWhereby(api_key=KEY, subdomain="acme")
     server[0].fake = fake
     return fake
-
-
-@pytest.fixture
-def base_url(server: tuple[FakeSwitch, str], fake: FakeWhereby) -> str:
-    return server[1]
 
 
 @pytest.fixture

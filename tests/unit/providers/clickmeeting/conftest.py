@@ -1,21 +1,15 @@
-"""Fixtures of the ClickMeeting adapter tests: one loopback server per module, a fresh fake per test."""
+"""Fixtures of the ClickMeeting adapter tests: a fresh fake per test on the module's server (../conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from providers.clickmeeting import ClickMeetingProvider
 from tests.fakes.clickmeeting import FakeClickMeeting
-from tests.fakes.server import FakeSwitch, serve_switch
+from tests.fakes.server import FakeSwitch
 from tests.unit.providers.clickmeeting.support import KEY, make_adapter
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[FakeSwitch, str]]:
-    with serve_switch() as (switch, url):
-        yield switch, url
 
 
 @pytest.fixture
@@ -23,11 +17,6 @@ def fake(server: tuple[FakeSwitch, str]) -> FakeClickMeeting:
     fake = FakeClickMeeting(api_key=KEY)
     server[0].fake = fake
     return fake
-
-
-@pytest.fixture
-def base_url(server: tuple[FakeSwitch, str], fake: FakeClickMeeting) -> str:
-    return server[1]
 
 
 @pytest.fixture

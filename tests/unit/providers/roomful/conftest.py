@@ -1,23 +1,17 @@
-"""Fixtures of the Roomful adapter tests: one loopback server per module (a real python-socketio 4.x,
-Engine.IO 3 server), a fresh fake per test, and adapters closed before the fake stops."""
+"""Fixtures of the Roomful adapter tests: a fresh fake (a real python-socketio 4.x, Engine.IO 3 server)
+per test on the module's server (../conftest.py), and adapters closed before the fake stops."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from providers.base import Endpoints
 from providers.roomful import RoomfulCredentials, RoomfulProvider
 from tests.fakes.roomful import FakeRoomful
-from tests.fakes.server import FakeSwitch, serve_switch
+from tests.fakes.server import FakeSwitch
 from tests.support.policy import FAST
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[FakeSwitch, str]]:
-    with serve_switch() as (switch, base_url):
-        yield switch, base_url
 
 
 @pytest.fixture
