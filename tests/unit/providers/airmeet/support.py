@@ -29,4 +29,3 @@ def room_request(**changes: object) -> RoomRequest:
 
 async def new_event(airmeet: AirmeetProvider) -> str:
     return (await airmeet.create_room(room_request())).room_id
-

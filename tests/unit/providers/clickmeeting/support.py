@@ -75,4 +75,3 @@ def seed_session(fake: FakeClickMeeting, room_id: int) -> int:
             {"email": "bob@x.io", "nickname": "Bob", "role": "presenter"},
         ],
     )
-

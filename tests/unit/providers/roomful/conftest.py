@@ -39,4 +39,3 @@ async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider
     yield build
     for adapter in made:
         await adapter.aclose()
-

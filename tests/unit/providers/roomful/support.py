@@ -45,4 +45,3 @@ async def create(adapter: Any, *, subject: str = "Standup", start: datetime = at
         source_type=options.pop("source_type"), source_ids=options.pop("source_ids"), subject=subject,
         start=start, end=start + timedelta(minutes=minutes), **options,
     )
-
