@@ -8,7 +8,6 @@ import pytest
 from providers.errors import AuthFailed, RateLimited, Unavailable
 from providers.roomful import RoomfulCredentials
 from tests.fakes.server import Fault
-from tests.support.policy import FAST
 
 
 # --- sign-in and session ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavai
 from providers.roomful import MeetingEvent
 from tests.fakes.server import Fault
 from tests.support.eventually import eventually
-from tests.unit.providers.roomful.support import START, create, meeting_request
+from tests.unit.providers.roomful.support import START, meeting_request
 
 
 async def test_session_never_accepted_is_auth_failed(fake, make):
