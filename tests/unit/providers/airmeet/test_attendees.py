@@ -50,7 +50,7 @@ async def test_attendees_follow_after_cursors_across_pages(airmeet: AirmeetProvi
 
 
 async def test_attendees_can_page_backwards_from_a_before_cursor(airmeet: AirmeetProvider, fake: FakeAirmeet) -> None:
-    from tests.fakes.airmeet import encode_cursor
+    from tests.fakes.airmeet.wire import encode_cursor
 
     event = fake.add_event()
     fake.add_attendees(event.uuid, [{"user_id": f"u{i}"} for i in range(5)])
