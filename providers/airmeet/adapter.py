@@ -39,7 +39,7 @@ class AirmeetProvider(EventsAPI, SpeakersAPI, SessionsAPI, BoothsAPI, AttendeesA
 
     async def create_room(self, request: RoomRequest) -> Room:
         """An Airmeet event for a meeting; ``host_email`` is required, options: short_desc, access_type, event_type."""
-        if not request.host_email:
+        if AirmeetOptions.host_email_required and not request.host_email:
             raise Rejected(
                 "Airmeet needs the host's e-mail (an Airmeet community member) to create an event.",
                 provider=SLUG, field="host_email",
