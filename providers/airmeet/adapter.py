@@ -39,14 +39,15 @@ class AirmeetProvider(EventsAPI, SpeakersAPI, SessionsAPI, BoothsAPI, AttendeesA
 
     async def create_room(self, request: RoomRequest) -> Room:
         """An Airmeet event for a meeting; ``host_email`` is required, options: short_desc, access_type, event_type."""
-        if AirmeetOptions.host_email_required and not request.host_email:
+        host_email = request.host_email or ""
+        if AirmeetOptions.host_email_required and not host_email:
             raise Rejected(
                 "Airmeet needs the host's e-mail (an Airmeet community member) to create an event.",
                 provider=SLUG, field="host_email",
             )
         options = AirmeetOptions.parse(request.options, provider=SLUG)
         return await self.create_event(
-            host_email=request.host_email,
+            host_email=host_email,
             name=request.title,
             short_desc=options.short_desc or request.description or request.title,
             start=request.start,
