@@ -1,19 +1,20 @@
 """The App Home tab: the reader's upcoming meetings, the workspace's providers, admin buttons.
 
-    home = await build_home(ctx, services)       # the shell publishes it with views.publish
+    sections = await home_sections(ctx, services)   # /meeting's part of registry.home(ctx, services)
 
 Each meeting has a Join button with its join (viewer) link; hosts are pointed to ``/meeting link``
 for the host link, which goes to them alone. Admins get Connect / Disconnect buttons per provider
 (``connect_provider`` / ``disconnect_provider``, value = the provider slug; handled in
-commands/connect.py); everyone else sees the status and who can change it.
+connect.py and disconnect.py); everyone else sees the status and who can change it.
 """
 
 from __future__ import annotations
 
-from commands.accounts import connected_providers, is_admin
-from commands.context import Context, Services
-from commands.manage import role_of
-from commands.replies import Button, Field, Home, Message, escape
+from commands.framework.context import Context, Services
+from commands.framework.policy import is_admin, role_of
+from commands.framework.replies import Button, Message, escape
+from commands.lifecycle.accounts import connected_providers
+from commands.lifecycle.card import meeting_fields
 from db.models import Meeting
 from providers import registry
 from providers.base import Capability
@@ -24,8 +25,8 @@ CONNECT = "connect_provider"
 DISCONNECT = "disconnect_provider"
 
 
-async def build_home(ctx: Context, services: Services) -> Home:
-    """The whole tab for ``ctx.user_id``: ``await build_home(ctx, services)``."""
+async def home_sections(ctx: Context, services: Services) -> list[Message]:
+    """The tab's sections for ``ctx.user_id``: their meetings, then the providers."""
     meetings = services.repo.upcoming_meetings(
         ctx.team_id, after=services.clock(), involving_user=ctx.user_id, limit=HOME_MEETINGS + 1
     )
@@ -37,7 +38,7 @@ async def build_home(ctx: Context, services: Services) -> Home:
     sections.append(providers_heading(admin))
     connected = connected_providers(services, ctx.team_id)
     sections += [provider_card(info, connected.get(info.slug, []), admin=admin) for info in registry.PROVIDERS.values()]
-    return Home(sections=tuple(sections))
+    return sections
 
 
 def meetings_heading(meetings: list[Meeting]) -> Message:
@@ -52,15 +53,7 @@ def meeting_card(meeting: Meeting, user_id: str) -> Message:
     if role := role_of(meeting, user_id):
         hint = f" `/meeting link {meeting.id}` gives you the host link." if hosts_own_link(meeting, role) else ""
         lines.append(f"{role[:1].upper()}{role[1:]}.{hint}")
-    fields = [
-        Field("When", meeting.starts_at),
-        Field("Duration", f"{meeting.duration_minutes} min"),
-        Field("Provider", registry.info(meeting.provider).name),
-        Field("Id", f"`{meeting.id}`"),
-    ]
-    if meeting.channel_id:
-        fields.append(Field("Channel", f"<#{meeting.channel_id}>"))
-    return Message("\n".join(lines), fields=tuple(fields),
+    return Message("\n".join(lines), fields=meeting_fields(meeting, duration=True, channel=True),
                    buttons=(Button("Join", url=meeting.join_url, style="primary"),))
 
 

@@ -1,4 +1,4 @@
-"""commands/oneline.py: the text after ``/meeting new`` as Slack (and the console) deliver it.
+"""commands/framework/oneline.py: the text after ``/meeting new`` as Slack (and the console) deliver it.
 
 Every test uses a fixed ``now``; none reads the real clock.
 """
@@ -10,10 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
-from commands.oneline import NewMeetingLine, ParseError, parse_new_line
-from commands.when import WhenError
-from tests.unit.commands.test_when import assert_one_sentence_with_example
+from commands.framework.oneline import NewMeetingLine, ParseError, parse_new_line
+from commands.framework.when import WhenError
+from tests.support.sentences import assert_one_sentence_with_example
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -1,4 +1,4 @@
-"""Provider accounts of a workspace: building adapters from stored keys, and who may change them.
+"""Provider accounts of a workspace: building adapters from stored keys, and listing them.
 
     async with open_adapter(services, team_id="T1", provider="whereby") as adapter:
         room = await adapter.create_room(request)
@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from commands.context import Context, Services
+from commands.framework.context import Services
 from db.repo import Repository
 from providers import registry
 from providers.base import CachedToken, MeetingProvider
@@ -60,14 +60,6 @@ async def open_adapter(
         await adapter.aclose()
 
 
-async def is_admin(ctx: Context, services: Services) -> bool:
-    """Workspace admins and owners (from Slack), plus the user ids in ``MEETBOT_ADMINS``."""
-    if ctx.user_id in services.admins:
-        return True
-    person = await services.directory.person(ctx.team_id, ctx.user_id)
-    return bool(person and person.is_admin)
-
-
 def connected_providers(services: Services, team_id: str) -> dict[str, list[str]]:
     """provider slug -> account names (default first) for the workspace."""
     connected: dict[str, list[str]] = {}
@@ -75,3 +67,9 @@ def connected_providers(services: Services, team_id: str) -> dict[str, list[str]
         names = connected.setdefault(account.provider, [])
         names.insert(0, account.name) if account.is_default else names.append(account.name)
     return connected
+
+
+def default_account(services: Services, team_id: str, provider: str) -> str | None:
+    """The name of the provider's default account in the workspace, or None."""
+    row = services.repo.get_account(team_id, provider)
+    return row.name if row else None

@@ -1,17 +1,17 @@
-"""commands/when.py: times, durations and reminder offsets as Slack users type them.
+"""commands/framework/when.py: times, durations and reminder offsets as Slack users type them.
 
 Every test uses a fixed ``now``; none reads the real clock.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.when import WhenError, begins_when, parse_duration, parse_offsets, parse_when
+from commands.framework.when import WhenError, begins_when, parse_duration, parse_offsets, parse_when
+from tests.support.sentences import assert_one_sentence_with_example
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -21,19 +21,6 @@ UTC = timezone.utc
 
 # Wednesday 10 June 2026, noon in Zurich (summer time, UTC+2).
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=ZURICH)
-
-
-def assert_one_sentence_with_example(message: str) -> None:
-    """One sentence a Slack user can act on: a `backticked` example to copy, a single closing
-    mark, nothing after it. Quoted user input and examples may hold any punctuation."""
-    assert re.search(r"`[^`]+`", message), f"no example in: {message}"
-    assert "\n" not in message
-    prose = re.sub(r"`[^`]*`", "X", message)
-    prose = re.sub(r"(?<!\w)'[^']*'(?!\w)", "X", prose)  # 'quoted input', not "isn't"
-    prose = prose.replace("e.g.", "eg")
-    assert prose[-1] in ".?", f"does not end a sentence: {message}"
-    assert not re.search(r"[.!?](\s|$)", prose[:-1]), f"more than one sentence: {message}"
-    assert message[0].isupper(), f"does not start a sentence: {message}"
 
 
 def local(tz: ZoneInfo, *args: int, fold: int = 0) -> datetime:

@@ -15,49 +15,36 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.context import Context, Person, Services
-from commands.forms import find_form
-from commands.new_form import (
-    AIRMEET_ACCESS,
+from commands.framework.context import Context, Services
+from commands.framework.replies import Audience, Input, Modal, Reply
+from commands.meeting.new_form import (
     CALLBACK,
     GENERAL_INPUTS,
-    SECTIONS,
     new_meeting_inline,
     new_meeting_modal,
     next_quarter_hour,
     on_shown_fields,
 )
-from commands.replies import Audience, Input, Modal, Reply
+from commands.meeting.sections import AIRMEET_ACCESS, SECTIONS
 from db.repo import Repository
 from providers import registry
 from providers.airmeet import ACCESS_TYPES
 from providers.base import Endpoints
 from providers.errors import Unavailable
-from providers.http import RetryPolicy
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.kmeet import FakeInfomaniak
 from tests.fakes.server import Fault, serve
 from tests.fakes.whereby import FakeWhereby
+from tests.support.people import People
+from tests.support.policy import FAST
+from tests.support.registry import REGISTRY
 
 NOW = datetime(2030, 3, 20, 8, 7, tzinfo=UTC)
 ZURICH = ZoneInfo("Europe/Zurich")
 TEAM = "T1"
 CTX = Context(team_id=TEAM, user_id="U1", channel_id="C1", user_tz="Europe/Zurich", user_name="Ada")
-FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
 WHEREBY_KEY, CLICKMEETING_KEY, INFOMANIAK_TOKEN = "wb-key-0001", "cm-key-0001", "ik-token-0001"
-
-
-class People:
-    """A small Directory: Ada (the organiser, Zurich) and Bob (New York)."""
-
-    people = {
-        "U1": Person(id="U1", name="Ada Admin", email="ada@example.com", tz="Europe/Zurich", is_admin=True),
-        "U2": Person(id="U2", name="Bob Member", email="bob@example.com", tz="America/New_York"),
-    }
-
-    async def person(self, team_id: str, user_id: str) -> Person | None:
-        return self.people.get(user_id) if team_id == TEAM else None
 
 
 class Fakes:
@@ -152,7 +139,7 @@ def stored_meetings(services: Services) -> list[Any]:
     return services.repo.upcoming_meetings(TEAM, after=NOW - timedelta(days=1))
 
 
-FORM = find_form(CALLBACK)
+FORM = REGISTRY.form(CALLBACK)
 assert FORM is not None
 
 

@@ -28,15 +28,16 @@ one sentence with an example that works.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from commands.when import (
+from commands.framework.arguments import Arguments, positional
+from commands.framework.errors import UserError
+from commands.framework.tokenizer import DOUBLE_QUOTES, Token, channel_id, tokenize, unescape, user_id
+from commands.framework.when import (
     WhenError,
     begins_when,
     parse_duration,
@@ -50,41 +51,37 @@ __all__ = ["NewMeetingLine", "ParseError", "parse_new_line"]
 _T = TypeVar("_T")
 
 # Straight quotes and the typographic ones Slack and phones substitute; any of them closes any
-# other. Single quotes are not quotes here: "Bob's sync" must not open a string.
-_QUOTES = frozenset('"“”„«»')
-_SLACK_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
-_OPTION = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)=")
+# other; ‘…’ too. A straight single quote is no quote here: "Bob's sync" must not open a string.
+_QUOTES = frozenset(DOUBLE_QUOTES + "‘")
 # "1 hour 30 minutes" is the longest duration spelled over separate words.
 _MAX_DURATION_WORDS = 4
 _EXAMPLE = '`/meeting new whereby "Standup" tomorrow 10:00 for 15m #general @alice`'
 _NO_REMINDERS = frozenset({"off", "none", "no"})
 
 
-class ParseError(ValueError):
+class ParseError(UserError, ValueError):
     """A ``/meeting new`` line that cannot be used; ``str(error)`` is the sentence to show.
 
         except ParseError as error: reply(str(error))
     """
 
 
-@dataclass(frozen=True)
-class NewMeetingLine:
-    """What ``/meeting new …`` asked for, before any defaults or provider calls.
+class NewMeetingLine(Arguments):
+    """What ``/meeting new …`` asked for, before any defaults or provider calls: the subcommand's
+    argument model (its usage line comes from the fields), built by ``parse_new_line``.
 
         NewMeetingLine(provider="kmeet", title="Standup", start=start, duration=timedelta(minutes=15),
                        channel="C0123ABC", invitees=("U0123ABC",), reminders=None, options={})
     """
 
-    provider: str | None
-    title: str
-    start: datetime
-    duration: timedelta
-    channel: str | None
-    invitees: tuple[str, ...]
-    reminders: tuple[timedelta, ...] | None
-    options: dict[str, str]
+    provider: str | None = positional(None, metavar="provider")
+    title: str = positional(metavar="title", usage='"<title>"')
+    start: datetime = positional(metavar="when", usage="[when]")
+    duration: timedelta = positional(metavar="duration", usage="[for <duration>]")
+    channel: str | None = positional(None, metavar="channel", usage="[#channel]")
+    invitees: tuple[str, ...] = positional((), metavar="people", usage="[@people]")
+    reminders: tuple[timedelta, ...] | None = positional(None, metavar="reminders", usage="[remind 1h,10m]")
+    options: dict[str, str] = positional({}, metavar="options", usage="[key=value…]")
 
 
 def parse_new_line(
@@ -101,11 +98,14 @@ def parse_new_line(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
-    tokens = _tokenize(text)
+    try:
+        tokens = tokenize(text)
+    except UserError as error:
+        raise ParseError(str(error)) from None
     provider, position = _provider(tokens, providers)
     title, position = _title(tokens, position, provider=provider)
     parts = _Parts()
-    when_tokens: list[_Token] = []
+    when_tokens: list[Token] = []
     when_finished = False  # a second, separate run of plain words is an error
     while position < len(tokens):
         token = tokens[position]
@@ -144,13 +144,6 @@ def parse_new_line(
 # --- tokens --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
-    text: str  # quotes removed
-    raw: str  # as typed, quotes included
-    quoted: bool  # some part was inside quotes, so it is never a keyword or a time
-
-
 class _Kind(Enum):
     WORD = "word"  # part of the title or the time
     FOR = "for"
@@ -161,42 +154,9 @@ class _Kind(Enum):
     SLACK_SPECIAL = "special"  # <!here>, <!subteam^…>: nothing we can invite
 
 
-def _tokenize(text: str) -> list[_Token]:
-    """Split on whitespace like a shell, with smart quotes; a Slack ``<…>`` stays one token."""
-    tokens: list[_Token] = []
-    position, end = 0, len(text)
-    while position < end:
-        if text[position].isspace():
-            position += 1
-            continue
-        start, quoted = position, False
-        pieces: list[str] = []
-        while position < end and not text[position].isspace():
-            char = text[position]
-            if char in _QUOTES:
-                close = next((i for i in range(position + 1, end) if text[i] in _QUOTES), -1)
-                if close < 0:
-                    raise ParseError(
-                        f"The quote in {_quote(text[start:])} is never closed — put the title "
-                        'between two quotes, like `"Weekly sync"`.'
-                    )
-                pieces.append(text[position + 1 : close])
-                quoted, position = True, close + 1
-            elif char == "<" and position == start and ">" in text[position:]:
-                # Slack's escapes (<@U1|Alice Smith>) may hold spaces in their label.
-                close = text.index(">", position)
-                pieces.append(text[position : close + 1])
-                position = close + 1
-            else:
-                pieces.append(char)
-                position += 1
-        tokens.append(_Token(text="".join(pieces), raw=text[start:position], quoted=quoted))
-    return tokens
-
-
-def _kind(token: _Token) -> _Kind:
+def _kind(token: Token) -> _Kind:
     raw = token.raw
-    if _OPTION.match(raw):
+    if token.key is not None:
         return _Kind.OPTION
     if raw.startswith(("#", "<#")):
         return _Kind.CHANNEL
@@ -209,7 +169,7 @@ def _kind(token: _Token) -> _Kind:
     return _Kind.WORD
 
 
-def _next_keyword(tokens: list[_Token], start: int) -> int:
+def _next_keyword(tokens: list[Token], start: int) -> int:
     keywords = (i for i in range(start, len(tokens)) if _kind(tokens[i]) is not _Kind.WORD)
     return next(keywords, len(tokens))
 
@@ -217,7 +177,7 @@ def _next_keyword(tokens: list[_Token], start: int) -> int:
 # --- provider and title --------------------------------------------------------------------
 
 
-def _provider(tokens: list[_Token], providers: Collection[str]) -> tuple[str | None, int]:
+def _provider(tokens: list[Token], providers: Collection[str]) -> tuple[str | None, int]:
     if not tokens:
         raise ParseError(f"Tell me what to set up, e.g. {_EXAMPLE}.")
     first = tokens[0]
@@ -239,7 +199,7 @@ def _provider(tokens: list[_Token], providers: Collection[str]) -> tuple[str | N
     return None, 0
 
 
-def _title(tokens: list[_Token], start: int, *, provider: str | None) -> tuple[str, int]:
+def _title(tokens: list[Token], start: int, *, provider: str | None) -> tuple[str, int]:
     if start < len(tokens) and tokens[start].raw[:1] in _QUOTES:
         title, end = tokens[start].text, start + 1
     else:
@@ -247,7 +207,7 @@ def _title(tokens: list[_Token], start: int, *, provider: str | None) -> tuple[s
         while end < len(tokens) and not _ends_title(tokens, end):
             end += 1
         title = " ".join(token.text for token in tokens[start:end])
-    title = " ".join(_unescape(title).split())
+    title = " ".join(unescape(title).split())
     if not title:
         example = f'/meeting new {provider + " " if provider else ""}"Standup" tomorrow 10:00'
         raise ParseError(
@@ -257,7 +217,7 @@ def _title(tokens: list[_Token], start: int, *, provider: str | None) -> tuple[s
     return title, end
 
 
-def _ends_title(tokens: list[_Token], index: int) -> bool:
+def _ends_title(tokens: list[Token], index: int) -> bool:
     token = tokens[index]
     kind = _kind(token)
     if kind in (_Kind.FOR, _Kind.REMIND):
@@ -287,7 +247,7 @@ class _Parts:
         self.invitees: list[str] = []
         self.options: dict[str, str] = {}
 
-    def take(self, kind: _Kind, tokens: list[_Token], index: int) -> int:
+    def take(self, kind: _Kind, tokens: list[Token], index: int) -> int:
         """Consume the part starting at ``tokens[index]``; returns the index after it."""
         token = tokens[index]
         if kind is _Kind.FOR:
@@ -329,7 +289,7 @@ class _Parts:
         return index + 1
 
 
-def _argument(tokens: list[_Token], index: int, parse: Callable[[str], _T]) -> tuple[_T, int]:
+def _argument(tokens: list[Token], index: int, parse: Callable[[str], _T]) -> tuple[_T, int]:
     """Read what follows ``for``/``remind`` at ``tokens[index]``: the longest run of words that
     parses, so ``for 1 hour 30 minutes tomorrow 10:00`` leaves the time for the when-phrase."""
     keyword = tokens[index].text.lower()
@@ -348,7 +308,7 @@ def _argument(tokens: list[_Token], index: int, parse: Callable[[str], _T]) -> t
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _starts_argument(tokens: list[_Token], index: int) -> bool:
+def _starts_argument(tokens: list[Token], index: int) -> bool:
     """Whether the word after ``for``/``remind`` reads as its argument (range not checked, so
     ``for 25h`` still ends the title and then fails with a sentence about the range)."""
     following = tokens[index + 1].text.lower() if index + 1 < len(tokens) else ""
@@ -358,11 +318,10 @@ def _starts_argument(tokens: list[_Token], index: int) -> bool:
     return bool(parts) and all(read_duration(part) is not None for part in parts)
 
 
-def _channel(token: _Token) -> str:
+def _channel(token: Token) -> str:
     raw = token.raw.rstrip(",;")
     if raw.startswith("<#"):
-        match = _SLACK_CHANNEL.fullmatch(raw)
-        name = match[1] if match else ""
+        name = channel_id(raw) or ""
     else:
         name = raw[1:]
     if not name:
@@ -372,11 +331,10 @@ def _channel(token: _Token) -> str:
     return name
 
 
-def _person(token: _Token) -> str:
+def _person(token: Token) -> str:
     raw = token.raw.rstrip(",;")
     if raw.startswith("<@"):
-        match = _SLACK_USER.fullmatch(raw)
-        name = match[1] if match else ""
+        name = user_id(raw) or ""
     else:
         name = raw[1:]
     if not name:
@@ -386,23 +344,14 @@ def _person(token: _Token) -> str:
     return name
 
 
-def _option(token: _Token) -> tuple[str, str]:
-    match = _OPTION.match(token.raw)
-    assert match is not None  # _kind() said OPTION
-    key = match["key"]
-    value = token.text[len(key) + 1 :]
-    if not value and not token.quoted:
-        raise ParseError(f"Give `{key}` a value, e.g. `{key}=value` or `{key}=\"two words\"`.")
-    link = _SLACK_LINK.fullmatch(value)
-    return key, link[1] if link else _unescape(value)
+def _option(token: Token) -> tuple[str, str]:
+    assert token.key is not None and token.value is not None  # _kind() said OPTION
+    if not token.value and not token.quoted:
+        raise ParseError(f"Give `{token.key}` a value, e.g. `{token.key}=value` or `{token.key}=\"two words\"`.")
+    return token.key, token.value
 
 
 # --- text helpers --------------------------------------------------------------------------
-
-
-def _unescape(text: str) -> str:
-    """Undo Slack's escaping of &, < and > (only these three, as Slack documents)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _quote(text: str, limit: int = 40) -> str:

@@ -1,4 +1,4 @@
-"""commands/connect.py: parsing inline keys, field errors, who may connect, and that keys never leak.
+"""commands/meeting/connect.py, credentials.py, disconnect.py and default.py: parsing inline keys, field errors, who may connect, and that keys never leak.
 
 The providers are the loopback fakes; what was saved is read back from the repository (both
 databases), and what reached the provider from the fake's recorded requests.
@@ -14,39 +14,28 @@ from dataclasses import dataclass
 import pytest
 from pydantic import SecretStr
 
-from commands.connect import (
-    FieldErrors,
-    connect_modal,
-    parse_arguments,
-    plain_credentials,
-    read_credentials,
-)
-from commands.context import Context, Person, Services
-from commands.forms import find_action, find_form
-from commands.replies import Reply
-from commands.router import UserError, dispatch
+from commands.framework.arguments import read
+from commands.framework.context import Context, Services
+from commands.framework.errors import UserError
+from commands.framework.replies import Reply
+from commands.meeting.connect import ConnectArgs, connect_modal
+from commands.meeting.credentials import FieldErrors, plain_credentials, read_credentials
 from db.repo import Repository
 from providers.base import Endpoints
-from providers.http import RetryPolicy
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.kmeet import FakeInfomaniak
 from tests.fakes.roomful import FakeRoomful
 from tests.fakes.server import Fault, serve
 from tests.fakes.whereby import FakeWhereby
+from tests.support.people import People
+from tests.support.policy import FAST
+from tests.support.registry import REGISTRY
 
 WHEREBY_KEY = "wb-secret-7Qx93kLm"
 CM_KEY = "cm-secret-Zr81Pq0w"
-FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
 ADMIN = Context(team_id="T1", user_id="U1", channel_id="C1", user_tz="Europe/Zurich")
 MEMBER = Context(team_id="T1", user_id="U2", channel_id="C1", user_tz="America/New_York")
-
-
-class People:
-    """U1 is a workspace admin, U2 a member: what users.info would say."""
-
-    async def person(self, team_id: str, user_id: str) -> Person | None:
-        return Person(id=user_id, name=user_id, is_admin=user_id == "U1")
 
 
 @dataclass
@@ -80,7 +69,7 @@ def services(repo: Repository, fakes: Fakes) -> Services:
 
 
 async def meeting(text: str, ctx: Context, services: Services) -> Reply:
-    return await dispatch("/meeting", text, ctx, services)
+    return await REGISTRY.dispatch("/meeting", text, ctx, services)
 
 
 def assert_no_secret(secret: str, reply: Reply, caplog: pytest.LogCaptureFixture) -> None:
@@ -92,17 +81,21 @@ def assert_no_secret(secret: str, reply: Reply, caplog: pytest.LogCaptureFixture
 # --- parsing ------------------------------------------------------------------------------------
 
 
+def parse_arguments(text: str) -> ConnectArgs:
+    return read(ConnectArgs, text, command="/meeting connect")
+
+
 def test_inline_values_may_be_quoted_and_keep_apostrophes() -> None:
     parsed = parse_arguments("""roomful email=bot@acme.com password="p w&amp;d" network=acme account=it's""")
-    assert parsed.words == ("roomful",)
-    assert parsed.options == {"email": "bot@acme.com", "password": "p w&d", "network": "acme", "account": "it's"}
+    assert parsed.provider == "roomful" and parsed.account == "it's"
+    assert parsed.credentials() == {"email": "bot@acme.com", "password": "p w&d", "network": "acme"}
     smart = parse_arguments("airmeet ACCESS_KEY=“A K” secret_key='s k' region=eu")
-    assert smart.options == {"access_key": "A K", "secret_key": "s k", "region": "eu"}
+    assert smart.credentials() == {"access_key": "A K", "secret_key": "s k", "region": "eu"}
 
 
 def test_slack_escapes_in_values_are_undone() -> None:
     parsed = parse_arguments("roomful email=<mailto:bot@acme.com|bot@acme.com> password=a&lt;b&gt;c")
-    assert parsed.options == {"email": "bot@acme.com", "password": "a<b>c"}
+    assert parsed.credentials() == {"email": "bot@acme.com", "password": "a<b>c"}
 
 
 def test_parse_errors_never_repeat_the_value() -> None:
@@ -181,7 +174,7 @@ async def test_connect_without_keys_opens_the_form_and_without_provider_asks_whi
     assert reply.modal is not None and reply.modal.state["provider"] == "whereby"
     chooser = (await meeting("connect", ADMIN, services)).modal
     assert chooser is not None and [i.name for i in chooser.inputs] == ["provider"] and chooser.inputs[0].dispatch
-    form = find_form("connect_provider")
+    form = REGISTRY.form("connect_provider")
     assert form is not None
     changed = await form.change({"provider": "clickmeeting"}, chooser.state, ADMIN, services)
     assert changed is not None and [i.name for i in changed.inputs] == ["provider", "api_key", "account"]
@@ -325,7 +318,7 @@ async def test_a_key_pasted_in_the_wrong_place_is_not_repeated(pasted: str, serv
 
 
 async def test_form_check_names_fields_and_submit_verifies_then_saves(services: Services, fakes: Fakes) -> None:
-    form = find_form("connect_provider")
+    form = REGISTRY.form("connect_provider")
     assert form is not None
     state = {"provider": "whereby", "channel_id": "C1"}
     assert await form.check({"api_key": None, "account": None}, state, ADMIN, services) == {
@@ -369,7 +362,7 @@ async def test_disconnect_all_and_the_home_buttons(services: Services) -> None:
     for name in ("default", "eu", "us"):
         repo.save_account("T1", provider="airmeet", credentials={"access_key": "a", "secret_key": "s"}, name=name)
     repo.save_account("T1", provider="clickmeeting", credentials={"api_key": "a"}, name="default")
-    disconnect = find_action("disconnect_provider")
+    disconnect = REGISTRY.action("disconnect_provider")
     assert disconnect is not None
     refused = await disconnect("clickmeeting", MEMBER, services)
     assert refused.text.startswith("Only workspace admins") and len(repo.list_accounts("T1", "clickmeeting")) == 1
@@ -377,7 +370,7 @@ async def test_disconnect_all_and_the_home_buttons(services: Services) -> None:
     assert "`default`" in clicked.text and [a.name for a in repo.list_accounts("T1", "airmeet")] == ["eu", "us"]
     everything = await meeting("disconnect airmeet all", ADMIN, services)
     assert "`eu`, `us`" in everything.text and repo.list_accounts("T1", "airmeet") == []
-    connect = find_action("connect_provider")
+    connect = REGISTRY.action("connect_provider")
     assert connect is not None
     assert (await connect("whereby", MEMBER, services)).modal is None
     modal = (await connect("whereby", ADMIN, services)).modal

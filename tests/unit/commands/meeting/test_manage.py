@@ -1,4 +1,4 @@
-"""commands/manage.py and commands/home.py on a temporary SQLite repository, providers on loopback fakes.
+"""commands/meeting: list, cancel, link and the App Home tab, on a temporary SQLite repository, providers on loopback fakes.
 
 Meetings are stored through ``repo.add_meeting`` (or created for real at the Whereby fake); every
 test uses a fixed clock. U1 is a workspace admin, U2 and U3 are members.
@@ -16,42 +16,26 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from commands.context import Context, Person, Services
-from commands.create import NewMeeting, create_meeting
-from commands.forms import find_action
-from commands.home import build_home
-from commands.manage import NEXT_PAGE, PAGE_SIZE, PREVIOUS_PAGE, ListQuery, parse_list
-from commands.replies import Audience, Message, Reply
-from commands.router import UserError, dispatch
+from commands.framework.context import Context, Services
+from commands.framework.errors import UserError
+from commands.framework.replies import Audience, Message, Reply
+from commands.lifecycle.create import NewMeeting, create_meeting
+from commands.meeting.listing import NEXT_PAGE, PAGE_SIZE, PREVIOUS_PAGE, ListQuery, parse_list
 from db.crypto import Vault
 from db.engine import create_schema, make_engine
 from db.models import Meeting
-from db.repo import Repository, new_meeting_id
-from providers.http import RetryPolicy
+from db.repo import Repository
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.server import Fault, serve
 from tests.fakes.whereby import FakeWhereby
+from tests.support.meetings import seed_meeting
+from tests.support.people import PEOPLE, People
+from tests.support.policy import FAST
+from tests.support.registry import REGISTRY
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05, timeout=0.5)
-
-PEOPLE = {
-    "U1": Person("U1", "Ada Admin", email="ada@example.com", tz="Europe/Zurich", is_admin=True),
-    "U2": Person("U2", "Bob Member", email="bob@example.com", tz="America/New_York"),
-    "U3": Person("U3", "Cy Guest", email="cy@example.com", tz="Asia/Kolkata"),
-    "U4": Person("U4", "Dee NoMail"),
-}
-
 
 PRIVATE_CHANNELS = {"G1": {"U1", "U3"}}  # everything else is public
-
-
-class Directory:
-    async def person(self, team_id: str, user_id: str) -> Person | None:
-        return PEOPLE.get(user_id) if team_id == "T1" else None
-
-    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
-        return user_id in PRIVATE_CHANNELS.get(channel_id, {user_id})
 
 
 @pytest.fixture
@@ -65,28 +49,19 @@ def repo(tmp_path: Path) -> Iterator[Repository]:
 
 @pytest.fixture
 def services(repo: Repository) -> Services:
-    return Services(repo=repo, directory=Directory(), policy=FAST, clock=lambda: NOW)
+    return Services(repo=repo, directory=People(private_channels=PRIVATE_CHANNELS), policy=FAST, clock=lambda: NOW)
 
 
 def ctx(user: str = "U1", channel: str = "C1", team: str = "T1") -> Context:
     return Context(team_id=team, user_id=user, channel_id=channel, user_tz=PEOPLE.get(user, PEOPLE["U1"]).tz or "UTC")
 
 
-def add(repo: Repository, *, title: str = "Standup", start: timedelta = timedelta(hours=2), team: str = "T1",
-        organiser: str = "U1", channel: str | None = "C1", reminders: int = 0, **extra: Any) -> Meeting:
-    for key in ("cohost_ids", "invitee_ids"):
-        if key in extra:
-            extra[key] = json.dumps(extra[key])
-    meeting = Meeting(id=new_meeting_id(), team_id=team, provider=extra.pop("provider", "kmeet"), title=title,
-                      starts_at=NOW + start, duration_minutes=30, timezone="UTC", channel_id=channel,
-                      organiser_id=organiser, room_id=extra.pop("room_id", f"room-{title}"),
-                      join_url=extra.pop("join_url", f"https://join.example/{title}"), **extra)
-    due = [(NOW + start - timedelta(minutes=10 * (i + 1)), 10 * (i + 1)) for i in range(reminders)]
-    return repo.add_meeting(meeting, reminder_times=due)
+def add(repo: Repository, **details: Any) -> Meeting:
+    return seed_meeting(repo, now=NOW, **details)
 
 
 async def run(line: str, services: Services, **who: str) -> Reply:
-    return await dispatch("/meeting", line, ctx(**who), services)
+    return await REGISTRY.dispatch("/meeting", line, ctx(**who), services)
 
 
 def only(reply: Reply) -> Message:
@@ -104,13 +79,13 @@ def labels(message: Message) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "query"),
     [
-        ("", ListQuery("all", None, 1)),
-        ("all", ListQuery("all", None, 1)),
-        ("MINE page 2", ListQuery("mine", None, 2)),
-        ("mine 3", ListQuery("mine", None, 3)),
-        ("<#C1|general>", ListQuery("channel", "C1", 1)),
-        ("<#C0ABC> page 2", ListQuery("channel", "C0ABC", 2)),
-        ("#general", ListQuery("channel", "general", 1)),
+        ("", ListQuery(scope="all", channel_id=None, page=1)),
+        ("all", ListQuery(scope="all", channel_id=None, page=1)),
+        ("MINE page 2", ListQuery(scope="mine", channel_id=None, page=2)),
+        ("mine 3", ListQuery(scope="mine", channel_id=None, page=3)),
+        ("<#C1|general>", ListQuery(scope="channel", channel_id="C1", page=1)),
+        ("<#C0ABC> page 2", ListQuery(scope="channel", channel_id="C0ABC", page=2)),
+        ("#general", ListQuery(scope="channel", channel_id="general", page=1)),
     ],
 )
 def test_list_arguments(text: str, query: ListQuery) -> None:
@@ -125,8 +100,9 @@ def test_bad_list_arguments_say_what_works(text: str) -> None:
 
 
 def test_a_page_button_value_asks_for_the_same_list() -> None:
-    for query in (ListQuery("mine"), ListQuery("channel", "C1"), ListQuery("channel", "general"), ListQuery()):
-        assert parse_list(query.text(4)) == dataclasses.replace(query, page=4)
+    for query in (ListQuery(scope="mine"), ListQuery(scope="channel", channel_id="C1"),
+                  ListQuery(scope="channel", channel_id="general"), ListQuery()):
+        assert parse_list(query.text(4)) == query.model_copy(update={"page": 4})
 
 
 async def test_help_lists_list_cancel_and_link_with_examples(services: Services) -> None:
@@ -210,7 +186,7 @@ async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services:
     assert (next_button.action_id, next_button.value) == (NEXT_PAGE, "all page 2")
     assert "`/meeting list all page 2`" in first.text
 
-    handler = find_action(NEXT_PAGE)
+    handler = REGISTRY.action(NEXT_PAGE)
     assert handler is not None
     second = only(await handler(next_button.value or "", ctx(), services))
     assert [f.value for f in second.fields] == [m.starts_at for m in made[10:20]]
@@ -425,7 +401,7 @@ async def test_home_for_an_admin_has_my_meetings_and_connect_buttons(services: S
     repo.save_account("T1", provider="whereby", credentials={"api_key": "k"})
     mine = add(repo, title="Mine", organiser="U1", host_url="https://join.example/Mine?roomKey=secret")
     add(repo, title="Not mine", organiser="U3")
-    home = await build_home(ctx("U1"), services)
+    home = await REGISTRY.home(ctx("U1"), services)
     text = "\n".join(s.text for s in home.sections)
     assert "Mine" in text and "Not mine" not in text
     card = next(s for s in home.sections if "*Mine*" in s.text)
@@ -438,12 +414,12 @@ async def test_home_for_an_admin_has_my_meetings_and_connect_buttons(services: S
 
 async def test_home_for_a_member_has_no_admin_buttons(services: Services, repo: Repository) -> None:
     add(repo, title="Invited", organiser="U1", invitee_ids=["U2"])
-    home = await build_home(ctx("U2"), services)
+    home = await REGISTRY.home(ctx("U2"), services)
     assert all(b.action_id is None for s in home.sections for b in s.buttons)
     assert "A workspace admin can connect the others." in "\n".join(s.text for s in home.sections)
     card = next(s for s in home.sections if "*Invited*" in s.text)
     assert "You're invited." in card.text and "host link" not in card.text
-    empty = await build_home(ctx("U3"), services)
+    empty = await REGISTRY.home(ctx("U3"), services)
     assert "None yet" in empty.sections[0].text
 
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from commands.accounts import open_adapter
-from commands.context import Context, Services
-from commands.replies import Audience, Button, Field, Message, Reply, escape
-from commands.when import WhenError, parse_offsets
+from commands.framework.context import Context, Services
+from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.framework.when import WhenError, parse_offsets
+from commands.lifecycle.accounts import open_adapter
+from commands.lifecycle.card import meeting_fields
 from db.models import Meeting
 from db.repo import new_meeting_id
 from providers import registry
@@ -124,15 +125,6 @@ def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services)
     return services.repo.add_meeting(meeting, reminder_times=reminder_times)
 
 
-def meeting_fields(meeting: Meeting, start: datetime) -> tuple[Field, ...]:
-    return (
-        Field("When", start),
-        Field("Duration", f"{meeting.duration_minutes} min"),
-        Field("Provider", registry.info(meeting.provider).name),
-        Field("Id", f"`{meeting.id}`"),
-    )
-
-
 def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Reply:
     """The channel announcement (viewer link only), host links by DM, and a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
@@ -143,7 +135,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
                 f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
                 audience=Audience.CHANNEL,
                 to=new.channel_id,
-                fields=meeting_fields(meeting, new.start),
+                fields=meeting_fields(meeting, start=new.start, duration=True),
                 buttons=(join,),
                 purpose=f"announcement:{meeting.id}",
             )
@@ -165,7 +157,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
                           f"Id `{meeting.id}`."))
     else:
         reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.",
-                          fields=meeting_fields(meeting, new.start), buttons=(join,)))
+                          fields=meeting_fields(meeting, start=new.start, duration=True), buttons=(join,)))
     return reply
 
 

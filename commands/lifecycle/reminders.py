@@ -10,17 +10,18 @@ a personal auto-login link by DM where the provider offers one.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from commands.accounts import open_adapter
-from commands.context import Services
-from commands.replies import Audience, Button, Field, Message, Reply, escape
+from commands.framework.context import Services
+from commands.framework.policy import hosts, invitee_ids
+from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.lifecycle.accounts import open_adapter
+from commands.lifecycle.card import meeting_fields, room_of
 from db.models import Meeting, Reminder
 from providers import registry
-from providers.base import Capability, Role, Room
+from providers.base import Capability, Role
 from providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
@@ -67,19 +68,18 @@ def finish_reminder(services: Services, due: DueReminder, *, delivered: bool) ->
 
 
 async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Services) -> Reply:
-    start = meeting.starts_at
     heading = f":alarm_clock: *{escape(meeting.title)}* starts in {human_offset(reminder.offset_minutes)}"
-    fields = (Field("When", start), Field("Provider", registry.info(meeting.provider).name), Field("Id", f"`{meeting.id}`"))
+    fields = meeting_fields(meeting)
     join = Button("Join", url=meeting.join_url, style="primary")
     reply = Reply()
     if meeting.channel_id:
         reply.add(Message(heading, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields, buttons=(join,)))
-    hosts = [meeting.organiser_id, *json.loads(meeting.cohost_ids)]
+    its_hosts = hosts(meeting)
     if meeting.host_url:
-        for host in dict.fromkeys(hosts):
+        for host in its_hosts:
             reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
                               buttons=(Button("Join as host", url=meeting.host_url, style="primary"),)))
-    invitees = [user for user in json.loads(meeting.invitee_ids) if user not in hosts]
+    invitees = [user for user in invitee_ids(meeting) if user not in its_hosts]
     for user_id, link in (await personal_links(meeting, invitees, services)).items():
         reply.add(Message(heading + "\nYour personal link:", audience=Audience.DM, to=user_id,
                           buttons=(Button("Join", url=link, style="primary"),)))
@@ -93,8 +93,7 @@ async def personal_links(meeting: Meeting, user_ids: list[str], services: Servic
     if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
         # Without a channel post, invitees still need the link; with one, they have it there.
         return {} if meeting.channel_id else {user_id: meeting.join_url for user_id in user_ids}
-    room = Room(provider=meeting.provider, room_id=meeting.room_id, join_url=meeting.join_url,
-                details=json.loads(meeting.provider_data or "{}"))
+    room = room_of(meeting)
     links: dict[str, str] = {}
     try:
         async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
