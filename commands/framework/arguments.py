@@ -104,18 +104,18 @@ def _positional_count(model: type[BaseModel]) -> int:
 
 
 def key_values(arguments: BaseModel) -> str:
-    """The console's ``key=value`` form of ``arguments`` (set fields only; secrets masked)."""
+    """The console's ``key=value`` form of ``arguments`` (fields set only; flags as typed; secrets masked)."""
     parts = []
     for name, info in type(arguments).model_fields.items():
-        value = getattr(arguments, name)
-        if value is None or value is False or name not in arguments.model_fields_set:
+        value, extra = getattr(arguments, name), _extra(info)
+        if value is None or name not in arguments.model_fields_set or extra["kind"] == "derived":
             continue
-        if _extra(info).get("secret"):
-            value = "••••"
-        elif value is True:
-            value = "yes"
-        text = str(value)
-        parts.append(f'{name}="{text}"' if not text or any(c.isspace() or c in "\"'" for c in text) else f"{name}={text}")
+        if extra["kind"] == "flag":
+            parts += [extra["spellings"][0]] if value else []
+            continue
+        text = "••••" if extra.get("secret") else str(value)
+        quoted = not text or any(c.isspace() or c in "\"'" for c in text)
+        parts.append(f'{name}="{text}"' if quoted else f"{name}={text}")
     return " ".join(parts)
 
 
@@ -138,7 +138,7 @@ def read(model: type[_A], text: str | Sequence[Token], *, command: str) -> _A:
             typed_by_name = [n for n in fields if _extra(fields[n])["kind"] not in ("flag", "derived")]
             if token.key not in typed_by_name and (token.key in fields or model.model_config.get("extra") != "allow"):
                 known = ", ".join(f"`{n}=`" for n in typed_by_name)
-                raise UserError(f"`{command}` takes {known or 'no key=value'}, not {field_ref(token.key)}.")
+                raise UserError(f"Only {known or 'words'} work with `{command}`, not {field_ref(token.key)}.")
             given[token.key] = token.value
         elif token.text.lower() in flags:
             given[flags[token.text.lower()]] = True
@@ -146,8 +146,9 @@ def read(model: type[_A], text: str | Sequence[Token], *, command: str) -> _A:
             words.append(token.text)
     free = [n for n in positional_names if n not in given]
     if len(words) > len(free):
-        raise UserError(f"`{command}` takes {len(positional_names) or 'no'} word{'s' if len(positional_names) != 1 else ''}"
-                        f" before its options — write it like `{usage(command, model)}`.")
+        count = f"{len(positional_names) or 'no'} word{'s' if len(positional_names) != 1 else ''}"
+        raise UserError(f"Too many words: `{command}` takes {count} before its options — "
+                        f"write it like `{usage(command, model)}`.")
     given.update(zip(free, words, strict=False))
     return validate(model, given, command=command)
 
@@ -157,10 +158,20 @@ def validate(model: type[_A], values: Mapping[str, Any], *, command: str) -> _A:
     try:
         return model.model_validate(dict(values))
     except ValidationError as error:
-        problems = field_problems(model, error)
-        name, sentence = next(iter(problems.items()))
-        raise UserError(f"{field_ref(name)} {sentence[:1].lower()}{sentence[1:]}"
-                        f" Write it like `{usage(command, model)}`.") from None
+        name, sentence = next(iter(field_problems(model, error).items()))
+        missing = any(problem["type"] == "missing" for problem in error.errors(include_input=False))
+        what = f"Give {_named(model, name)}" if missing else \
+            f"Check {_named(model, name)}: {sentence[:1].lower()}{sentence[1:].rstrip('.')}"
+        raise UserError(f"{what} — write it like `{usage(command, model)}`.") from None
+
+
+def _named(model: type[BaseModel], name: str) -> str:
+    """A field as the user types it: ``<provider>`` for a word, ``account=`` for a key."""
+    info = model.model_fields.get(name)
+    extra = _extra(info) if info is not None else {}
+    if extra.get("kind") == "positional":
+        return f"`<{extra['metavar']}>`"
+    return field_ref(name)
 
 
 def field_problems(model: type[BaseModel], error: ValidationError) -> dict[str, str]:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Awaitable
 
 from commands.framework.replies import Reply
@@ -51,7 +52,9 @@ def sentence_for(error: Exception, *, where: str) -> str:
     if isinstance(error, ProviderError):
         log.warning("provider error in %s: %s (status %s)", where, type(error).__name__, error.status)
         return provider_sentence(error)
-    log.error("%s failed: %s", where, type(error).__name__, exc_info=error)
+    # The frames say where; the message is left out, as it may quote a secret or an SQL parameter.
+    frames = "".join(traceback.format_tb(error.__traceback__)[-3:])
+    log.error("%s failed: %s\n%s", where, type(error).__name__, frames)
     return SOMETHING_WENT_WRONG
 
 

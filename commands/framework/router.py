@@ -137,7 +137,8 @@ class Registry:
         if group is None:
             known = ", ".join(f"`{name}`" for name in self._groups)
             return Reply.ephemeral(f"I don't handle `{command}`. I answer {known}.")
-        where = f"{command} {text.strip().split(' ', 1)[0]}"
+        word = text.strip().split(" ", 1)[0]
+        where = f"{command} {word if word.isalpha() and len(word) <= 20 else '…'}"  # never a pasted key
         return await guard(group.run(text, ctx, services, prefix=command), where=where)
 
     def form(self, callback_id: str) -> Form | None:
