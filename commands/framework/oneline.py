@@ -319,28 +319,19 @@ def _starts_argument(tokens: list[Token], index: int) -> bool:
 
 
 def _channel(token: Token) -> str:
-    raw = token.raw.rstrip(",;")
-    if raw.startswith("<#"):
-        name = channel_id(raw) or ""
-    else:
-        name = raw[1:]
-    if not name:
-        raise ParseError(
-            f"I couldn't read the channel {_quote(token.text)} — name it like `#general`."
-        )
-    return name
+    return _mention(token, sigil="#", read=channel_id, what="channel", example="name it like `#general`")
 
 
 def _person(token: Token) -> str:
+    return _mention(token, sigil="@", read=user_id, what="person", example="mention them like `@alice`")
+
+
+def _mention(token: Token, *, sigil: str, read: Callable[[str], str | None], what: str, example: str) -> str:
+    """The id in Slack's ``<#C1|general>`` / ``<@U1|ada>``, or the name typed after ``#`` / ``@``."""
     raw = token.raw.rstrip(",;")
-    if raw.startswith("<@"):
-        name = user_id(raw) or ""
-    else:
-        name = raw[1:]
+    name = (read(raw) or "") if raw.startswith("<" + sigil) else raw[1:]
     if not name:
-        raise ParseError(
-            f"I couldn't read the person {_quote(token.text)} — mention them like `@alice`."
-        )
+        raise ParseError(f"I couldn't read the {what} {_quote(token.text)} — {example}.")
     return name
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from commands.framework.oneline import NewMeetingLine
 from commands.framework.router import Group, Subcommand
 from commands.meeting import cancel, connect, default, disconnect, home, link, listing, new, new_form, providers
-from commands.meeting.lookup import MeetingId
+from commands.meeting.lookup import MeetingId, meeting_id_reader
 
 SUBCOMMANDS = (
     Subcommand(name="new", handler=new.new_command, arguments=NewMeetingLine, reader=new.read_new,
@@ -21,11 +21,11 @@ SUBCOMMANDS = (
                example="list mine page 2",
                summary="upcoming meetings with ids, times and join links — the whole workspace unless you say "
                        f"`mine` or a `#channel`; {listing.PAGE_SIZE} a page"),
-    Subcommand(name="cancel", handler=cancel.cancel_command, arguments=MeetingId, reader=cancel.read_cancel,
+    Subcommand(name="cancel", handler=cancel.cancel_command, arguments=MeetingId, reader=meeting_id_reader("cancel"),
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "
                        "announcement cancelled and stops the reminders (its organiser or an admin)"),
-    Subcommand(name="link", handler=link.link_command, arguments=MeetingId, reader=link.read_link,
+    Subcommand(name="link", handler=link.link_command, arguments=MeetingId, reader=meeting_id_reader("link"),
                example="link k7m2qx",
                summary="your own link, shown only to you: the host link if you host, a personal sign-in link on "
                        "ClickMeeting, else the join link"),

@@ -16,17 +16,13 @@ from commands.framework.policy import hosts, may_cancel
 from commands.framework.replies import Audience, Field, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
-from commands.meeting.lookup import MeetingId, find_meeting, read_meeting_id
+from commands.meeting.lookup import MeetingId, find_meeting
 from db.models import Meeting
 from providers import registry
 from providers.base import Capability
 from providers.errors import NotFound, NotSupported, ProviderError, RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
-
-
-def read_cancel(text: str, *_: object) -> MeetingId:
-    return read_meeting_id(text, verb="cancel")
 
 
 async def cancel_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:

@@ -13,17 +13,13 @@ from commands.framework.policy import is_admin, is_host, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
-from commands.meeting.lookup import MeetingId, find_meeting, read_meeting_id
+from commands.meeting.lookup import MeetingId, find_meeting
 from db.models import Meeting
 from providers import registry
 from providers.base import Capability, Role
 from providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
-
-
-def read_link(text: str, *_: object) -> MeetingId:
-    return read_meeting_id(text, verb="link")
 
 
 async def link_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:

@@ -1,9 +1,11 @@
 """The meeting a subcommand names by its id: ``MeetingId`` arguments, looked up in this workspace only.
 
-    meeting = find_meeting(arguments, ctx, services, verb="cancel")
+    meeting = find_meeting(arguments, ctx, services)
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from commands.framework.arguments import Arguments, positional
 from commands.framework.context import Context, Services
@@ -19,12 +21,16 @@ class MeetingId(Arguments):
     id: str = positional(metavar="id")
 
 
-def read_meeting_id(text: str, *, verb: str) -> MeetingId:
-    """One id, or a sentence pointing at ``/meeting list``."""
-    words = [token.text for token in tokenize(text.replace("`", " "))]
-    if len(words) != 1:
-        raise UserError(f"Give one meeting id, e.g. `/meeting {verb} k7m2qx`; `/meeting list` shows the ids.")
-    return MeetingId(id=words[0])
+def meeting_id_reader(verb: str) -> Callable[[str, Context, Services], MeetingId]:
+    """The reader of ``/meeting <verb> <id>``: one id, or a sentence pointing at ``/meeting list``."""
+
+    def read_meeting_id(text: str, ctx: Context, services: Services) -> MeetingId:
+        words = [token.text for token in tokenize(text.replace("`", " "))]
+        if len(words) != 1:
+            raise UserError(f"Give one meeting id, e.g. `/meeting {verb} k7m2qx`; `/meeting list` shows the ids.")
+        return MeetingId(id=words[0])
+
+    return read_meeting_id
 
 
 def find_meeting(arguments: MeetingId, ctx: Context, services: Services) -> Meeting:
