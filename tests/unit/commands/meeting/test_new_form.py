@@ -1,4 +1,4 @@
-"""commands/new_form.py: the ``/meeting new`` modal, its field checks, the meeting it creates.
+"""commands/meeting/new_form.py and sections.py: the ``/meeting new`` modal, its field checks, the meeting it creates.
 
 The form runs against a real Repository (SQLite, and PostgreSQL when configured) and, where a
 provider is called, against that provider's loopback fake. ``now`` is fixed: Wednesday 20 March
