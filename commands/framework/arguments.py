@@ -99,6 +99,19 @@ def usage(name: str, model: type[BaseModel]) -> str:
     return " ".join(parts)
 
 
+def console_form(name: str, model: type[BaseModel]) -> str:
+    """Every field as ``key=value`` (the console's way, where Slack would show a form):
+    ``console_form("disconnect", DisconnectArgs) == "disconnect provider=<provider> account=<account|all>"``."""
+    parts = [name]
+    for field_name, info in model.model_fields.items():
+        extra = _extra(info)
+        if extra["kind"] == "flag":
+            parts.append(f"[{extra['spellings'][0]}]")
+        elif extra["kind"] != "derived":
+            parts.append(f"{field_name}=<{extra['metavar']}>")
+    return " ".join(parts)
+
+
 def _positional_count(model: type[BaseModel]) -> int:
     return sum(1 for info in model.model_fields.values() if _extra(info)["kind"] == "positional")
 

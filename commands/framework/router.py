@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from commands.framework.arguments import read, usage
+from commands.framework.arguments import console_form, read, usage
 from commands.framework.context import Context, Services
 from commands.framework.errors import guard
 from commands.framework.forms import Action, ActionHandler, Form
@@ -46,6 +46,13 @@ class Subcommand:
 
     def usage(self) -> str:
         return usage(self.name, self.arguments)
+
+    def help(self, prefix: str) -> str:
+        """Its usage, summary and example; with the key=value form when it reads by the model."""
+        text = f"`{prefix} {self.usage()}` — {self.summary}\ne.g. `{prefix} {self.example}`"
+        if self.reader is None and any(True for _ in self.arguments.model_fields):
+            text += f"\nas key=value: `{prefix} {console_form(self.name, self.arguments)}`"
+        return text
 
     async def run(self, text: str, ctx: Context, services: Services, *, prefix: str) -> Reply:
         if self.admin:
@@ -106,7 +113,7 @@ class Group:
         if isinstance(entry, Group):
             return await entry.run(rest, ctx, services, prefix=f"{prefix} {entry.name}")
         if rest.strip().lower() in ("help", "--help", "-h", "?"):
-            return Reply.ephemeral(f"`{prefix} {entry.usage()}` — {entry.summary}\ne.g. `{prefix} {entry.example}`")
+            return Reply.ephemeral(entry.help(prefix))
         return await entry.run(rest.strip(), ctx, services, prefix=prefix)
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ConfigDict
 
-from commands.framework.arguments import Arguments, flag, key_values, option, positional, read, usage
+from commands.framework.arguments import Arguments, console_form, flag, key_values, option, positional, read, usage
 from commands.framework.errors import UserError
 from commands.framework.oneline import NewMeetingLine
 from commands.meeting.connect import ConnectArgs
@@ -95,6 +95,12 @@ def test_errors_that_show_the_usage_carry_it_as_the_example() -> None:
 def test_no_error_repeats_a_value(line: str) -> None:
     sentence = error_of(line)
     assert "hunter2" not in sentence and "ZGVm" not in sentence
+
+
+def test_the_key_value_form_of_a_subcommand() -> None:
+    assert console_form("disconnect", DisconnectArgs) == "disconnect provider=<provider> account=<account|all>"
+    assert console_form("default", DefaultArgs) == "default provider=<provider> [--channel] account=<name>"
+    assert console_form("list", ListQuery) == "list scope=<scope> page=<n>"
 
 
 def test_the_console_form_hides_secrets() -> None:

@@ -92,7 +92,10 @@ async def test_help_for_a_group_a_nested_group_and_a_subcommand(services: Servic
     assert "• `/airmeet speaker add <event> [email=<address>]` — add a speaker" in nested
     assert "e.g. `/airmeet speaker add ev1 email=ada@x.io`" in nested
     one = await run("speaker add help", services)
-    assert one == "`/airmeet speaker add <event> [email=<address>]` — add a speaker\ne.g. `/airmeet speaker add ev1 email=ada@x.io`"
+    assert one == ("`/airmeet speaker add <event> [email=<address>]` — add a speaker\n"
+                   "e.g. `/airmeet speaker add ev1 email=ada@x.io`\n"
+                   "as key=value: `/airmeet speaker add event=<event> email=<address>`")
+    assert await run("speaker add event=ev1 email=ada@x.io", services) == "added ada@x.io to ev1"
 
 
 async def test_did_you_mean_at_every_level(services: Services) -> None:
