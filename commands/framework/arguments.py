@@ -48,6 +48,10 @@ class Arguments(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class NoArguments(Arguments):
+    """A subcommand that takes nothing (``/meeting providers``)."""
+
+
 def positional(default: Any = PydanticUndefined, *, metavar: str, usage: str | None = None) -> Any:
     """A field filled by the next word (or by ``name=value``); ``metavar`` names it in the usage line."""
     return Field(default, json_schema_extra={"kind": "positional", "metavar": metavar, "usage": usage})

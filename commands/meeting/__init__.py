@@ -7,6 +7,7 @@ the composition root (bot/runtime.py) adds to the registry.
 
 from __future__ import annotations
 
+from commands.framework.arguments import NoArguments
 from commands.framework.oneline import NewMeetingLine
 from commands.framework.router import Group, Subcommand
 from commands.meeting import cancel, connect, default, disconnect, home, link, listing, new, new_form, providers
@@ -15,7 +16,7 @@ from commands.meeting.lookup import MeetingId, meeting_id_reader
 SUBCOMMANDS = (
     Subcommand(name="new", handler=new.new_command, arguments=NewMeetingLine, reader=new.read_new,
                example='new kmeet "Standup" tomorrow 10:00 for 15m', summary="create a room and announce it"),
-    Subcommand(name="providers", handler=providers.providers_command, arguments=providers.NoArguments,
+    Subcommand(name="providers", handler=providers.providers_command, arguments=NoArguments,
                example="providers", summary="which providers are connected, and how to connect the others"),
     Subcommand(name="list", handler=listing.list_meetings, arguments=listing.ListQuery, reader=listing.parse_list,
                example="list mine page 2",

@@ -5,15 +5,11 @@
 
 from __future__ import annotations
 
-from commands.framework.arguments import Arguments
+from commands.framework.arguments import NoArguments
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply
 from commands.lifecycle.accounts import connected_providers
 from providers import registry
-
-
-class NoArguments(Arguments):
-    """A subcommand that takes nothing."""
 
 
 async def providers_command(arguments: NoArguments, ctx: Context, services: Services) -> Reply:
