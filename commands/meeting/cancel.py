@@ -27,10 +27,8 @@ log = logging.getLogger(__name__)
 
 async def cancel_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:
     """Call a meeting off, then tell its hosts and the channel."""
-    meeting = find_meeting(arguments, ctx, services)
+    meeting = find_meeting(arguments, ctx, services, if_cancelled="is already cancelled.")
     title = escape(meeting.title)
-    if meeting.status == "cancelled":
-        return Reply.ephemeral(f"*{title}* (`{meeting.id}`) is already cancelled.")
     if not await may_cancel(meeting, ctx, services):
         return Reply.ephemeral(
             f"Only <@{meeting.organiser_id}>, who organises *{title}*, or a workspace admin can cancel it."

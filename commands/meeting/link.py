@@ -24,10 +24,8 @@ log = logging.getLogger(__name__)
 
 async def link_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:
     """The reader's own link to the meeting, if they may see it."""
-    meeting = find_meeting(arguments, ctx, services)
+    meeting = find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
     title = escape(meeting.title)
-    if meeting.status == "cancelled":
-        return Reply.ephemeral(f"*{title}* (`{meeting.id}`) was cancelled.")
     if not await may_see(meeting, ctx, services, admin=await is_admin(ctx, services)):
         where = "announced in a channel you are not in" if meeting.channel_id else "invite-only and you are not on its list"
         return Reply.ephemeral(f"`{meeting.id}` is {where}; ask <@{meeting.organiser_id}> to invite you.")

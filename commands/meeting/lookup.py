@@ -1,6 +1,6 @@
 """The meeting a subcommand names by its id: ``MeetingId`` arguments, looked up in this workspace only.
 
-    meeting = find_meeting(arguments, ctx, services)
+    meeting = find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
 """
 
 from __future__ import annotations
@@ -33,11 +33,14 @@ def meeting_id_reader(verb: str) -> Callable[[str, Context, Services], MeetingId
     return read_meeting_id
 
 
-def find_meeting(arguments: MeetingId, ctx: Context, services: Services) -> Meeting:
-    """The meeting with that id in this workspace; ``UserError`` otherwise."""
+def find_meeting(arguments: MeetingId, ctx: Context, services: Services, *, if_cancelled: str) -> Meeting:
+    """The meeting with that id in this workspace, not cancelled; ``UserError`` otherwise
+    (``if_cancelled`` ends the sentence about a cancelled one: "is already cancelled.")."""
     meeting = services.repo.get_meeting(ctx.team_id, arguments.id)
     if meeting is None:
         raise UserError(
             f"There is no meeting `{escape(arguments.id[:20])}` in this workspace. `/meeting list` shows the ids."
         )
+    if meeting.status == "cancelled":
+        raise UserError(f"*{escape(meeting.title)}* (`{meeting.id}`) {if_cancelled}")
     return meeting

@@ -7,6 +7,7 @@ tests need no PostgreSQL variant), a fixed clock, the people, seeded meetings an
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,12 +69,26 @@ def labels(message: Message) -> list[str]:
     return [field.label for field in message.fields]
 
 
+@contextmanager
+def connected(fake: Any, *, provider: str, key: str, services: Services, repo: Repository) -> Iterator[Any]:
+    """``fake`` served on loopback, ``services`` pointed at it, and an account with ``key`` saved."""
+    with serve(fake.app) as url:
+        services.endpoints = services.endpoints.model_copy(update={provider: f"{url}/v1"})
+        repo.save_account("T1", provider=provider, credentials={"api_key": key})
+        yield fake
+
+
 @pytest.fixture
 def whereby(services: Services, repo: Repository) -> Iterator[FakeWhereby]:
-    fake = FakeWhereby(api_key="wb-key")
-    with serve(fake.app) as url:
-        services.endpoints = services.endpoints.model_copy(update={"whereby": f"{url}/v1"})
-        repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+    with connected(FakeWhereby(api_key="wb-key"), provider="whereby", key="wb-key", services=services,
+                   repo=repo) as fake:
+        yield fake
+
+
+@pytest.fixture
+def clickmeeting(services: Services, repo: Repository) -> Iterator[FakeClickMeeting]:
+    with connected(FakeClickMeeting(api_key="cm-key"), provider="clickmeeting", key="cm-key", services=services,
+                   repo=repo) as fake:
         yield fake
 
 
@@ -87,12 +102,3 @@ async def whereby_meeting(services: Services, *, organiser: str = "U1", cohosts:
     await create_meeting(new, ctx(organiser), services)
     [meeting] = services.repo.upcoming_meetings("T1", after=now)
     return meeting
-
-
-@pytest.fixture
-def clickmeeting(services: Services, repo: Repository) -> Iterator[FakeClickMeeting]:
-    fake = FakeClickMeeting(api_key="cm-key")
-    with serve(fake.app) as url:
-        services.endpoints = services.endpoints.model_copy(update={"clickmeeting": f"{url}/v1"})
-        repo.save_account("T1", provider="clickmeeting", credentials={"api_key": "cm-key"})
-        yield fake
