@@ -12,8 +12,8 @@ import logging
 from typing import Protocol
 
 from commands.framework.context import Services
-from commands.lifecycle import announcement_failed, record_announcement
 from commands.framework.replies import Message, Reply
+from commands.lifecycle import announcement_failed, record_announcement
 
 log = logging.getLogger(__name__)
 

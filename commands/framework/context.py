@@ -1,7 +1,7 @@
 """Who is asking, and the services the core may use (handed in by the shell).
 
     ctx = Context(team_id="T1", user_id="U1", channel_id="C1", user_tz="Europe/Zurich")
-    reply = await dispatch("/meeting", "new kmeet Standup", ctx, services)
+    reply = await registry.dispatch("/meeting", "new kmeet Standup", ctx, services)
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class Subcommand:
     def help(self, prefix: str) -> str:
         """Its usage, summary and example; with the key=value form when it reads by the model."""
         text = f"`{prefix} {self.usage()}` — {self.summary}\ne.g. `{prefix} {self.example}`"
-        if self.reader is None and any(True for _ in self.arguments.model_fields):
+        if self.reader is None and self.arguments.model_fields:
             text += f"\nas key=value: `{prefix} {console_form(self.name, self.arguments)}`"
         return text
 

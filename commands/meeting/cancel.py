@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from commands.framework.context import Context, Services
-from commands.framework.errors import UserError
+from commands.framework.errors import UserError, provider_sentence
 from commands.framework.policy import hosts, may_cancel
 from commands.framework.replies import Audience, Field, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
@@ -75,7 +75,7 @@ async def delete_at_provider(meeting: Meeting, services: Services) -> str:
         raise UserError(f"{error.user_message} The meeting is not cancelled yet.") from None
     except ProviderError as error:
         log.warning("deleting %s room %s failed: %s", meeting.provider, meeting.room_id, type(error).__name__)
-        return f"I could not delete the room at {name} ({error.user_message.rstrip('.')}); remove it there yourself."
+        return f"I could not delete the room at {name} ({provider_sentence(error).rstrip('.')}); remove it there yourself."
     return f"The room is deleted at {name}."
 
 

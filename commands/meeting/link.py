@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from commands.framework.context import Context, Services
+from commands.framework.errors import provider_sentence
 from commands.framework.policy import is_admin, is_host, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
@@ -56,6 +57,6 @@ async def link_for(meeting: Meeting, ctx: Context, services: Services, *, host: 
                                                role=Role.HOST if host else Role.LISTENER)
     except ProviderError as error:
         log.warning("personal link for %s failed: %s", meeting.id, type(error).__name__)
-        reason = error.user_message.rstrip(".")
+        reason = provider_sentence(error).rstrip(".")
         return shared, f"I could not make a personal link ({reason}), so this is the shared one."
     return link, f"It signs you in as {person.email}; it is yours alone."
