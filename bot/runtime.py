@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from bot.settings import Settings
-from commands.context import Directory, NobodyDirectory, Services
+from commands import meeting
+from commands.framework.context import Directory, NobodyDirectory, Services
+from commands.framework.router import Group, Registry, build_registry
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.engine import DatabaseUnavailable, create_schema, make_engine
 from db.repo import Repository
@@ -30,6 +32,7 @@ class Runtime:
     settings: Settings
     repo: Repository
     services: Services
+    registry: Registry
     notices: list[str] = field(default_factory=list)
 
 
@@ -56,6 +59,11 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
     )
 
 
+def command_groups() -> list[Group]:
+    """Every command group the app answers, listed here and nowhere else (manifest.yml declares them)."""
+    return [meeting.GROUP]
+
+
 def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory | None = None) -> Runtime:
     """Vault, schema and services from settings; ``StartupError`` on any configuration problem."""
     vault, notice = load_vault(settings, purpose=purpose)
@@ -66,4 +74,6 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
         raise StartupError(str(error)) from None
     repo = Repository(engine)
     services = Services(repo=repo, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(), admins=settings.admin_ids())
-    return Runtime(settings=settings, repo=repo, services=services, notices=[notice] if notice else [])
+    registry = build_registry(command_groups())
+    return Runtime(settings=settings, repo=repo, services=services, registry=registry,
+                   notices=[notice] if notice else [])
