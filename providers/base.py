@@ -7,6 +7,8 @@ environment or the database:
     room = await adapter.create_room(RoomRequest(title="Standup", start=start, end=end, timezone="Europe/Zurich"))
     await adapter.aclose()
 
+Every adapter builds on ``providers.adapter.HttpAdapter`` (constructor, client set-up, closing) and
+names its ``options_model``, a ``ProviderOptions`` subclass holding all of its option rules.
 Adapters declare ``capabilities``; generic ``/meeting`` commands use only the common methods
 below and check a capability before calling an optional one. Everything else a provider's API
 offers is a public method of its own adapter, reached by that provider's command group.
