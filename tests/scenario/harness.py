@@ -25,7 +25,7 @@ from cryptography.fernet import Fernet
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Runtime, build_runtime
-from bot.server import create_app
+from bot.http.app import create_app
 from bot.settings import Settings
 from db.repo import Repository
 from tests.fakes.slack import FakeSlack
@@ -51,7 +51,7 @@ class SlackScenario:
     last_response_name: str | None = None
     _names: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    app_shell: Any = None  # bot.slack.SlackShell, for driving the reminder tick
+    app_shell: Any = None  # bot.slack.listeners.SlackShell, for driving the reminder tick
 
     @property
     def repo(self) -> Repository:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.scheduler import tick
+from bot.workers.reminders import tick
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
