@@ -10,7 +10,6 @@ form-encoded, interactivity is ``payload=<json>``, events are JSON; all signed w
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
@@ -143,12 +142,3 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http:
             yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)
-
-
-async def eventually(check: Any, *, timeout: float = 5.0) -> None:
-    """Wait until ``check()`` is true: listeners run after the ack, in the background."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)

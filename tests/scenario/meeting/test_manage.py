@@ -7,26 +7,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from db.models import Meeting
 from db.repo import new_meeting_id
-from tests.fakes.server import serve
 from tests.fakes.slack import ResponsePost
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario, block_text, slack_app
-
-
-
-@pytest.fixture
-def whereby() -> Iterator[tuple[FakeWhereby, str]]:
-    fake = FakeWhereby(api_key="wb-key")
-    with serve(fake.app) as url:
-        yield fake, url
 
 
 def add(slack: SlackScenario, *, title: str, start: timedelta, team: str = "T1", organiser: str = "U1",

@@ -4,30 +4,12 @@ a personal auto-login link made at reminder time for each invitee."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
 
 from bot.workers.reminders import tick
 from tests.fakes.clickmeeting import FakeClickMeeting
-from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import slack_app
-
-
-@pytest.fixture
-def whereby() -> Iterator[tuple[FakeWhereby, str]]:
-    fake = FakeWhereby(api_key="wb-key")
-    with serve(fake.app) as url:
-        yield fake, url
-
-
-@pytest.fixture
-def clickmeeting() -> Iterator[tuple[FakeClickMeeting, str]]:
-    fake = FakeClickMeeting(api_key="cm-key")
-    with serve(fake.app) as url:
-        yield fake, url
 
 
 def texts(calls: list) -> str:
