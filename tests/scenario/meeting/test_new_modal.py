@@ -20,7 +20,7 @@ import pytest
 
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
-from tests.scenario.harness import SlackScenario, slack_app
+from tests.scenario.harness import SlackScenario
 
 ZURICH = ZoneInfo("Europe/Zurich")  # U1's time zone in the fake Slack
 WHEREBY_KEY = "wb-scenario-key"
@@ -202,32 +202,31 @@ def whereby() -> Iterator[tuple[FakeWhereby, str]]:
 
 
 async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_link(
-    database_url: str, whereby: tuple[FakeWhereby, str]
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str]
 ) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
-        view = await open_modal(slack)
-        assert block_ids(view)[SECTION_START:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
-        response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
-                                                   start_time="16:00", viewer_mode=["yes"],
-                                                   room_name_prefix="allhands"))
-        assert response.status_code == 200
+    slack = on_whereby
+    fake, _ = whereby
+    view = await open_modal(slack)
+    assert block_ids(view)[SECTION_START:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
+    response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
+                                               start_time="16:00", viewer_mode=["yes"],
+                                               room_name_prefix="allhands"))
+    assert response.status_code == 200
 
-        dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
-        announcement = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
-        await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
+    dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    announcement = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+    await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
 
-        [request] = fake.requests_to("/v1/meetings", "POST")
-        assert request.headers["authorization"] == f"Bearer {WHEREBY_KEY}"
-        assert request.json["templateType"] == "viewerMode" and request.json["roomNamePrefix"] == "allhands"
-        [room] = fake.meetings.values()
-        assert room.viewer_room_url in json.dumps(parse(announcement.args["blocks"]))
-        assert room.host_room_url in json.dumps(parse(dm.args["blocks"]))
-        # The host link goes to the organiser only: never into a channel, never to anyone else.
-        host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
-        assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
-        assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
-        [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
-        assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
-                                                                         room.viewer_room_url)
+    [request] = fake.requests_to("/v1/meetings", "POST")
+    assert request.headers["authorization"] == f"Bearer {WHEREBY_KEY}"
+    assert request.json["templateType"] == "viewerMode" and request.json["roomNamePrefix"] == "allhands"
+    [room] = fake.meetings.values()
+    assert room.viewer_room_url in json.dumps(parse(announcement.args["blocks"]))
+    assert room.host_room_url in json.dumps(parse(dm.args["blocks"]))
+    # The host link goes to the organiser only: never into a channel, never to anyone else.
+    host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
+    assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
+    assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
+    [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
+    assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
+                                                                     room.viewer_room_url)

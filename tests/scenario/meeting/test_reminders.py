@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from bot.workers.reminders import tick
 from tests.fakes.clickmeeting import FakeClickMeeting
-from tests.fakes.whereby import FakeWhereby
-from tests.scenario.harness import slack_app
+from tests.scenario.harness import SlackScenario, slack_app
 
 
 def texts(calls: list) -> str:
@@ -17,57 +16,54 @@ def texts(calls: list) -> str:
 
 
 async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_to_hosts(
-    database_url: str, whereby: tuple[FakeWhereby, str]
+    on_whereby: SlackScenario
 ) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-        await slack.command('/meeting new whereby "Board" in 30m @U2 remind 10m', user="U1")
-        assert "Room ready" in await slack.reply()  # sent last: the host's DM is out before we mark
-        [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
-        assert meeting.host_url and meeting.host_url != meeting.join_url
-        mark = slack.fake.mark()
+    slack = on_whereby
+    await slack.command('/meeting new whereby "Board" in 30m @U2 remind 10m', user="U1")
+    assert "Room ready" in await slack.reply()  # sent last: the host's DM is out before we mark
+    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    assert meeting.host_url and meeting.host_url != meeting.join_url
+    mark = slack.fake.mark()
 
-        services = slack.runtime.services
-        real_clock = services.clock
-        services.clock = lambda: real_clock() + timedelta(minutes=21)
-        assert await tick(services, slack.app_shell.sink_for_team) == 1
-        assert await tick(services, slack.app_shell.sink_for_team) == 0  # sent once
+    services = slack.runtime.services
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(minutes=21)
+    assert await tick(services, slack.app_shell.sink_for_team) == 1
+    assert await tick(services, slack.app_shell.sink_for_team) == 0  # sent once
 
-        posted = slack.fake.calls[mark:]
-        channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
-        assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
-        assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
-        dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
-        assert [c.args["channel"] for c in dms] == ["U1"]  # the organiser; U2 sees the channel post
-        assert meeting.host_url in texts(dms)
-        assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["sent"]
+    posted = slack.fake.calls[mark:]
+    channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
+    assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
+    assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
+    dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
+    assert [c.args["channel"] for c in dms] == ["U1"]  # the organiser; U2 sees the channel post
+    assert meeting.host_url in texts(dms)
+    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["sent"]
 
 
 async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
-    database_url: str, clickmeeting: tuple[FakeClickMeeting, str]
+    on_clickmeeting: SlackScenario, clickmeeting: tuple[FakeClickMeeting, str]
 ) -> None:
-    fake, url = clickmeeting
-    async with slack_app(database_url, clickmeeting_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="clickmeeting", credentials={"api_key": "cm-key"})
-        await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
-        assert "Room ready" in await slack.reply()
-        [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
-        hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
-        mark = slack.fake.mark()
+    slack = on_clickmeeting
+    fake, _ = clickmeeting
+    await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
+    mark = slack.fake.mark()
 
-        services = slack.runtime.services
-        real_clock = services.clock
-        services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
-        assert await tick(services, slack.app_shell.sink_for_team) == 1
+    services = slack.runtime.services
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    assert await tick(services, slack.app_shell.sink_for_team) == 1
 
-        dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
-               if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
-        assert set(dms) == {"U2", "U3"}
-        made = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")[hashes_before:]
-        assert sorted(dict(r.form)["email"] for r in made) == ["bob@example.com", "cy@example.com"]
-        for user in ("U2", "U3"):
-            assert f"{meeting.join_url}?l=" in texts([dms[user]])
+    dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
+           if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
+    assert set(dms) == {"U2", "U3"}
+    made = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")[hashes_before:]
+    assert sorted(dict(r.form)["email"] for r in made) == ["bob@example.com", "cy@example.com"]
+    for user in ("U2", "U3"):
+        assert f"{meeting.join_url}?l=" in texts([dms[user]])
 
 
 async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
