@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -28,19 +29,25 @@ def clickmeeting() -> Iterator[tuple[FakeClickMeeting, str]]:
         yield fake, url
 
 
+@contextlib.asynccontextmanager
+async def connected(database_url: str, *, provider: str, api_key: str, url: str) -> AsyncIterator[SlackScenario]:
+    """The app with ``provider`` connected in T1 by ``api_key``, its API at ``url``/v1 (a fake)."""
+    async with slack_app(database_url, **{f"{provider}_api_url": f"{url}/v1"}) as slack:
+        slack.repo.save_account("T1", provider=provider, credentials={"api_key": api_key})
+        yield slack
+
+
 @pytest.fixture
 async def on_whereby(database_url: str, whereby: tuple[FakeWhereby, str]) -> AsyncIterator[SlackScenario]:
-    """The app with Whereby connected in T1 (the fake's own key), pointed at the ``whereby`` fake."""
+    """The app with Whereby connected (the fake's own key), pointed at the ``whereby`` fake."""
     fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": fake.api_key})
+    async with connected(database_url, provider="whereby", api_key=fake.api_key, url=url) as slack:
         yield slack
 
 
 @pytest.fixture
 async def on_clickmeeting(database_url: str, clickmeeting: tuple[FakeClickMeeting, str]) -> AsyncIterator[SlackScenario]:
-    """The app with ClickMeeting connected in T1, pointed at the ``clickmeeting`` fake."""
+    """The app with ClickMeeting connected, pointed at the ``clickmeeting`` fake."""
     fake, url = clickmeeting
-    async with slack_app(database_url, clickmeeting_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="clickmeeting", credentials={"api_key": fake.api_key})
+    async with connected(database_url, provider="clickmeeting", api_key=fake.api_key, url=url) as slack:
         yield slack
