@@ -10,10 +10,12 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.fakes.slack.records import Call, ResponsePost
 from tests.fakes.slack.state import SlackState
+
+T = TypeVar("T")
 
 
 class Observed(SlackState):
@@ -80,14 +82,8 @@ class Observed(SlackState):
 
         ``call = await fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "C1")``
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self._find_call(method, predicate, since)
-            if found is not None:
-                return found
-            if time.monotonic() >= deadline:
-                raise AssertionError(self._not_seen(method, timeout))
-            await asyncio.sleep(0.01)
+        return await self._poll(lambda: self._find_call(method, predicate, since),
+                                lambda: self._not_seen(method, timeout), timeout)
 
     def wait_for_sync(
         self,
@@ -98,16 +94,8 @@ class Observed(SlackState):
         since: int = 0,
     ) -> Call:
         """Blocking ``wait_for`` for tests that are not async."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                found = self._find_call(method, predicate, since)
-                if found is not None:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(self._not_seen(method, timeout))
-                self._changed.wait(left)
+        return self._block(lambda: self._find_call(method, predicate, since),
+                           lambda: self._not_seen(method, timeout), timeout)
 
     async def wait_for_response(
         self,
@@ -117,14 +105,8 @@ class Observed(SlackState):
         timeout: float = 5.0,
     ) -> ResponsePost:
         """Await the first post to ``fake.response_url(name)`` that ``predicate`` accepts."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for post in self.responses_to(name):
-                if predicate is None or predicate(post):
-                    return post
-            if time.monotonic() >= deadline:
-                raise AssertionError(f"no post to response_url {name!r} within {timeout}s; saw {self.responses}")
-            await asyncio.sleep(0.01)
+        return await self._poll(lambda: self._find_response(name, predicate),
+                                lambda: self._no_response(name, timeout), timeout)
 
     def wait_for_response_sync(
         self,
@@ -134,15 +116,31 @@ class Observed(SlackState):
         timeout: float = 5.0,
     ) -> ResponsePost:
         """Blocking ``wait_for_response``."""
+        return self._block(lambda: self._find_response(name, predicate),
+                           lambda: self._no_response(name, timeout), timeout)
+
+    async def _poll(self, find: Callable[[], T | None], failure: Callable[[], str], timeout: float) -> T:
+        """``find()`` until it finds something; AssertionError with ``failure()`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = find()
+            if found is not None:
+                return found
+            if time.monotonic() >= deadline:
+                raise AssertionError(failure())
+            await asyncio.sleep(0.01)
+
+    def _block(self, find: Callable[[], T | None], failure: Callable[[], str], timeout: float) -> T:
+        """``_poll`` for threads: woken by every change instead of polling."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                for post in self.responses_to(name):
-                    if predicate is None or predicate(post):
-                        return post
+                found = find()
+                if found is not None:
+                    return found
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"no post to response_url {name!r} within {timeout}s; saw {self._responses}")
+                    raise AssertionError(failure())
                 self._changed.wait(left)
 
     def _find_call(self, method: str, predicate: Callable[[Call], bool] | None, since: int) -> Call | None:
@@ -156,3 +154,9 @@ class Observed(SlackState):
     def _not_seen(self, method: str, timeout: float) -> str:
         seen = [(c.method, c.error or "ok", c.args) for c in self.calls]
         return f"no matching {method} call within {timeout}s; calls seen: {seen}"
+
+    def _find_response(self, name: str, predicate: Callable[[ResponsePost], bool] | None) -> ResponsePost | None:
+        return next((post for post in self.responses_to(name) if predicate is None or predicate(post)), None)
+
+    def _no_response(self, name: str, timeout: float) -> str:
+        return f"no post to response_url {name!r} within {timeout}s; saw {self.responses}"

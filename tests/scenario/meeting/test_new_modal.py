@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,95 +20,18 @@ import pytest
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario
+from tests.scenario.views import block, block_ids, opened_view, parse, picked, submission
 
 ZURICH = ZoneInfo("Europe/Zurich")  # U1's time zone in the fake Slack
 WHEREBY_KEY = "wb-scenario-key"
 SECTION_START = 8  # provider, title, day, time, duration, channel, invitees, reminders; then the section
 
 
-def parse(value: Any) -> Any:
-    """slack_sdk sends structured arguments as JSON text in form bodies."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def block_ids(view: dict[str, Any]) -> list[str]:
-    return [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
-
-
-def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
-
-
-def slack_state(view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    """``view.state`` as Slack sends it: each input's initial value, or what the user picked in ``typed``.
-
-    A select or checkbox can only take an option the view offers, as in Slack.
-    """
-    values: dict[str, Any] = {}
-    for item in view["blocks"]:
-        if item["type"] != "input":
-            continue
-        element, name = item["element"], item["block_id"]
-        kind = element["type"]
-        chosen = typed.get(name, ...)
-        if kind in ("plain_text_input", "number_input"):
-            state = {"value": element.get("initial_value") if chosen is ... else chosen}
-        elif kind == "datepicker":
-            state = {"selected_date": element.get("initial_date") if chosen is ... else chosen}
-        elif kind == "timepicker":
-            state = {"selected_time": element.get("initial_time") if chosen is ... else chosen}
-        elif kind == "static_select":
-            if chosen is ...:
-                option = element.get("initial_option")
-            else:
-                option = next(o for o in element["options"] if o["value"] == chosen)
-            state = {"selected_option": option}
-        elif kind == "multi_users_select":
-            state = {"selected_users": element.get("initial_users", []) if chosen is ... else chosen}
-        elif kind == "conversations_select":
-            state = {"selected_conversation": element.get("initial_conversation") if chosen is ... else chosen}
-        elif kind == "checkboxes":
-            picked = [o["value"] for o in element.get("initial_options", [])] if chosen is ... else chosen
-            state = {"selected_options": [o for o in element["options"] if o["value"] in picked]}
-        else:
-            raise AssertionError(f"no state for {kind}")
-        values[name] = {element["action_id"]: {"type": kind, **state}}
-    return {"values": values}
-
-
-def envelope(slack: SlackScenario, kind: str, view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "team": {"id": "T1", "domain": "acme"},
-        "user": {"id": "U1", "username": "ada", "name": "ada", "team_id": "T1"},
-        "api_app_id": "A0MEETBOT1",
-        "token": "verification_token",
-        "trigger_id": slack.fake.new_trigger_id(),
-        "view": {**view, "state": slack_state(view, **typed)},
-    }
-
-
-def submission(slack: SlackScenario, view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    return {**envelope(slack, "view_submission", view, **typed), "response_urls": []}
-
-
-def picked(slack: SlackScenario, view: dict[str, Any], action_id: str, value: str, **typed: Any) -> dict[str, Any]:
-    """A block_actions payload: the user picked ``value`` in the select ``action_id`` of the modal."""
-    option = next(o for o in block(view, action_id)["element"]["options"] if o["value"] == value)
-    payload = envelope(slack, "block_actions", view, **{action_id: value, **typed})
-    payload["container"] = {"type": "view", "view_id": view["id"]}
-    payload["actions"] = [{"type": "static_select", "action_id": action_id, "block_id": action_id,
-                           "selected_option": option, "action_ts": f"{time.time():.6f}"}]
-    return payload
-
-
 async def open_modal(slack: SlackScenario) -> dict[str, Any]:
     """Type ``/meeting new`` in C1 and return the modal as the fake Slack stored it."""
     since = slack.fake.mark()
     await slack.command("/meeting new", user="U1", channel="C1")
-    call = await slack.fake.wait_for("views.open", since=since)
-    assert call.ok, call.response
-    return slack.fake.view(call.response["view"]["id"])
+    return await opened_view(slack, since=since)
 
 
 def tomorrow() -> str:
