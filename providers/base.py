@@ -7,6 +7,8 @@ environment or the database:
     room = await adapter.create_room(RoomRequest(title="Standup", start=start, end=end, timezone="Europe/Zurich"))
     await adapter.aclose()
 
+Every adapter builds on ``providers.adapter.HttpAdapter`` (constructor, client set-up, closing) and
+names its ``options_model``, a ``ProviderOptions`` subclass holding all of its option rules.
 Adapters declare ``capabilities``; generic ``/meeting`` commands use only the common methods
 below and check a capability before calling an optional one. Everything else a provider's API
 offers is a public method of its own adapter, reached by that provider's command group.
@@ -18,12 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Annotated, Any, ClassVar, Protocol, Self, runtime_checkable
 
 import httpx
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from providers.errors import Rejected
+from providers.errors import Rejected, display_name
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
 
@@ -129,6 +131,7 @@ class MeetingProvider(Protocol):
     slug: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]]
     credentials_model: ClassVar[type[Credentials]]
+    options_model: ClassVar[type[ProviderOptions]]
 
     def __init__(
         self,
@@ -158,9 +161,8 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", ""})
 
 
-def option_flag(options: Mapping[str, Any], key: str, *, provider: str, default: bool = False) -> bool:
-    """A yes/no option that may arrive as a bool (modal) or text (console ``lobby=yes``)."""
-    value = options.get(key, default)
+def read_flag(value: Any) -> bool:
+    """A yes/no value that may arrive as a bool (modal) or text (console ``lobby=yes``)."""
     if isinstance(value, bool):
         return value
     word = str(value).strip().lower()
@@ -168,4 +170,67 @@ def option_flag(options: Mapping[str, Any], key: str, *, provider: str, default:
         return True
     if word in FALSE_WORDS:
         return False
-    raise Rejected(f"`{key}` takes yes or no, not `{value}`.", provider=provider, field=key)
+    raise ValueError("takes yes or no")
+
+
+Flag = Annotated[bool, BeforeValidator(read_flag)]
+"""An options field that is yes or no: ``lobby: Flag = False`` accepts ``True``, ``"yes"``, ``"off"``."""
+
+
+class OptionRule(ValueError):
+    """A rule across options broken, naming the option to fix: ``raise OptionRule("room_mode", sentence)``.
+
+    The sentence is shown as it is, so it must be whole and must not quote a secret.
+    """
+
+    def __init__(self, field: str, sentence: str) -> None:
+        super().__init__(sentence)
+        self.field = field
+        self.sentence = sentence
+
+
+class ProviderOptions(BaseModel):
+    """Base of each provider's options model: every rule on ``RoomRequest.options`` lives in its subclass.
+
+        options = WherebyOptions.parse(request.options, provider="whereby")   # or raises Rejected
+
+    Each field carries ``title`` (the form label) and ``description`` (the hint); yes/no fields are
+    ``Flag``; secrets are ``SecretStr``; a select's labels are ``json_schema_extra={"labels": {...}}``.
+    Rules on the request itself that are the provider's (kMeet's title length) are ClassVars here.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @classmethod
+    def parse(cls, options: Mapping[str, Any], *, provider: str) -> Self:
+        """The validated options, or ``Rejected(field=...)`` with one sentence naming the first bad one."""
+        try:
+            return cls.model_validate(dict(options))
+        except ValidationError as error:
+            raise cls.rejection(error, provider=provider) from None
+
+    @classmethod
+    def rejection(cls, error: ValidationError, *, provider: str) -> Rejected:
+        """The first problem of ``error`` as ``Rejected``; the value typed is never quoted (it may be a secret)."""
+        first = error.errors(include_url=False, include_input=False)[0]
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, OptionRule):
+            return Rejected(cause.sentence, provider=provider, field=cause.field, reason=cause.sentence)
+        field = str(first["loc"][0]) if first["loc"] else None
+        name = display_name(provider)
+        if first["type"] == "extra_forbidden":
+            known = ", ".join(f"`{key}`" for key in cls.model_fields)
+            sentence = f"{name} has no option `{field}`; it understands {known}."
+            return Rejected(sentence, provider=provider, field=field, reason="unknown option")
+        info = cls.model_fields.get(field or "")
+        reason = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
+        if first["type"] in ("int_parsing", "int_type", "int_from_float"):
+            reason = "it takes a whole number"
+        elif first["type"] == "string_pattern_mismatch" and info is not None and info.description:
+            reason = info.description.rstrip(".")  # the hint says what fits, better than the regex
+        reason = reason[:1].lower() + reason[1:]
+        label = f" ({info.title})" if info is not None and info.title else ""
+        if reason.startswith("takes"):
+            reason = f"it {reason}"
+        sentence = f"{name} cannot take that `{field}`{label}: {reason}."
+        return Rejected(sentence, provider=provider, field=field, reason=reason)

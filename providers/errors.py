@@ -12,7 +12,10 @@
     └── NotReady                  the provider is still preparing a result; ask again later
 
 Each error carries the provider slug, the HTTP status (when there was one), the provider's raw
-message (for logs, never for secrets) and ``user_message``: one sentence a Slack user can act on.
+message (for logs, never for secrets) and ``user_message``: whole sentences a Slack user can read,
+about the provider only. They never name our slash commands: the commands layer adds its hint by
+error class (``NotConfigured``: how to connect; ``AuthFailed`` but not ``TokenExpired``: how to
+connect again), so every error that means "(re)connect the account" is one of those two.
 
     try:
         room = await adapter.create_room(request)
@@ -44,14 +47,9 @@ class ProviderError(Exception):
 
 
 class NotConfigured(ProviderError):
-    default_sentence = (
-        "{name} is not connected in this workspace yet. "
-        "An admin can connect it with `/meeting connect {slug}`."
-    )
+    """No usable account; the commands layer adds how an admin connects one."""
 
-    def __init__(self, sentence: str | None = None, *, provider: str, **kwargs: object) -> None:
-        sentence = sentence or self.default_sentence.format(name=display_name(provider), slug=provider)
-        super().__init__(sentence, provider=provider, **kwargs)  # type: ignore[arg-type]
+    default_sentence = "{name} is not connected in this workspace yet."
 
 
 class NotSupported(ProviderError):
@@ -59,10 +57,9 @@ class NotSupported(ProviderError):
 
 
 class AuthFailed(ProviderError):
-    default_sentence = (
-        "{name} refused this workspace's API key. "
-        "An admin can connect it again with `/meeting connect`."
-    )
+    """The provider refused the credentials; the commands layer adds how an admin connects it again."""
+
+    default_sentence = "{name} refused this workspace's API key."
 
 
 class TokenExpired(AuthFailed):

@@ -13,24 +13,25 @@ from __future__ import annotations
 import base64
 import os
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from providers.adapter import HttpAdapter
 from providers.base import (
     Capability,
     Credentials,
-    Endpoints,
+    Flag,
+    OptionRule,
+    ProviderOptions,
     Role,
     Room,
     RoomRequest,
-    TokenCache,
-    option_flag,
 )
 from providers.errors import AuthFailed, NotConfigured, NotSupported, ProviderError, Rejected
-from providers.http import DEFAULT_POLICY, RetryPolicy, error_for_status, make_client, read_json, send
+from providers.http import error_for_status, read_json
 
 SLUG = "kmeet"
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the API's "Y-m-d H:i:s", wall time in `timezone`
@@ -46,36 +47,83 @@ class KMeetCredentials(Credentials):
     calendar_id: int | None = None
 
 
+class KMeetOptions(ProviderOptions):
+    """An instant room takes no options; a planned conference (seed 004, ``POST /1/kmeet/rooms``) these.
+
+        KMeetOptions(mode="planned", lobby=True).planned   # True
+    """
+
+    # The seed's limits on the request itself (title, description, attendees).
+    title_max_length: ClassVar[int] = 150
+    description_max_length: ClassVar[int] = 2000
+    max_attendees: ClassVar[int] = 100
+
+    mode: Literal["instant", "planned"] | None = Field(
+        None, title="kMeet room", description="An instant room (a link) or a planned conference in the Infomaniak "
+        "Calendar; planned options alone mean planned.",
+        json_schema_extra={"labels": {"instant": "Instant room (a link, nothing to set up)",
+                                      "planned": "Planned conference in the Infomaniak Calendar"}},
+    )
+    calendar_id: int | None = Field(
+        None, title="Calendar id", description="The Infomaniak Calendar that gets the event; empty: the account's.",
+    )
+    password: SecretStr | None = Field(None, title="Password", description="People type it to join.")
+    lobby: Flag = Field(False, title="Lobby", description="People wait in a lobby until a moderator lets them in.")
+    e2ee: Flag = Field(False, title="Encryption", description="End-to-end encryption.")
+    recording: Flag = Field(False, title="Recording", description="Allow recording to kDrive.")
+    drive_id: int | None = Field(
+        None, title="kDrive id", description="Needed for recording: the kDrive that keeps the recordings.",
+    )
+    muted: Flag = Field(False, title="Muted start", description="Everyone joins with the microphone off.")
+    audio_only: Flag = Field(False, title="Audio only", description="Everyone joins without video.")
+    moderator_video: Flag = Field(True, title="Moderator video", description="Moderators join with video on.")
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode_word(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
+
+    @model_validator(mode="after")
+    def _recording_needs_a_drive(self) -> KMeetOptions:
+        if self.recording and self.drive_id is None:
+            raise OptionRule("drive_id", "Recording a kMeet conference needs the kDrive id (`drive_id`).")
+        return self
+
+    @property
+    def planned(self) -> bool:
+        """A planned conference: asked for, or implied by an option only planned conferences have."""
+        if self.mode is not None:
+            return self.mode == "planned"
+        return bool(self.model_fields_set & PLANNED_ONLY_OPTIONS)
+
+
 def unguessable_room_name() -> str:
     """128 random bits as lowercase base32: Jitsi-based servers may lowercase room names."""
     return base64.b32encode(os.urandom(16)).decode().rstrip("=").lower()
 
 
-class KMeetProvider:
+class KMeetProvider(HttpAdapter[KMeetCredentials]):
     """Instant rooms are a URL on ``Endpoints.kmeet_host``; planned ones go through the API."""
 
     slug: ClassVar[str] = SLUG
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.INSTANT_ROOM, Capability.SCHEDULED_ROOM})
     credentials_model: ClassVar[type[Credentials]] = KMeetCredentials
+    options_model: ClassVar[type[ProviderOptions]] = KMeetOptions
 
-    def __init__(
-        self,
-        credentials: KMeetCredentials,
-        *,
-        endpoints: Endpoints,
-        transport: httpx.AsyncBaseTransport | None = None,
-        policy: RetryPolicy = DEFAULT_POLICY,
-        token_cache: TokenCache | None = None,
-    ) -> None:
-        self.credentials = credentials
-        self.host = endpoints.kmeet_host
-        self.policy = policy
+    def api_base(self) -> str:
+        return self.endpoints.infomaniak
+
+    def headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
-        if credentials.token is not None:
-            headers["Authorization"] = f"Bearer {credentials.token.get_secret_value()}"
-        self.client = make_client(
-            base_url=endpoints.infomaniak, headers=headers, transport=transport, timeout=policy.timeout
-        )
+        if self.credentials.token is not None:
+            headers["Authorization"] = f"Bearer {self.credentials.token.get_secret_value()}"
+        return headers
+
+    @property
+    def host(self) -> str:
+        return self.endpoints.kmeet_host
 
     def room_url(self, name: str, hostname: str | None = None) -> str:
         return f"https://{hostname or self.host}/{name}"
@@ -87,21 +135,25 @@ class KMeetProvider:
         await self._call("GET", "/1/profile", idempotent=True)
 
     async def create_room(self, request: RoomRequest) -> Room:
-        if wants_planned(request.options):
-            return await self.plan_conference(request)
+        options = KMeetOptions.parse(request.options, provider=SLUG)
+        if options.planned:
+            return await self.plan_conference(request, options)
         name = unguessable_room_name()
         return Room(provider=SLUG, room_id=name, join_url=self.room_url(name), starts_at=request.start,
                     ends_at=request.end, details={"kind": "instant"})
 
-    async def plan_conference(self, request: RoomRequest) -> Room:
+    async def plan_conference(self, request: RoomRequest, options: KMeetOptions | None = None) -> Room:
         """``POST /1/kmeet/rooms``: a calendar event carrying the room and its settings."""
         if self.credentials.token is None:
             raise NotConfigured(
-                "Planned kMeet conferences need an Infomaniak token: an admin can run "
-                "`/meeting connect kmeet token=… calendar_id=…`.",
+                "Planned kMeet conferences need an Infomaniak token and calendar id, "
+                "and this workspace has connected kMeet without them.",
                 provider=SLUG,
             )
-        body = planned_conference_body(request, hostname=self.host, calendar_id=self.credentials.calendar_id)
+        options = options or KMeetOptions.parse(request.options, provider=SLUG)
+        body = planned_conference_body(
+            request, options, hostname=self.host, calendar_id=self.credentials.calendar_id
+        )
         data = await self._call("POST", "/1/kmeet/rooms", idempotent=False, json=body)
         name = str(data.get("name") or "")
         if not name:
@@ -128,68 +180,43 @@ class KMeetProvider:
     async def personal_link(self, room: Room, *, email: str, name: str, role: Role) -> str:
         return room.join_url  # kMeet has one link for everyone
 
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
     async def _call(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> Any:
-        response = await send(self.client, method, path, provider=SLUG, idempotent=idempotent,
-                              policy=self.policy, **kwargs)
+        response = await self.http(method, path, idempotent=idempotent, **kwargs)
         body = read_json(response, provider=SLUG) if response.content else {}
         if response.is_success and isinstance(body, dict) and body.get("result") == "success":
             return body.get("data") or {}
         raise error_from(response, body)
 
 
-def wants_planned(options: dict[str, Any] | Any) -> bool:
-    mode = str(options.get("mode", "")).lower()
-    if mode in ("instant", ""):
-        return mode == "" and any(key in options for key in PLANNED_ONLY_OPTIONS)
-    if mode == "planned":
-        return True
-    raise Rejected("kMeet `mode` is `instant` or `planned`.", provider=SLUG, field="mode")
-
-
-def planned_conference_body(request: RoomRequest, *, hostname: str, calendar_id: int | None) -> dict[str, Any]:
+def planned_conference_body(
+    request: RoomRequest, options: KMeetOptions, *, hostname: str, calendar_id: int | None
+) -> dict[str, Any]:
     """The JSON body for ``POST /1/kmeet/rooms``, validated the way the API document states."""
-    options = request.options
-    calendar = options.get("calendar_id", calendar_id)
-    try:
-        calendar = int(calendar)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    calendar = options.calendar_id if options.calendar_id is not None else calendar_id
+    if calendar is None:
         raise Rejected("A planned kMeet conference needs a numeric `calendar_id`.", provider=SLUG,
-                       field="calendar_id") from None
+                       field="calendar_id")
     try:
         zone = ZoneInfo(request.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise Rejected(f"`{request.timezone}` is not a time zone name.", provider=SLUG, field="timezone") from None
+    _check_request(request)
     title = request.title.strip()
-    if not 1 <= len(title) <= 150:
-        raise Rejected("The title must be 1 to 150 characters for kMeet.", provider=SLUG, field="title")
-    if request.description and len(request.description) > 2000:
-        raise Rejected("The description must be at most 2000 characters for kMeet.", provider=SLUG,
-                       field="description")
-    if len(request.invitee_emails) > 100:
-        raise Rejected("kMeet takes at most 100 attendees.", provider=SLUG, field="attendees")
-
-    password = str(options.get("password") or "")
-    recording = option_flag(options, "recording", provider=SLUG)
+    password = options.password.get_secret_value() if options.password else ""
     room_options: dict[str, Any] = {
         "subject": title,
-        "start_audio_muted": option_flag(options, "muted", provider=SLUG),
-        "enable_recording": recording,
-        "enable_moderator_video": option_flag(options, "moderator_video", provider=SLUG, default=True),
-        "start_audio_only": option_flag(options, "audio_only", provider=SLUG),
-        "lobby_enabled": option_flag(options, "lobby", provider=SLUG),
+        "start_audio_muted": options.muted,
+        "enable_recording": options.recording,
+        "enable_moderator_video": options.moderator_video,
+        "start_audio_only": options.audio_only,
+        "lobby_enabled": options.lobby,
         "password_enabled": bool(password),
-        "e2ee_enabled": option_flag(options, "e2ee", provider=SLUG),
+        "e2ee_enabled": options.e2ee,
     }
     if password:
         room_options["password"] = password
-    if recording:
-        if "drive_id" not in options:
-            raise Rejected("Recording a kMeet conference needs the kDrive id (`drive_id`).", provider=SLUG,
-                           field="drive_id")
-        room_options["drive_id"] = int(options["drive_id"])
+    if options.recording:
+        room_options["drive_id"] = options.drive_id
 
     body: dict[str, Any] = {
         "calendar_id": calendar,
@@ -209,6 +236,19 @@ def planned_conference_body(request: RoomRequest, *, hostname: str, calendar_id:
     if request.invitee_emails:
         body["attendees"] = [{"address": email, "state": "NEEDS-ACTION"} for email in request.invitee_emails]
     return body
+
+
+def _check_request(request: RoomRequest) -> None:
+    """The seed's limits on the conference itself, kept on ``KMeetOptions`` so the form shares them."""
+    if not 1 <= len(request.title.strip()) <= KMeetOptions.title_max_length:
+        raise Rejected(f"The title must be 1 to {KMeetOptions.title_max_length} characters for kMeet.",
+                       provider=SLUG, field="title")
+    if request.description and len(request.description) > KMeetOptions.description_max_length:
+        raise Rejected(f"The description must be at most {KMeetOptions.description_max_length} characters "
+                       "for kMeet.", provider=SLUG, field="description")
+    if len(request.invitee_emails) > KMeetOptions.max_attendees:
+        raise Rejected(f"kMeet takes at most {KMeetOptions.max_attendees} attendees.", provider=SLUG,
+                       field="attendees")
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:

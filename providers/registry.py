@@ -3,6 +3,7 @@
     adapter_class("whereby")            # -> WherebyProvider
     closest_slug("wherby")              # -> "whereby"
     build("kmeet", {}, endpoints=Endpoints())
+    options_model("roomful")            # -> RoomfulOptions, without loading socket.io
 
 Modules are imported on first use so that one provider's optional dependency (socket.io for
 Roomful) never slows or breaks the others.
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from providers.base import Endpoints, MeetingProvider, TokenCache
+from providers.base import Endpoints, MeetingProvider, ProviderOptions, TokenCache
 from providers.errors import NotConfigured, Rejected
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
@@ -27,7 +28,8 @@ from providers.http import DEFAULT_POLICY, RetryPolicy
 class ProviderInfo:
     slug: str
     name: str
-    target: str  # "module:Class"
+    target: str  # "module:Class" of the adapter
+    options: str  # "module:Class" of its options model, in a module that loads nothing heavy
     blurb: str
     needs_credentials: bool = True
 
@@ -35,16 +37,19 @@ class ProviderInfo:
 PROVIDERS: dict[str, ProviderInfo] = {
     info.slug: info
     for info in (
-        ProviderInfo("kmeet", "Infomaniak kMeet", "providers.kmeet:KMeetProvider",
+        ProviderInfo("kmeet", "Infomaniak kMeet", "providers.kmeet:KMeetProvider", "providers.kmeet:KMeetOptions",
                      "instant rooms with no account; planned conferences with an Infomaniak token",
                      needs_credentials=False),
-        ProviderInfo("whereby", "Whereby", "providers.whereby:WherebyProvider",
+        ProviderInfo("whereby", "Whereby", "providers.whereby:WherebyProvider", "providers.whereby:WherebyOptions",
                      "rooms with separate host and viewer links"),
-        ProviderInfo("clickmeeting", "ClickMeeting", "providers.clickmeeting:ClickMeetingProvider",
+        ProviderInfo("clickmeeting", "ClickMeeting", "providers.clickmeeting.adapter:ClickMeetingProvider",
+                     "providers.clickmeeting.options:ClickMeetingOptions",
                      "meetings and webinars with personal auto-login links"),
-        ProviderInfo("airmeet", "Airmeet", "providers.airmeet:AirmeetProvider",
+        ProviderInfo("airmeet", "Airmeet", "providers.airmeet.adapter:AirmeetProvider",
+                     "providers.airmeet.options:AirmeetOptions",
                      "virtual events with speakers, sessions and booths"),
-        ProviderInfo("roomful", "Roomful", "providers.roomful:RoomfulProvider",
+        ProviderInfo("roomful", "Roomful", "providers.roomful.adapter:RoomfulProvider",
+                     "providers.roomful.options:RoomfulOptions",
                      "3D event spaces and shared free time slots"),
     )
 }
@@ -77,8 +82,22 @@ def info(slug: str) -> ProviderInfo:
 
 
 def adapter_class(slug: str) -> type[MeetingProvider]:
-    module_name, _, class_name = info(slug).target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    """The adapter class: ``adapter_class("whereby") is WherebyProvider``."""
+    return _load(info(slug).target)  # type: ignore[no-any-return]
+
+
+def options_model(slug: str) -> type[ProviderOptions]:
+    """The provider's options model, the one source of its rules and form fields.
+
+        model = options_model("kmeet")          # KMeetOptions
+        model.model_fields["lobby"].title       # "Lobby"
+    """
+    return _load(info(slug).options)  # type: ignore[no-any-return]
+
+
+def _load(target: str) -> Any:
+    module_name, _, name = target.partition(":")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def build(

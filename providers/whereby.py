@@ -27,41 +27,33 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from providers.adapter import HttpAdapter
 from providers.base import (
     Capability,
     Credentials,
-    Endpoints,
+    Flag,
+    OptionRule,
+    ProviderOptions,
     Role,
     Room,
     RoomRequest,
-    TokenCache,
-    option_flag,
 )
 from providers.errors import AuthFailed, ProviderError, Rejected, Unavailable
-from providers.http import (
-    DEFAULT_POLICY,
-    RetryPolicy,
-    error_for_status,
-    make_client,
-    read_json,
-    retry_after_seconds,
-    send,
-)
+from providers.http import error_for_status, read_json, retry_after_seconds
+from providers.paging import Page, items, pages
 
 SLUG = "whereby"
-E = TypeVar("E", bound=StrEnum)
 MAX_PAGE_SIZE = 100  # GET /meetings `limit`: 1..100, default 50
 DEFAULT_PAGE_SIZE = 50
 EXTRA_FIELDS = ("hostRoomUrl", "viewerRoomUrl")  # the spec's `Fields` enum: always ask for both
 # The document gives `[a-z0-9]{0,39}` and says spaces are removed automatically (so we remove them).
 ROOM_NAME_PREFIX = re.compile(r"[a-z0-9]{0,39}")
-OPTION_KEYS = ("room_mode", "is_locked", "room_name_prefix", "room_name_pattern", "viewer_mode")
 # Whereby's body field -> the name our callers use, so a server-side 400 names the same field
 # a local check would have named.
 CALLER_FIELD = {
@@ -94,40 +86,67 @@ class WherebyCredentials(Credentials):
     api_key: SecretStr = Field(min_length=1)
 
 
-@dataclass(frozen=True, kw_only=True)
-class MeetingSpec:
+class WherebyOptions(ProviderOptions):
+    """What a Whereby room may set (seed 001, ``POST /meetings``): ``WherebyOptions(room_mode="group")``."""
+
+    room_mode: RoomMode | None = Field(
+        None, title="Room size", description="Normal suits up to 4 people, Group more.",
+        json_schema_extra={"labels": {"normal": "Normal (up to 4 people)", "group": "Group (more people)"}},
+    )
+    is_locked: Flag | None = Field(
+        None, title="Lock", description="Locked: people knock and a host lets them in.",
+    )
+    viewer_mode: Flag = Field(
+        False, title="Viewer mode",
+        description="The channel link can watch but not speak (a locked group room).",
+    )
+    room_name_prefix: str | None = Field(
+        None, title="Room name prefix", pattern=f"^{ROOM_NAME_PREFIX.pattern}$",
+        description="Lowercase letters and digits, 39 at most, e.g. standup.",
+    )
+    room_name_pattern: RoomNamePattern | None = Field(
+        None, title="Room name pattern", description="uuid (the default) or human-short (six characters).",
+    )
+
+    @field_validator("room_mode", "room_name_pattern", mode="before")
+    @classmethod
+    def _lowercase(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("room_name_prefix", mode="before")
+    @classmethod
+    def _without_spaces(cls, value: Any) -> Any:
+        # The seed: "spaces will be automatically removed"; we remove them so the check sees what Whereby keeps.
+        return value.replace(" ", "") if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _viewer_mode_is_a_locked_group_room(self) -> WherebyOptions:
+        # The seed: the viewerMode template makes the room "locked, roomMode set to group".
+        if self.viewer_mode and self.room_mode is RoomMode.NORMAL:
+            raise OptionRule("room_mode", "A Whereby viewer-mode room is always a `group` room; "
+                             "leave out `room_mode` or set it to `group`.")
+        if self.viewer_mode and self.is_locked is False:
+            raise OptionRule("is_locked", "A Whereby viewer-mode room is always locked; "
+                             "leave out `is_locked` or set it to yes.")
+        return self
+
+
+class MeetingSpec(WherebyOptions):
     """What ``POST /meetings`` should create: ``MeetingSpec(end=end, room_mode=RoomMode.GROUP)``.
 
     ``viewer_mode`` sends ``templateType: viewerMode`` (a locked group room with a viewer link).
     """
 
     end: datetime
-    is_locked: bool | None = None
-    room_mode: RoomMode | None = None
-    room_name_prefix: str | None = None
-    room_name_pattern: RoomNamePattern | None = None
-    viewer_mode: bool = False
 
     @classmethod
     def from_request(cls, request: RoomRequest) -> MeetingSpec:
         """Read a RoomRequest's end and options; ``Rejected`` names the option that is wrong."""
-        options = request.options
-        unknown = sorted(set(options) - set(OPTION_KEYS))
-        if unknown:
-            known = ", ".join(f"`{key}`" for key in OPTION_KEYS)
-            sentence = f"Whereby has no option `{unknown[0]}`; it understands {known}."
-            raise _rejected(unknown[0], sentence, reason="unknown option")
-        return cls(
-            end=request.end,
-            is_locked=None if options.get("is_locked") is None else option_flag(options, "is_locked", provider=SLUG),
-            room_mode=_choice(options.get("room_mode"), RoomMode, field="room_mode"),
-            room_name_prefix=None if options.get("room_name_prefix") is None else str(options["room_name_prefix"]),
-            room_name_pattern=_choice(options.get("room_name_pattern"), RoomNamePattern, field="room_name_pattern"),
-            viewer_mode=option_flag(options, "viewer_mode", provider=SLUG),
-        )
+        options = WherebyOptions.parse(request.options, provider=SLUG)
+        return cls(end=request.end, **options.model_dump(exclude_unset=True))
 
     def to_body(self, *, now: datetime) -> dict[str, Any]:
-        """The JSON body, after the checks the document states; raises ``Rejected`` before any request."""
+        """The JSON body, after the end-time checks the document states; raises ``Rejected`` before any request."""
         if self.end.tzinfo is None or self.end.utcoffset() is None:
             raise _rejected("end", "The end time needs a time zone.", reason="end time has no time zone")
         if self.end <= now:
@@ -135,31 +154,13 @@ class MeetingSpec:
         body: dict[str, Any] = {"endDate": format_date(self.end)}
         if self.is_locked is not None:
             body["isLocked"] = self.is_locked
-        if (room_mode := _choice(self.room_mode, RoomMode, field="room_mode")) is not None:
-            body["roomMode"] = room_mode.value
-        if self.room_name_prefix is not None:
-            prefix = self.room_name_prefix.replace(" ", "")
-            if not ROOM_NAME_PREFIX.fullmatch(prefix):
-                raise _rejected(
-                    "room_name_prefix",
-                    f"The Whereby room name prefix (`room_name_prefix`) may use only lowercase letters "
-                    f"and digits, 39 at most, not `{self.room_name_prefix}`.",
-                    reason="must match [a-z0-9]{0,39}",
-                )
-            if prefix:
-                body["roomNamePrefix"] = prefix
-        if (pattern := _choice(self.room_name_pattern, RoomNamePattern, field="room_name_pattern")) is not None:
-            body["roomNamePattern"] = pattern.value
+        if self.room_mode is not None:
+            body["roomMode"] = self.room_mode.value
+        if self.room_name_prefix:
+            body["roomNamePrefix"] = self.room_name_prefix
+        if self.room_name_pattern is not None:
+            body["roomNamePattern"] = self.room_name_pattern.value
         if self.viewer_mode:
-            # The template locks the room and makes it a group room; asking for the opposite is a mistake.
-            if room_mode is RoomMode.NORMAL:
-                raise _rejected("room_mode", "A Whereby viewer-mode room is always a `group` room; "
-                                "leave out `room_mode` or set it to `group`.",
-                                reason="viewer mode needs room_mode group")
-            if self.is_locked is False:
-                raise _rejected("is_locked", "A Whereby viewer-mode room is always locked; "
-                                "leave out `is_locked` or set it to yes.",
-                                reason="viewer mode needs a locked room")
             body["templateType"] = "viewerMode"
         body["fields"] = list(EXTRA_FIELDS)
         return body
@@ -256,8 +257,8 @@ def error_from(response: httpx.Response) -> ProviderError:
     if response.status_code == 403:
         # "Not allowed to perform action": the key is valid but may not do this (plan or permissions).
         return AuthFailed(
-            "Whereby does not allow this workspace's API key to do that. "
-            "An admin can check the Whereby plan and key, then `/meeting connect whereby` again.",
+            "Whereby does not allow this workspace's API key to do that; "
+            "the Whereby plan or the key's rights may not cover it.",
             provider=SLUG, status=403, raw=raw,
         )
     if response.status_code in (400, 422):
@@ -271,18 +272,7 @@ def _rejected(field: str, sentence: str, *, reason: str) -> Rejected:
     return Rejected(sentence, provider=SLUG, field=field, reason=reason)
 
 
-def _choice(value: Any, kind: type[E], *, field: str) -> E | None:
-    if value is None:
-        return None
-    try:
-        return kind(str(value).strip().lower())
-    except ValueError:
-        allowed = " or ".join(f"`{member.value}`" for member in kind)
-        sentence = f"Whereby's `{field}` is {allowed}, not `{value}`."
-        raise _rejected(field, sentence, reason=f"must be {allowed}") from None
-
-
-class WherebyProvider:
+class WherebyProvider(HttpAdapter[WherebyCredentials]):
     """The Whereby adapter: ``await WherebyProvider(creds, endpoints=Endpoints()).create_room(request)``."""
 
     slug: ClassVar[str] = SLUG
@@ -290,32 +280,14 @@ class WherebyProvider:
         {Capability.SCHEDULED_ROOM, Capability.HOST_URL, Capability.VIEWER_URL, Capability.CANCEL, Capability.LIST}
     )
     credentials_model: ClassVar[type[Credentials]] = WherebyCredentials
+    options_model: ClassVar[type[ProviderOptions]] = WherebyOptions
 
-    def __init__(
-        self,
-        credentials: WherebyCredentials,
-        *,
-        endpoints: Endpoints,
-        transport: httpx.AsyncBaseTransport | None = None,
-        policy: RetryPolicy = DEFAULT_POLICY,
-        token_cache: TokenCache | None = None,  # unused: the API key is the bearer token itself
-    ) -> None:
-        self.policy = policy
-        self.client = make_client(
-            base_url=endpoints.whereby,
-            headers={
-                "Authorization": f"Bearer {credentials.api_key.get_secret_value()}",
-                "Accept": "application/json",
-            },
-            transport=transport,
-            timeout=policy.timeout,
-        )
+    def api_base(self) -> str:
+        return self.endpoints.whereby
 
-    async def __aenter__(self) -> WherebyProvider:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+    def headers(self) -> dict[str, str]:
+        # The API key is the bearer token itself: no session, so no token cache.
+        return {"Authorization": f"Bearer {self.credentials.api_key.get_secret_value()}", **super().headers()}
 
     # -- the common part -------------------------------------------------------------------
 
@@ -346,9 +318,6 @@ class WherebyProvider:
             return str(room.details.get("roomUrl") or room.join_url)
         return room.join_url
 
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
     # -- the /meetings resource -------------------------------------------------------------
 
     async def create_meeting(self, spec: MeetingSpec) -> WherebyMeeting:
@@ -369,24 +338,19 @@ class WherebyProvider:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise _rejected("page_size", f"Whereby pages hold 1 to {MAX_PAGE_SIZE} meetings.",
                             reason=f"must be 1..{MAX_PAGE_SIZE}")
-        cursor: str | None = None
-        seen: set[str] = set()
-        while True:
-            params: dict[str, str | int] = {"limit": page_size, "fields": ",".join(EXTRA_FIELDS)}
-            if cursor is not None:
-                params["cursor"] = cursor
-            response = await self._call("GET", "meetings", idempotent=True, params=params)
+        params: dict[str, str | int] = {"limit": page_size, "fields": ",".join(EXTRA_FIELDS)}
+
+        async def fetch(cursor: str | None) -> Page[Any, str]:
+            query = params if cursor is None else {**params, "cursor": cursor}
+            response = await self._call("GET", "meetings", idempotent=True, params=query)
             page = read_json(response, provider=SLUG)
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise Unavailable(provider=SLUG, raw=f"unexpected page: {str(page)[:300]}")
-            for item in page["results"]:
-                yield WherebyMeeting.from_json(item)
-            cursor = page.get("cursor")
-            if not cursor:  # null (or absent) when there are no more results
-                return
-            if cursor in seen:  # a provider bug must not become an endless loop
-                raise Unavailable(provider=SLUG, raw=f"cursor {cursor!r} repeated")
-            seen.add(cursor)
+            # The cursor is null (or absent) when there are no more results.
+            return Page(page["results"], next=page.get("cursor") or None)
+
+        async for item in items(pages(fetch, provider=SLUG, on_repeat="fail")):
+            yield WherebyMeeting.from_json(item)
 
     async def delete_meeting(self, meeting_id: str) -> None:
         """``DELETE /meetings/{meetingId}``: idempotent at Whereby, so safe to retry; 404 means gone."""
@@ -397,10 +361,7 @@ class WherebyProvider:
     async def _call(
         self, method: str, path: str, *, idempotent: bool, ok: tuple[int, ...] = (200,), **kwargs: Any
     ) -> httpx.Response:
-        response = await send(
-            self.client, method, path,
-            provider=SLUG, idempotent=idempotent, policy=self.policy, retry_after_hint=ms_left_hint, **kwargs,
-        )
+        response = await self.http(method, path, idempotent=idempotent, retry_after_hint=ms_left_hint, **kwargs)
         if response.status_code not in ok:
             raise error_from(response)
         return response

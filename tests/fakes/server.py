@@ -179,6 +179,30 @@ def free_socket() -> socket.socket:
     return sock
 
 
+class FakeSwitch:
+    """One loopback server for many fakes: serve the switch once per test module, then give each test
+    a fresh fake with ``switch.fake = FakeWhereby(api_key="k")``.
+
+    Starting and stopping uvicorn costs more than most tests; this keeps each test's state fresh.
+    """
+
+    def __init__(self) -> None:
+        self.fake: FakeService | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if self.fake is None:
+            raise RuntimeError("FakeSwitch has no fake to serve")
+        await self.fake.app(scope, receive, send)
+
+
+@contextlib.contextmanager
+def serve_switch() -> Iterator[tuple[FakeSwitch, str]]:
+    """A module's one server: ``with serve_switch() as (switch, base_url): switch.fake = FakeX()``."""
+    switch = FakeSwitch()
+    with serve(switch) as url:
+        yield switch, url
+
+
 @contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 in a background thread; yields its base URL."""

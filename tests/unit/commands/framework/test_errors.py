@@ -37,11 +37,12 @@ async def answer(error: Exception) -> str:
      "Whereby is not connected in this workspace yet. An admin can connect it with `/meeting connect whereby`."),
     (AuthFailed("Airmeet refused this workspace's API key.", provider="airmeet"),
      "Airmeet refused this workspace's API key. An admin can connect it again with `/meeting connect airmeet`."),
-    # today's provider wording already names the command: not twice
+    # the providers' default sentences get the same hint
     (NotConfigured(provider="roomful"),
      "Roomful is not connected in this workspace yet. An admin can connect it with `/meeting connect roomful`."),
     (AuthFailed(provider="clickmeeting"),
-     "ClickMeeting refused this workspace's API key. An admin can connect it again with `/meeting connect`."),
+     "ClickMeeting refused this workspace's API key. "
+     "An admin can connect it again with `/meeting connect clickmeeting`."),
     # a session that expired renews itself: no reconnect hint
     (TokenExpired(provider="airmeet"), "Airmeet says the session expired. Please try again."),
     (RateLimited("Whereby is busy; try again in a minute.", provider="whereby", retry_after=30.0),

@@ -1,0 +1,84 @@
+"""The shared part of every HTTP adapter: constructor, capabilities, client set-up and closing.
+
+    class WherebyProvider(HttpAdapter[WherebyCredentials]):
+        slug = "whereby"
+        ...
+        def api_base(self) -> str:
+            return self.endpoints.whereby
+
+An adapter subclass names its slug, capabilities, credentials and options models, says where its
+API lives (``api_base``) and which headers every call carries (``headers``); this base builds the
+one ``httpx.AsyncClient`` from them (with the injected transport and the policy's timeout) and
+sends through the shared retry rules of ``providers.http``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+import httpx
+
+from providers.base import Capability, Credentials, Endpoints, ProviderOptions, TokenCache
+from providers.http import DEFAULT_POLICY, RetryAfterHint, RetryPolicy, make_client, send
+
+CredentialsT = TypeVar("CredentialsT", bound=Credentials)
+
+
+class HttpAdapter(Generic[CredentialsT]):
+    """Base of the five adapters: ``adapter = WherebyProvider(credentials, endpoints=Endpoints())``."""
+
+    slug: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+    credentials_model: ClassVar[type[Credentials]]
+    options_model: ClassVar[type[ProviderOptions]]
+
+    def __init__(
+        self,
+        credentials: CredentialsT,
+        *,
+        endpoints: Endpoints,
+        transport: httpx.AsyncBaseTransport | None = None,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        token_cache: TokenCache | None = None,
+    ) -> None:
+        self.credentials = credentials
+        self.endpoints = endpoints
+        self.policy = policy
+        self.token_cache = token_cache  # only adapters with a session token use it
+        self.base_url = self.api_base()
+        self.client = make_client(
+            base_url=self.base_url, headers=self.headers(), transport=transport, timeout=policy.timeout
+        )
+
+    def api_base(self) -> str:
+        """Where the provider's API lives, from ``self.endpoints`` (and the credentials, e.g. a region)."""
+        raise NotImplementedError
+
+    def headers(self) -> dict[str, str]:
+        """Headers every call carries (the API key, when it is sent as one)."""
+        return {"Accept": "application/json"}
+
+    async def http(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        retry_after_hint: RetryAfterHint | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request under the shared retry rules; the answer comes back whatever its status."""
+        return await send(
+            self.client, method, url, provider=self.slug, idempotent=idempotent, policy=self.policy,
+            retry_after_hint=retry_after_hint, **kwargs,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client: ``await adapter.aclose()``."""
+        await self.client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,165 @@
+"""kMeet: instant rooms need no HTTP; planned conferences go through the loopback Infomaniak fake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from providers.base import Endpoints, Role, RoomRequest
+from providers.errors import AuthFailed, NotConfigured, NotFound, NotSupported, Rejected, Unavailable
+from providers.kmeet import KMeetCredentials, KMeetProvider
+from tests.fakes.kmeet import FakeInfomaniak
+from tests.fakes.server import Fault, serve
+from tests.support.policy import FAST
+
+
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeInfomaniak]:
+    fake = FakeInfomaniak()
+    with serve(fake.app) as url:
+        fake.url = url  # type: ignore[attr-defined]
+        yield fake
+
+
+def adapter(fake: FakeInfomaniak | None = None, *, token: str | None = "ik-token", calendar_id: int | None = 72618,
+            host: str = "meet.example.test") -> KMeetProvider:
+    endpoints = Endpoints(infomaniak=getattr(fake, "url", "http://127.0.0.1:9"), kmeet_host=host)
+    credentials = KMeetCredentials(token=token, calendar_id=calendar_id)
+    return KMeetProvider(credentials, endpoints=endpoints, policy=FAST)
+
+
+def request(**options: object) -> RoomRequest:
+    return RoomRequest(title="Planning", start=START, end=START + timedelta(minutes=45),
+                       timezone="Europe/Zurich", options=options)
+
+
+async def test_instant_room_is_an_unguessable_url_on_the_configured_host() -> None:
+    kmeet = adapter(token=None, calendar_id=None)
+    first = await kmeet.create_room(request())
+    second = await kmeet.create_room(request())
+    assert first.join_url.startswith("https://meet.example.test/")
+    name = first.join_url.rsplit("/", 1)[1]
+    assert len(name) == 26 and name.isalnum() and name == name.lower()
+    assert first.join_url != second.join_url
+    assert first.host_url is None
+    assert await kmeet.personal_link(first, email="a@b.c", name="A", role=Role.HOST) == first.join_url
+    await kmeet.aclose()
+
+
+async def test_instant_room_sends_no_request(fake: FakeInfomaniak) -> None:
+    await adapter(fake).create_room(request())
+    assert fake.requests == []
+
+
+async def test_planned_conference_sends_local_times_and_one_options_object(fake: FakeInfomaniak) -> None:
+    kmeet = adapter(fake)
+    room = await kmeet.create_room(
+        RoomRequest(title="Planning", start=START, end=START + timedelta(minutes=45), timezone="Europe/Zurich",
+                    description="Q1", invitee_emails=("ana@example.com",),
+                    options={"mode": "planned", "lobby": "yes", "password": "s3cret", "e2ee": True})
+    )
+    sent = fake.requests_to("/1/kmeet/rooms", "POST")[-1]
+    assert sent.headers["authorization"] == "Bearer ik-token"
+    body = sent.json
+    assert body["starting_at"] == "2026-12-01 10:00:00"  # 09:00 UTC is 10:00 in Zurich in December
+    assert body["ending_at"] == "2026-12-01 10:45:00"
+    assert body["timezone"] == "Europe/Zurich" and body["hostname"] == "meet.example.test"
+    assert body["calendar_id"] == 72618
+    assert body["options"]["lobby_enabled"] is True and body["options"]["password_enabled"] is True
+    assert body["options"]["password"] == "s3cret" and body["options"]["e2ee_enabled"] is True
+    assert body["attendees"] == [{"address": "ana@example.com", "state": "NEEDS-ACTION"}]
+    stored = fake.rooms[int(room.room_id)]
+    assert room.join_url == f"https://meet.example.test/{stored['name']}"
+    settings = await kmeet.room_settings(room.room_id)
+    assert settings["options"][0]["lobby_enabled"] is True and "password" not in settings["options"][0]
+
+
+async def test_planned_options_imply_planned_mode(fake: FakeInfomaniak) -> None:
+    await adapter(fake).create_room(request(lobby=True))
+    assert len(fake.rooms) == 1
+
+
+async def test_planned_without_token_is_not_configured(fake: FakeInfomaniak) -> None:
+    with pytest.raises(NotConfigured):
+        await adapter(fake, token=None).create_room(request(mode="planned"))
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"mode": "planned", "recording": True}, "drive_id"),
+        ({"mode": "planned", "lobby": "maybe"}, "lobby"),
+        ({"mode": "sometimes"}, "mode"),
+        ({"mode": "planned", "calendar_id": "work"}, "calendar_id"),
+    ],
+)
+async def test_bad_planned_options_are_rejected_before_sending(fake: FakeInfomaniak, options: dict, field: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        await adapter(fake).create_room(request(**options))
+    assert caught.value.field == field
+    assert fake.requests == []
+
+
+async def test_wrong_token_is_auth_failed(fake: FakeInfomaniak) -> None:
+    with pytest.raises(AuthFailed) as caught:
+        await adapter(fake, token="wrong").create_room(request(mode="planned"))
+    assert "not_authorized" in (caught.value.raw or "")
+    with pytest.raises(AuthFailed):
+        await adapter(fake, token="wrong").verify()
+    await adapter(fake).verify()
+
+
+async def test_validation_error_names_the_field(fake: FakeInfomaniak) -> None:
+    kmeet = adapter(fake)
+    with pytest.raises(Rejected) as caught:
+        await kmeet.create_room(RoomRequest(title="Late", start=START, end=START - timedelta(hours=1),
+                                            timezone="Europe/Zurich", options={"mode": "planned"}))
+    assert caught.value.field == "ending_at" and caught.value.status == 422
+
+
+async def test_calendar_of_someone_else_is_refused(fake: FakeInfomaniak) -> None:
+    with pytest.raises(AuthFailed):
+        await adapter(fake, calendar_id=1).create_room(request(mode="planned"))
+
+
+async def test_unknown_settings_is_not_found(fake: FakeInfomaniak) -> None:
+    with pytest.raises(NotFound):
+        await adapter(fake).room_settings("999")
+
+
+async def test_create_is_not_retried_after_a_server_error(fake: FakeInfomaniak) -> None:
+    fake.faults.add(Fault(status=500, after_handling=True), path="/1/kmeet/rooms")
+    with pytest.raises(Unavailable):
+        await adapter(fake).create_room(request(mode="planned"))
+    assert len(fake.requests_to("/1/kmeet/rooms", "POST")) == 1
+
+
+async def test_read_is_retried_after_server_errors_and_malformed_json(fake: FakeInfomaniak) -> None:
+    kmeet = adapter(fake)
+    room = await kmeet.create_room(request(mode="planned"))
+    fake.faults.add(Fault(status=503), path="/1/kmeet/rooms/")
+    fake.faults.add(Fault(status=429, retry_after=0), path="/1/kmeet/rooms/")
+    settings = await kmeet.room_settings(room.room_id)
+    assert settings["id"] == int(room.room_id)
+    assert len(fake.requests_to("/1/kmeet/rooms/", "GET")) == 3
+    fake.faults.add(Fault(malformed=True), path="/1/kmeet/rooms/")
+    with pytest.raises(Unavailable):
+        await kmeet.room_settings(room.room_id)
+
+
+async def test_timeout_on_create_is_unavailable_and_not_retried(fake: FakeInfomaniak) -> None:
+    fake.faults.add(Fault(delay=1.5), path="/1/kmeet/rooms")
+    with pytest.raises(Unavailable):
+        await adapter(fake).create_room(request(mode="planned"))
+    assert len(fake.requests_to("/1/kmeet/rooms", "POST")) == 1
+
+
+async def test_rooms_cannot_be_deleted_through_the_api() -> None:
+    with pytest.raises(NotSupported):
+        await adapter().delete_room("abc")
