@@ -1,7 +1,11 @@
-"""Engine creation and schema set-up, with errors an operator can act on.
+"""Engine creation, with errors an operator can act on.
 
-    engine = make_engine("sqlite:///meetbot.db", vault=vault)
-    create_schema(engine)            # DatabaseUnavailable with one clear sentence if unreachable
+    engine = make_async_engine("sqlite:///meetbot.db", vault=vault)   # aiosqlite / psycopg async
+    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # sync: Alembic checks, db/repo.py
+    create_schema(engine)            # metadata.create_all, kept for the sync Repository's tests only
+
+The schema itself is Alembic's (db/schema.py, db/migrations/); ``create_schema`` is not how a
+deployment gets its tables any more.
 """
 
 from __future__ import annotations
@@ -9,15 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from db.crypto import VAULT_ATTRIBUTE, Vault
+from db.errors import StorageError
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(StorageError):
     """The database URL is wrong or the server cannot be reached; the message says which."""
 
 
@@ -29,21 +35,66 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, vault: Vault) -> Engine:
-    """An engine whose ``Encrypted`` columns use ``vault``."""
+def async_url(url: str) -> str:
+    """The async driver's URL for what operators write: ``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``.
+
+    ``postgresql://``, ``postgres://`` and ``postgresql+psycopg://`` all become psycopg 3, whose
+    ``postgresql+psycopg`` dialect is async under ``create_async_engine``.
+    """
     url = normalise_url(url)
+    for prefix in ("sqlite://", "sqlite+pysqlite://"):
+        if url.startswith(prefix):
+            return "sqlite+aiosqlite://" + url[len(prefix):]
+    return url
+
+
+def sync_url(url: str) -> str:
+    """The reverse of ``async_url``, for Alembic's checks and the sync Repository."""
+    url = normalise_url(url)
+    if url.startswith("sqlite+aiosqlite://"):
+        return "sqlite://" + url[len("sqlite+aiosqlite://"):]
+    return url
+
+
+def _parse(url: str) -> URL:
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError:
         raise DatabaseUnavailable(f"DATABASE_URL {url!r} is not a database URL (e.g. sqlite:///meetbot.db).") from None
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+
+
+def _engine_options(parsed: URL) -> dict[str, Any]:
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        return {"pool_pre_ping": True, "connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def make_engine(url: str, *, vault: Vault | None) -> Engine:
+    """A sync engine whose ``Encrypted`` columns use ``vault``."""
+    url = sync_url(url)
+    parsed = _parse(url)
     try:
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **_engine_options(parsed))
     except (ArgumentError, ImportError) as error:
         raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
-    setattr(engine.dialect, VAULT_ATTRIBUTE, vault)
+    return _prepared(engine, parsed, vault)
+
+
+def make_async_engine(url: str, *, vault: Vault | None) -> AsyncEngine:
+    """An async engine (aiosqlite or psycopg 3) whose ``Encrypted`` columns use ``vault``."""
+    url = async_url(url)
+    parsed = _parse(url)
+    try:
+        engine = create_async_engine(url, **_engine_options(parsed))
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
+    _prepared(engine.sync_engine, parsed, vault)  # the async engine runs its sync core in a greenlet
+    return engine
+
+
+def _prepared(engine: Engine, parsed: URL, vault: Vault | None) -> Engine:
+    if vault is not None:  # None: schema work only; an Encrypted column then raises, naming the cause
+        setattr(engine.dialect, VAULT_ATTRIBUTE, vault)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -1,0 +1,134 @@
+"""Meetings and who they involve; listings are filtered, counted and paged in SQL.
+
+    meeting = await storage.meetings.add(Meeting(id=new_meeting_id(), team_id="T1", ...),
+                                         reminder_times=[(due_at, 10)])
+    page = await storage.meetings.upcoming("T1", after=now, involving_user="U1", limit=10, offset=10)
+    page.items, page.total, page.has_more
+
+Only the rows of the page are read and decrypted: ``ends_at`` and the ``meetingparticipant``
+table (migration 0002) turn "not over yet" and "involving U1" into indexed conditions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, update
+from sqlmodel import col, select
+
+from db import models
+from db.records import Meeting, Page
+from db.repos.base import RepositoryBase
+
+MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
+
+
+def participant_rows(meeting: Meeting) -> list[models.MeetingParticipant]:
+    """The participant-table rows that index ``meeting`` (organiser, co-hosts, invitees)."""
+    return [
+        models.MeetingParticipant(meeting_id=meeting.id, user_id=user_id, role=role, team_id=meeting.team_id)
+        for user_id, role in meeting.participants()
+    ]
+
+
+def reminder_rows(meeting: Meeting, reminder_times: Iterable[tuple[datetime, int]]) -> list[models.Reminder]:
+    """Reminder rows for aware due times with their offsets in minutes."""
+    return [
+        models.Reminder(team_id=meeting.team_id, meeting_id=meeting.id, due_at=due_at, offset_minutes=offset_minutes)
+        for due_at, offset_minutes in reminder_times
+    ]
+
+
+def upcoming_conditions(
+    team_id: str, *, after: datetime, channel_id: str | None, involving_user: str | None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses: the team's scheduled meetings not over at ``after``, optionally narrowed."""
+    conditions = [
+        col(models.Meeting.team_id) == team_id,
+        col(models.Meeting.status) == "scheduled",
+        col(models.Meeting.ends_at) > after,
+    ]
+    if channel_id:
+        conditions.append(col(models.Meeting.channel_id) == channel_id)
+    if involving_user:
+        involved = select(models.MeetingParticipant.meeting_id).where(
+            models.MeetingParticipant.team_id == team_id, models.MeetingParticipant.user_id == involving_user
+        )
+        conditions.append(col(models.Meeting.id).in_(involved))
+    return conditions
+
+
+class Meetings(RepositoryBase):
+    """The rooms the bot created, per workspace."""
+
+    async def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
+        """Store a meeting, its participants and its reminders in one transaction."""
+        async with self.session() as session:
+            session.add(meeting.to_row())
+            await session.flush()  # the meeting row first: the other two point at it
+            session.add_all(participant_rows(meeting))
+            session.add_all(reminder_rows(meeting, reminder_times))
+            await session.commit()
+        return meeting
+
+    async def get(self, team_id: str, meeting_id: str) -> Meeting | None:
+        """The meeting with that id in this workspace (ids are typed by people: any case)."""
+        async with self.session() as session:
+            row = (await session.exec(
+                select(models.Meeting).where(models.Meeting.team_id == team_id, models.Meeting.id == meeting_id.lower())
+            )).first()
+            return Meeting.from_row(row) if row else None
+
+    async def upcoming(
+        self,
+        team_id: str,
+        *,
+        after: datetime,
+        channel_id: str | None = None,
+        involving_user: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Page[Meeting]:
+        """Scheduled meetings ending after ``after``, soonest first; one page and the total count."""
+        limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
+        where = upcoming_conditions(team_id, after=after, channel_id=channel_id, involving_user=involving_user)
+        async with self.session() as session:
+            total = (await session.exec(select(func.count()).select_from(models.Meeting).where(*where))).one()
+            rows = await session.exec(
+                select(models.Meeting).where(*where)
+                .order_by(col(models.Meeting.starts_at), col(models.Meeting.id))
+                .limit(limit).offset(offset)
+            )
+            items = tuple(Meeting.from_row(row) for row in rows)
+        return Page(items=items, total=total, offset=offset, limit=limit)
+
+    async def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:
+        """Remember the channel message that announced the meeting."""
+        async with self.session() as session:
+            await session.execute(
+                update(models.Meeting)
+                .where(col(models.Meeting.team_id) == team_id, col(models.Meeting.id) == meeting_id)
+                .values(announcement_ts=ts)
+            )
+            await session.commit()
+
+    async def cancel(self, team_id: str, meeting_id: str) -> bool:
+        """Mark cancelled and stop its pending reminders; False when there is no such meeting here."""
+        async with self.session() as session:
+            result = await session.execute(
+                update(models.Meeting)
+                .where(col(models.Meeting.team_id) == team_id, col(models.Meeting.id) == meeting_id)
+                .values(status="cancelled")
+            )
+            await session.execute(
+                update(models.Reminder)
+                .where(
+                    col(models.Reminder.team_id) == team_id,
+                    col(models.Reminder.meeting_id) == meeting_id,
+                    col(models.Reminder.status) == "pending",
+                )
+                .values(status="cancelled")
+            )
+            await session.commit()
+            return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,105 @@
+"""Where the schema is: Alembic revisions in db/migrations, applied and checked from here.
+
+    state = upgrade(engine)               # sync engine: console start-up on SQLite
+    state = await upgrade_async(engine)   # async engine: `meetbot migrate`
+    check(engine).behind                  # `meetbot serve` refuses to start when True
+
+A database that ``create_schema`` made before Alembic (today's tables, no ``alembic_version``) is
+adopted: it is stamped at 0001 first, then upgraded like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import DatabaseUnavailable
+from db.errors import first_line
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+FIRST_REVISION = "0001"
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """The database's revision against this code's head: ``SchemaState(current="0001", head="0002").behind``."""
+
+    current: str | None
+    head: str
+
+    @property
+    def behind(self) -> bool:
+        return self.current != self.head
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for our scripts; ``connection`` is the one env.py migrates."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "db/migrations/versions holds at least the first revision"
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _state(connection: Connection) -> SchemaState:
+    return SchemaState(current=current_revision(connection), head=head_revision())
+
+
+def _upgrade(connection: Connection) -> SchemaState:
+    config = alembic_config(connection)
+    if current_revision(connection) is None and inspect(connection).has_table("workspace"):
+        command.stamp(config, FIRST_REVISION)  # tables made by create_schema before Alembic managed them
+    command.upgrade(config, "head")
+    return _state(connection)
+
+
+def check(engine: Engine) -> SchemaState:
+    """Where the database stands; ``DatabaseUnavailable`` (one sentence) when it cannot be read."""
+    with _reachable(engine):
+        with engine.connect() as connection:
+            return _state(connection)
+
+
+def upgrade(engine: Engine) -> SchemaState:
+    """Upgrade to head in one transaction; ``DatabaseUnavailable`` (one sentence) when it fails."""
+    with _reachable(engine):
+        with engine.begin() as connection:
+            return _upgrade(connection)
+
+
+async def upgrade_async(engine: AsyncEngine) -> SchemaState:
+    """``upgrade`` over the async engine (env.py runs on its connection through ``run_sync``)."""
+    with _reachable(engine.sync_engine):
+        async with engine.begin() as connection:
+            return await connection.run_sync(_upgrade)
+
+
+@contextmanager
+def _reachable(engine: Engine) -> Iterator[None]:
+    """SQLAlchemy's errors become ``DatabaseUnavailable`` naming the (password-less) URL."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"Cannot use the database at {where}: {first_line(error)}") from None
