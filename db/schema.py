@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import DatabaseUnavailable
@@ -37,10 +38,17 @@ class SchemaState:
 
     current: str | None
     head: str
+    known: bool = True  # False: a newer meetbot migrated this database past our head
+    was: str | None = None  # after ``upgrade``: the revision it started from
+    empty: bool = False  # no tables at all: a brand-new database
 
     @property
     def behind(self) -> bool:
-        return self.current != self.head
+        return self.known and self.current != self.head
+
+    @property
+    def ahead(self) -> bool:
+        return not self.known
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -63,15 +71,22 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def _state(connection: Connection) -> SchemaState:
-    return SchemaState(current=current_revision(connection), head=head_revision())
+    current = current_revision(connection)
+    scripts = ScriptDirectory.from_config(alembic_config())
+    known = current is None or current in {script.revision for script in scripts.walk_revisions()}
+    empty = current is None and not inspect(connection).get_table_names()
+    return SchemaState(current=current, head=head_revision(), known=known, empty=empty)
 
 
 def _upgrade(connection: Connection) -> SchemaState:
     config = alembic_config(connection)
-    if current_revision(connection) is None and inspect(connection).has_table("workspace"):
+    before = _state(connection)
+    if before.ahead:
+        return before  # never "upgrade" a database a newer meetbot has moved on
+    if before.current is None and inspect(connection).has_table("workspace"):
         command.stamp(config, FIRST_REVISION)  # tables made by create_schema before Alembic managed them
     command.upgrade(config, "head")
-    return _state(connection)
+    return replace(_state(connection), was=before.current)
 
 
 def check(engine: Engine) -> SchemaState:
@@ -98,8 +113,13 @@ async def upgrade_async(engine: AsyncEngine) -> SchemaState:
 @contextmanager
 def _reachable(engine: Engine) -> Iterator[None]:
     """SQLAlchemy's errors become ``DatabaseUnavailable`` naming the (password-less) URL."""
+    where = engine.url.render_as_string(hide_password=True)
     try:
         yield
+    except OperationalError as error:
+        raise DatabaseUnavailable(f"Cannot reach the database at {where}: {first_line(error)}") from None
     except SQLAlchemyError as error:
-        where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"Cannot use the database at {where}: {first_line(error)}") from None
+        raise DatabaseUnavailable(f"The database at {where} refused the schema check or upgrade: "
+                                  f"{first_line(error)}") from None
+    except CommandError as error:
+        raise DatabaseUnavailable(f"Cannot migrate the database at {where}: {error}") from None
