@@ -39,8 +39,8 @@ class Accounts(RepositoryBase):
     ) -> Account:
         """Create or replace an account; new keys void the cached session token."""
         async with self.session() as session:
-            row = (await session.exec(of_provider(team_id, provider).where(Row.name == name))).first()
-            has_default = (await session.exec(of_provider(team_id, provider).where(col(Row.is_default).is_(True)))).first()
+            row = (await session.scalars(of_provider(team_id, provider).where(Row.name == name))).first()
+            has_default = (await session.scalars(of_provider(team_id, provider).where(col(Row.is_default).is_(True)))).first()
             if row is None:
                 row = Row(team_id=team_id, provider=provider, name=name, credentials="{}", is_default=has_default is None)
             row.credentials = json.dumps(credentials)
@@ -56,7 +56,7 @@ class Accounts(RepositoryBase):
             query = select(Row).where(Row.team_id == team_id)
             if provider:
                 query = query.where(Row.provider == provider)
-            rows = await session.exec(query.order_by(col(Row.provider), col(Row.name)))
+            rows = await session.scalars(query.order_by(col(Row.provider), col(Row.name)))
             return [Account.from_row(row) for row in rows]
 
     async def get(self, team_id: str, provider: str, name: str | None = None) -> Account | None:
@@ -67,13 +67,13 @@ class Accounts(RepositoryBase):
                 query = query.order_by(col(Row.is_default).desc(), col(Row.id))
             else:
                 query = query.where(Row.name == name)
-            row = (await session.exec(query.limit(1))).first()
+            row = (await session.scalars(query.limit(1))).first()
             return Account.from_row(row) if row else None
 
     async def set_default(self, team_id: str, provider: str, name: str) -> bool:
         """Make ``name`` the provider's default; False when there is no such account."""
         async with self.session() as session:
-            rows = list(await session.exec(of_provider(team_id, provider)))
+            rows = list(await session.scalars(of_provider(team_id, provider)))
             if not any(row.name == name for row in rows):
                 return False
             for row in rows:
@@ -88,12 +88,12 @@ class Accounts(RepositoryBase):
             query = of_provider(team_id, provider)
             if name is not None:
                 query = query.where(Row.name == name)
-            gone = list(await session.exec(query))
+            gone = list(await session.scalars(query))
             for row in gone:
                 await session.delete(row)
             await session.flush()
             if any(row.is_default for row in gone):
-                heir = (await session.exec(of_provider(team_id, provider).order_by(col(Row.id)))).first()
+                heir = (await session.scalars(of_provider(team_id, provider).order_by(col(Row.id)))).first()
                 if heir is not None:
                     heir.is_default = True
                     session.add(heir)
@@ -112,7 +112,7 @@ class Accounts(RepositoryBase):
 
     async def load_token_cache(self, team_id: str, account_id: int) -> dict[str, Any] | None:
         async with self.session() as session:
-            stored = (await session.exec(
+            stored = (await session.scalars(
                 select(Row.token_cache).where(Row.team_id == team_id, Row.id == account_id)
             )).first()
             return json.loads(stored) if stored else None

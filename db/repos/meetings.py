@@ -75,7 +75,7 @@ class Meetings(RepositoryBase):
     async def get(self, team_id: str, meeting_id: str) -> Meeting | None:
         """The meeting with that id in this workspace (ids are typed by people: any case)."""
         async with self.session() as session:
-            row = (await session.exec(
+            row = (await session.scalars(
                 select(models.Meeting).where(models.Meeting.team_id == team_id, models.Meeting.id == meeting_id.lower())
             )).first()
             return Meeting.from_row(row) if row else None
@@ -94,8 +94,8 @@ class Meetings(RepositoryBase):
         limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
         where = upcoming_conditions(team_id, after=after, channel_id=channel_id, involving_user=involving_user)
         async with self.session() as session:
-            total = (await session.exec(select(func.count()).select_from(models.Meeting).where(*where))).one()
-            rows = await session.exec(
+            total = (await session.scalars(select(func.count()).select_from(models.Meeting).where(*where))).one()
+            rows = await session.scalars(
                 select(models.Meeting).where(*where)
                 .order_by(col(models.Meeting.starts_at), col(models.Meeting.id))
                 .limit(limit).offset(offset)

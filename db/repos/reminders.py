@@ -24,7 +24,7 @@ class Reminders(RepositoryBase):
 
     async def for_meeting(self, team_id: str, meeting_id: str) -> list[Reminder]:
         async with self.session() as session:
-            rows = await session.exec(
+            rows = await session.scalars(
                 select(models.Reminder)
                 .where(models.Reminder.team_id == team_id, models.Reminder.meeting_id == meeting_id)
                 .order_by(col(models.Reminder.due_at))
@@ -40,7 +40,7 @@ class Reminders(RepositoryBase):
         SQLite ignores it; there the scheduler runs in one process.
         """
         async with self.session() as session:
-            rows = list(await session.exec(
+            rows = list(await session.scalars(
                 select(models.Reminder)
                 .where(
                     models.Reminder.status == "pending",
@@ -53,7 +53,7 @@ class Reminders(RepositoryBase):
             ))
             meetings = {
                 row.id: Meeting.from_row(row)
-                for row in await session.exec(
+                for row in await session.scalars(
                     select(models.Meeting).where(col(models.Meeting.id).in_({r.meeting_id for r in rows}))
                 )
             } if rows else {}
