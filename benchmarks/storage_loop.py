@@ -1,5 +1,6 @@
-"""Does a database call block the event loop? The async engine against sync calls moved off the
-loop with ``asyncio.to_thread``, and against today's sync calls made on the loop (the baseline).
+"""Does a database call block the event loop? SQLAlchemy's async engine against sync calls moved off
+the loop into threads (what ``db.storage.Storage`` does), and against today's sync calls made on
+the loop (the baseline).
 
     .venv/bin/python benchmarks/storage_loop.py                    # SQLite
     MEETBOT_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
@@ -9,8 +10,9 @@ Each round fires ``--calls`` (200) concurrent "get meeting" calls, each for a ra
 stored meetings, and returns typed records (host link and provider data decrypted) in every
 variant:
   on-loop     db/repo.py's sync ``Repository.get_meeting`` awaited nowhere: what the code does today
-  to_thread   the same sync call (and the record built) in ``asyncio.to_thread``
-  async       ``Storage.meetings.get`` on the async engine (aiosqlite / psycopg async)
+  to_thread   ``Storage.meetings.get``: the same sync query in the storage's thread pool (chosen)
+  async       the same query through an ``AsyncSession`` on the async engine (aiosqlite / psycopg
+              async), written here as db/repos had it before the measurement decided
 Meanwhile a ticker sleeps 1 ms in a loop and records how late it wakes: that is the event-loop lag
 a Slack ack queued behind the calls would see. Printed per variant: the median over the rounds of
 the wall time of the 200 calls, and of the p99 and max ticker lag. Everything is in this process.
@@ -29,9 +31,12 @@ from dataclasses import dataclass
 
 from storage_setup import bench_database, new_vault, seed_meetings
 
-from db import records
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+
+from db import models, records
 from db.crypto import Vault
-from db.engine import make_engine
+from db.engine import make_async_engine, make_engine
 from db.repo import Repository
 from db.storage import Storage
 
@@ -72,21 +77,24 @@ async def run_backend(url: str, vault: Vault, *, calls: int, rounds: int) -> dic
     sync_engine = make_engine(url, vault=vault)
     repo = Repository(sync_engine)
     storage = Storage.open(url, vault=vault)
+    async_engine = make_async_engine(url, vault=vault)
+    sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     chance = random.Random(1)
 
-    def get_record(meeting_id: str) -> records.Meeting:
-        row = repo.get_meeting(TEAM, meeting_id)
+    async def on_loop(meeting_id: str) -> records.Meeting:
+        row = repo.get_meeting(TEAM, meeting_id)  # blocks the loop, as every caller does today
         assert row is not None
         return records.Meeting.from_row(row)
 
-    async def on_loop(meeting_id: str) -> records.Meeting:
-        return get_record(meeting_id)  # blocks the loop, as every caller does today
-
-    async def in_thread(meeting_id: str) -> records.Meeting:
-        return await asyncio.to_thread(get_record, meeting_id)
+    async def in_thread(meeting_id: str) -> records.Meeting | None:
+        return await storage.meetings.get(TEAM, meeting_id)
 
     async def with_async_engine(meeting_id: str) -> records.Meeting | None:
-        return await storage.meetings.get(TEAM, meeting_id)
+        async with sessions() as session:
+            row = (await session.scalars(
+                select(models.Meeting).where(models.Meeting.team_id == TEAM, models.Meeting.id == meeting_id)
+            )).first()
+            return records.Meeting.from_row(row) if row else None
 
     variants: dict[str, Callable[[str], Awaitable[object]]] = {
         "on-loop": on_loop, "to_thread": in_thread, "async": with_async_engine}
@@ -102,6 +110,7 @@ async def run_backend(url: str, vault: Vault, *, calls: int, rounds: int) -> dic
                     results[name].append(measured)
     finally:
         await storage.close()
+        await async_engine.dispose()
         sync_engine.dispose()
     return results
 

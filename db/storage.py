@@ -1,33 +1,43 @@
-"""The storage service the composition root hands to the core: one async engine, one of each repository.
+"""The storage service the composition root hands to the core: one engine, one of each repository.
 
     storage = Storage.open(settings.database_url, vault=vault)     # sqlite:/// or postgresql:// as documented
-    meeting = await storage.meetings.get("T1", "k7m2qx")
+    meeting = await storage.meetings.get("T1", "k7m2qx")           # never blocks the event loop
     await storage.close()
+
+Every repository method is a coroutine that runs its (short, sync) transaction in the storage's
+own thread pool; db/repos/base.py says why that and not the async engine (measured).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.crypto import Vault
-from db.engine import make_async_engine
+from db.engine import make_engine
 from db.repos.accounts import Accounts
-from db.repos.base import session_factory
 from db.repos.meetings import Meetings
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
 from db.repos.workspaces import OAuthStates, Workspaces
 
+# As many threads as asyncio's default pool; fewer than the engine's 5 + 10 connections, so a
+# thread never waits for a connection. More threads only fight over the GIL (the loop's too).
+THREADS = min(32, (os.cpu_count() or 1) + 4)
+
 
 @dataclass(frozen=True)
 class Storage:
-    """Every repository over one async engine (aiosqlite on SQLite, psycopg 3 on PostgreSQL)."""
+    """Every repository over one engine and one thread pool."""
 
-    engine: AsyncEngine
+    engine: Engine
+    executor: ThreadPoolExecutor
     workspaces: Workspaces
     oauth_states: OAuthStates
     accounts: Accounts
@@ -38,23 +48,29 @@ class Storage:
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
         """From ``DATABASE_URL`` as operators write it; ``DatabaseUnavailable`` when it is no URL."""
-        return cls.on(make_async_engine(url, vault=vault))
+        return cls.on(make_engine(url, vault=vault))
 
     @classmethod
-    def on(cls, engine: AsyncEngine) -> Storage:
-        sessions = session_factory(engine)
-        return cls(engine=engine, workspaces=Workspaces(sessions), oauth_states=OAuthStates(sessions),
-                   accounts=Accounts(sessions), preferences=Preferences(sessions), meetings=Meetings(sessions),
-                   reminders=Reminders(sessions))
+    def on(cls, engine: Engine, *, threads: int = THREADS) -> Storage:
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="meetbot-db")
+        return cls(engine=engine, executor=pool, workspaces=Workspaces(engine, pool),
+                   oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
+                   preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
+                   reminders=Reminders(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._ping)
+
+    def _ping(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
             return False
         return True
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        """Let running calls finish, then close the connections."""
+        await asyncio.get_running_loop().run_in_executor(None, self.executor.shutdown)
+        self.engine.dispose()

@@ -1,8 +1,8 @@
 """Provider accounts of a workspace (credentials encrypted at rest) and their session-token caches.
 
-    account = await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "..."})
-    account = await storage.accounts.get("T1", "whereby")          # the default account
-    await storage.accounts.save_token_cache("T1", account.id, {"value": "...", "expires_at": "..."})
+    account = storage.accounts.save("T1", provider="whereby", credentials={"api_key": "..."})
+    account = storage.accounts.get("T1", "whereby")          # the default account
+    storage.accounts.save_token_cache("T1", account.id, {"value": "...", "expires_at": "..."})
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from db import models
 from db.records import Account
-from db.repos.base import RepositoryBase
+from db.repos.base import RepositoryBase, off_loop
 
 Row = models.ProviderAccount
 
@@ -28,7 +28,8 @@ def of_provider(team_id: str, provider: str) -> SelectOfScalar[Row]:
 class Accounts(RepositoryBase):
     """Credentials per provider account; the first account of a provider is its default."""
 
-    async def save(
+    @off_loop
+    def save(
         self,
         team_id: str,
         *,
@@ -38,81 +39,87 @@ class Accounts(RepositoryBase):
         created_by: str | None = None,
     ) -> Account:
         """Create or replace an account; new keys void the cached session token."""
-        async with self.session() as session:
-            row = (await session.scalars(of_provider(team_id, provider).where(Row.name == name))).first()
-            has_default = (await session.scalars(of_provider(team_id, provider).where(col(Row.is_default).is_(True)))).first()
+        with self.session() as session:
+            row = session.scalars(of_provider(team_id, provider).where(Row.name == name)).first()
+            has_default = session.scalars(of_provider(team_id, provider).where(col(Row.is_default).is_(True))).first()
             if row is None:
                 row = Row(team_id=team_id, provider=provider, name=name, credentials="{}", is_default=has_default is None)
             row.credentials = json.dumps(credentials)
             row.token_cache = None
             row.created_by = created_by
             session.add(row)
-            await session.commit()
+            session.commit()
             return Account.from_row(row)
 
-    async def all(self, team_id: str, provider: str | None = None) -> list[Account]:
+    @off_loop
+    def all(self, team_id: str, provider: str | None = None) -> list[Account]:
         """The workspace's accounts (of one provider when given), by provider then name."""
-        async with self.session() as session:
+        with self.session() as session:
             query = select(Row).where(Row.team_id == team_id)
             if provider:
                 query = query.where(Row.provider == provider)
-            rows = await session.scalars(query.order_by(col(Row.provider), col(Row.name)))
+            rows = session.scalars(query.order_by(col(Row.provider), col(Row.name)))
             return [Account.from_row(row) for row in rows]
 
-    async def get(self, team_id: str, provider: str, name: str | None = None) -> Account | None:
+    @off_loop
+    def get(self, team_id: str, provider: str, name: str | None = None) -> Account | None:
         """The named account, or the provider's default when ``name`` is None."""
-        async with self.session() as session:
+        with self.session() as session:
             query = of_provider(team_id, provider)
             if name is None:
                 query = query.order_by(col(Row.is_default).desc(), col(Row.id))
             else:
                 query = query.where(Row.name == name)
-            row = (await session.scalars(query.limit(1))).first()
+            row = session.scalars(query.limit(1)).first()
             return Account.from_row(row) if row else None
 
-    async def set_default(self, team_id: str, provider: str, name: str) -> bool:
+    @off_loop
+    def set_default(self, team_id: str, provider: str, name: str) -> bool:
         """Make ``name`` the provider's default; False when there is no such account."""
-        async with self.session() as session:
-            rows = list(await session.scalars(of_provider(team_id, provider)))
+        with self.session() as session:
+            rows = list(session.scalars(of_provider(team_id, provider)))
             if not any(row.name == name for row in rows):
                 return False
             for row in rows:
                 row.is_default = row.name == name
                 session.add(row)
-            await session.commit()
+            session.commit()
             return True
 
-    async def delete(self, team_id: str, provider: str, name: str | None = None) -> list[str]:
+    @off_loop
+    def delete(self, team_id: str, provider: str, name: str | None = None) -> list[str]:
         """Delete one account (all of the provider's when ``name`` is None); returns the names gone."""
-        async with self.session() as session:
+        with self.session() as session:
             query = of_provider(team_id, provider)
             if name is not None:
                 query = query.where(Row.name == name)
-            gone = list(await session.scalars(query))
+            gone = list(session.scalars(query))
             for row in gone:
-                await session.delete(row)
-            await session.flush()
+                session.delete(row)
+            session.flush()
             if any(row.is_default for row in gone):
-                heir = (await session.scalars(of_provider(team_id, provider).order_by(col(Row.id)))).first()
+                heir = session.scalars(of_provider(team_id, provider).order_by(col(Row.id))).first()
                 if heir is not None:
                     heir.is_default = True
                     session.add(heir)
-            await session.commit()
+            session.commit()
             return [row.name for row in gone]
 
-    async def save_token_cache(self, team_id: str, account_id: int, token_cache: dict[str, Any] | None) -> None:
+    @off_loop
+    def save_token_cache(self, team_id: str, account_id: int, token_cache: dict[str, Any] | None) -> None:
         """Keep (encrypted) a provider session token every replica may reuse; None forgets it."""
-        async with self.session() as session:
-            await session.execute(
+        with self.session() as session:
+            session.execute(
                 update(Row)
                 .where(col(Row.team_id) == team_id, col(Row.id) == account_id)
                 .values(token_cache=None if token_cache is None else json.dumps(token_cache))
             )
-            await session.commit()
+            session.commit()
 
-    async def load_token_cache(self, team_id: str, account_id: int) -> dict[str, Any] | None:
-        async with self.session() as session:
-            stored = (await session.scalars(
+    @off_loop
+    def load_token_cache(self, team_id: str, account_id: int) -> dict[str, Any] | None:
+        with self.session() as session:
+            stored = session.scalars(
                 select(Row.token_cache).where(Row.team_id == team_id, Row.id == account_id)
-            )).first()
+            ).first()
             return json.loads(stored) if stored else None

@@ -1,8 +1,8 @@
 """Meetings and who they involve; listings are filtered, counted and paged in SQL.
 
-    meeting = await storage.meetings.add(Meeting(id=new_meeting_id(), team_id="T1", ...),
+    meeting = storage.meetings.add(Meeting(id=new_meeting_id(), team_id="T1", ...),
                                          reminder_times=[(due_at, 10)])
-    page = await storage.meetings.upcoming("T1", after=now, involving_user="U1", limit=10, offset=10)
+    page = storage.meetings.upcoming("T1", after=now, involving_user="U1", limit=10, offset=10)
     page.items, page.total, page.has_more
 
 Only the rows of the page are read and decrypted: ``ends_at`` and the ``meetingparticipant``
@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, Page
-from db.repos.base import RepositoryBase
+from db.repos.base import RepositoryBase, off_loop
 
 MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
 
@@ -62,25 +62,28 @@ def upcoming_conditions(
 class Meetings(RepositoryBase):
     """The rooms the bot created, per workspace."""
 
-    async def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
+    @off_loop
+    def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
         """Store a meeting, its participants and its reminders in one transaction."""
-        async with self.session() as session:
+        with self.session() as session:
             session.add(meeting.to_row())
-            await session.flush()  # the meeting row first: the other two point at it
+            session.flush()  # the meeting row first: the other two point at it
             session.add_all(participant_rows(meeting))
             session.add_all(reminder_rows(meeting, reminder_times))
-            await session.commit()
+            session.commit()
         return meeting
 
-    async def get(self, team_id: str, meeting_id: str) -> Meeting | None:
+    @off_loop
+    def get(self, team_id: str, meeting_id: str) -> Meeting | None:
         """The meeting with that id in this workspace (ids are typed by people: any case)."""
-        async with self.session() as session:
-            row = (await session.scalars(
+        with self.session() as session:
+            row = session.scalars(
                 select(models.Meeting).where(models.Meeting.team_id == team_id, models.Meeting.id == meeting_id.lower())
-            )).first()
+            ).first()
             return Meeting.from_row(row) if row else None
 
-    async def upcoming(
+    @off_loop
+    def upcoming(
         self,
         team_id: str,
         *,
@@ -93,9 +96,9 @@ class Meetings(RepositoryBase):
         """Scheduled meetings ending after ``after``, soonest first; one page and the total count."""
         limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
         where = upcoming_conditions(team_id, after=after, channel_id=channel_id, involving_user=involving_user)
-        async with self.session() as session:
-            total = (await session.scalars(select(func.count()).select_from(models.Meeting).where(*where))).one()
-            rows = await session.scalars(
+        with self.session() as session:
+            total = session.scalars(select(func.count()).select_from(models.Meeting).where(*where)).one()
+            rows = session.scalars(
                 select(models.Meeting).where(*where)
                 .order_by(col(models.Meeting.starts_at), col(models.Meeting.id))
                 .limit(limit).offset(offset)
@@ -103,25 +106,27 @@ class Meetings(RepositoryBase):
             items = tuple(Meeting.from_row(row) for row in rows)
         return Page(items=items, total=total, offset=offset, limit=limit)
 
-    async def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:
+    @off_loop
+    def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:
         """Remember the channel message that announced the meeting."""
-        async with self.session() as session:
-            await session.execute(
+        with self.session() as session:
+            session.execute(
                 update(models.Meeting)
                 .where(col(models.Meeting.team_id) == team_id, col(models.Meeting.id) == meeting_id)
                 .values(announcement_ts=ts)
             )
-            await session.commit()
+            session.commit()
 
-    async def cancel(self, team_id: str, meeting_id: str) -> bool:
+    @off_loop
+    def cancel(self, team_id: str, meeting_id: str) -> bool:
         """Mark cancelled and stop its pending reminders; False when there is no such meeting here."""
-        async with self.session() as session:
-            result = await session.execute(
+        with self.session() as session:
+            result = session.execute(
                 update(models.Meeting)
                 .where(col(models.Meeting.team_id) == team_id, col(models.Meeting.id) == meeting_id)
                 .values(status="cancelled")
             )
-            await session.execute(
+            session.execute(
                 update(models.Reminder)
                 .where(
                     col(models.Reminder.team_id) == team_id,
@@ -130,5 +135,5 @@ class Meetings(RepositoryBase):
                 )
                 .values(status="cancelled")
             )
-            await session.commit()
+            session.commit()
             return bool(result.rowcount)  # type: ignore[attr-defined]

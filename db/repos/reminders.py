@@ -1,8 +1,8 @@
 """Reminder rows: listed per meeting, leased by the scheduler, finished once posted.
 
-    for due in await storage.reminders.claim_due(now=now):       # every workspace: the one cross-team call
+    for due in storage.reminders.claim_due(now=now):       # every workspace: the one cross-team call
         ...
-        await storage.reminders.finish(due.reminder.team_id, due.reminder.id)
+        storage.reminders.finish(due.reminder.team_id, due.reminder.id)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import DueReminder, Meeting, Reminder
-from db.repos.base import RepositoryBase
+from db.repos.base import RepositoryBase, off_loop
 
 Status = str  # sent | cancelled | failed
 
@@ -22,16 +22,18 @@ Status = str  # sent | cancelled | failed
 class Reminders(RepositoryBase):
     """Reminders of every meeting; the scheduler leases them so replicas never post one twice."""
 
-    async def for_meeting(self, team_id: str, meeting_id: str) -> list[Reminder]:
-        async with self.session() as session:
-            rows = await session.scalars(
+    @off_loop
+    def for_meeting(self, team_id: str, meeting_id: str) -> list[Reminder]:
+        with self.session() as session:
+            rows = session.scalars(
                 select(models.Reminder)
                 .where(models.Reminder.team_id == team_id, models.Reminder.meeting_id == meeting_id)
                 .order_by(col(models.Reminder.due_at))
             )
             return [Reminder.from_row(row) for row in rows]
 
-    async def claim_due(
+    @off_loop
+    def claim_due(
         self, *, now: datetime, lease: timedelta = timedelta(minutes=2), limit: int = 50
     ) -> list[DueReminder]:
         """Lease due reminders of every workspace; a replica that dies lets the lease run out.
@@ -39,8 +41,8 @@ class Reminders(RepositoryBase):
         PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so replicas never claim the same row.
         SQLite ignores it; there the scheduler runs in one process.
         """
-        async with self.session() as session:
-            rows = list(await session.scalars(
+        with self.session() as session:
+            rows = list(session.scalars(
                 select(models.Reminder)
                 .where(
                     models.Reminder.status == "pending",
@@ -53,7 +55,7 @@ class Reminders(RepositoryBase):
             ))
             meetings = {
                 row.id: Meeting.from_row(row)
-                for row in await session.scalars(
+                for row in session.scalars(
                     select(models.Meeting).where(col(models.Meeting.id).in_({r.meeting_id for r in rows}))
                 )
             } if rows else {}
@@ -61,16 +63,17 @@ class Reminders(RepositoryBase):
                 row.lease_until = now + lease
                 row.attempts += 1
                 session.add(row)
-            await session.commit()
+            session.commit()
             return [DueReminder(reminder=Reminder.from_row(row), meeting=meetings[row.meeting_id])
                     for row in rows if row.meeting_id in meetings]
 
-    async def finish(self, team_id: str, reminder_id: int, *, status: Status = "sent") -> None:
+    @off_loop
+    def finish(self, team_id: str, reminder_id: int, *, status: Status = "sent") -> None:
         """Record the outcome (sent, cancelled, failed) and drop the lease."""
-        async with self.session() as session:
-            await session.execute(
+        with self.session() as session:
+            session.execute(
                 update(models.Reminder)
                 .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.id) == reminder_id)
                 .values(status=status, sent_at=models.utcnow(), lease_until=None)
             )
-            await session.commit()
+            session.commit()

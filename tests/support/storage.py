@@ -29,5 +29,5 @@ def meeting_record(team_id: str, *, start: datetime = NOW + timedelta(hours=2), 
 
 async def raw_rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
     """Rows exactly as stored (ciphertext stays ciphertext)."""
-    async with storage.engine.connect() as connection:
-        return [tuple(row) for row in await connection.execute(text(sql))]
+    with storage.engine.connect() as connection:  # a test may block its own loop
+        return [tuple(row) for row in connection.execute(text(sql))]

@@ -16,7 +16,7 @@ from db import schema
 from db.crypto import Vault
 from db.engine import make_async_engine, make_engine
 from db.storage import Storage
-from tests.support.storage import NOW
+from tests.support.storage import NOW, raw_rows
 
 
 def differences(url: str) -> list[object]:
@@ -89,9 +89,7 @@ async def test_0002_fills_ends_at_and_participants_of_existing_meetings(blank_da
         page = await storage.meetings.upcoming("T1", after=NOW + timedelta(minutes=80), involving_user="U3")
         assert [m.id for m in page.items] == ["abcdef"] and page.items[0].ends_at == NOW + timedelta(minutes=90)
         assert (await storage.meetings.upcoming("T1", after=NOW + timedelta(minutes=91))).total == 0
-        async with storage.engine.connect() as connection:
-            people = sorted(tuple(row) for row in await connection.execute(
-                sa.text("SELECT user_id, role FROM meetingparticipant")))
+        people = sorted(await raw_rows(storage, "SELECT user_id, role FROM meetingparticipant"))
         assert people == [("U1", "invitee"), ("U1", "organiser"), ("U2", "cohost"), ("U3", "invitee")]
     finally:
         await storage.close()
