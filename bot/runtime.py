@@ -69,7 +69,7 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
     try:
         engine = make_engine(settings.database_url, vault=vault)
         notices += ready_schema(engine, purpose=purpose, sqlite=settings.uses_sqlite())
-        storage = Storage.open(settings.database_url, vault=vault)
+        storage = Storage.on(engine)  # one engine (and pool) for the Repository and the Storage
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
     repo = Repository(engine)

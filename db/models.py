@@ -69,7 +69,10 @@ class Meeting(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_meeting_team_start", "team_id", "starts_at"),
-        Index("ix_meeting_team_status_end", "team_id", "status", "ends_at"),
+        # Listing (db/repos/meetings.py): pages come in start order straight from these, and the
+        # counts read only the index.
+        Index("ix_meeting_team_status_start_end", "team_id", "status", "starts_at", "ends_at"),
+        Index("ix_meeting_team_channel_status_start_end", "team_id", "channel_id", "status", "starts_at", "ends_at"),
     )
 
     id: str = Field(primary_key=True)
@@ -101,7 +104,7 @@ class Meeting(SQLModel, table=True):
 class MeetingParticipant(SQLModel, table=True):
     """Who a meeting involves, one row per person and role, so "involving U1" is an indexed join."""
 
-    __table_args__ = (Index("ix_meetingparticipant_team_user", "team_id", "user_id"),)
+    __table_args__ = (Index("ix_meetingparticipant_team_user", "team_id", "user_id", "meeting_id"),)
 
     meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
     user_id: str = Field(primary_key=True)

@@ -48,7 +48,9 @@ participant = sa.table(
 
 def upgrade() -> None:
     op.add_column("meeting", sa.Column("ends_at", UTCDateTime(), nullable=True))
-    op.create_index("ix_meeting_team_status_end", "meeting", ["team_id", "status", "ends_at"])
+    op.create_index("ix_meeting_team_status_start_end", "meeting", ["team_id", "status", "starts_at", "ends_at"])
+    op.create_index("ix_meeting_team_channel_status_start_end", "meeting",
+                    ["team_id", "channel_id", "status", "starts_at", "ends_at"])
     op.create_table(
         "meetingparticipant",
         sa.Column("meeting_id", AutoString(), nullable=False),
@@ -58,8 +60,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"]),
         sa.PrimaryKeyConstraint("meeting_id", "user_id", "role"),
     )
-    op.create_index("ix_meetingparticipant_team_user", "meetingparticipant", ["team_id", "user_id"])
+    op.create_index("ix_meetingparticipant_team_user", "meetingparticipant", ["team_id", "user_id", "meeting_id"])
     fill_existing_rows(op.get_bind())
+    if op.get_bind().dialect.name == "postgresql":
+        # Fresh statistics: without them the planner guesses one row per table and runs "involving
+        # U1" as a nested loop (15 s over 30,000 meetings instead of 20 ms). Autovacuum keeps them.
+        op.execute("ANALYZE meeting")
+        op.execute("ANALYZE meetingparticipant")
 
 
 def fill_existing_rows(connection: sa.Connection) -> None:
@@ -88,5 +95,6 @@ def fill_existing_rows(connection: sa.Connection) -> None:
 def downgrade() -> None:
     op.drop_table("meetingparticipant")
     with op.batch_alter_table("meeting") as batch:
-        batch.drop_index("ix_meeting_team_status_end")
+        batch.drop_index("ix_meeting_team_channel_status_start_end")
+        batch.drop_index("ix_meeting_team_status_start_end")
         batch.drop_column("ends_at")
