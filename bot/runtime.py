@@ -1,4 +1,4 @@
-"""Turn settings into a running core: the vault, the database, the repository, the services.
+"""Turn settings into a running core: the vault, the database (at Alembic's head), the storage, the services.
 
     runtime = build_runtime(Settings(), purpose="console", directory=ConsoleDirectory(...))
     runtime.notices      # lines to show the operator (e.g. "generated a development key in ...")
@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from commands.context import Directory, NobodyDirectory, Services
-from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db import schema
+from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.engine import DatabaseUnavailable, make_async_engine, make_engine
 from db.repo import Repository
 from db.storage import Storage
@@ -84,10 +84,7 @@ def ready_schema(engine: Engine, *, purpose: Purpose, sqlite: bool) -> list[str]
     whatever the purpose (so `make run` works on first start, as before Alembic). Serving an old
     schema, or any PostgreSQL database not at head, is refused: replicas must not race to migrate.
     """
-    state = schema.check(engine)
-    if state.ahead:
-        raise StartupError(f"The database schema ({state.current}) is newer than this meetbot ({state.head}); "
-                           "upgrade meetbot.")
+    state = refuse_newer(schema.check(engine))
     if not state.behind:
         return []
     if not (sqlite and (purpose == "console" or state.empty)):
@@ -98,6 +95,14 @@ def ready_schema(engine: Engine, *, purpose: Purpose, sqlite: bool) -> list[str]
         return [f"Created the tables of the new SQLite database (schema {state.head})."]
     return [f"Upgraded the SQLite database from schema {state.current or 'none'} to {state.head} "
             "(what `meetbot migrate` does)."]
+
+
+def refuse_newer(state: schema.SchemaState) -> schema.SchemaState:
+    """``state`` itself, or StartupError when a newer meetbot has migrated the database past us."""
+    if state.ahead:
+        raise StartupError(f"The database schema ({state.current}) is newer than this meetbot ({state.head}); "
+                           "upgrade meetbot.")
+    return state
 
 
 def migrate(settings: Settings) -> str:
@@ -114,9 +119,7 @@ async def _migrate(url: str) -> str:
         state = await schema.upgrade_async(engine)
     finally:
         await engine.dispose()
-    if state.ahead:
-        raise StartupError(f"The database schema ({state.current}) is newer than this meetbot ({state.head}); "
-                           "upgrade meetbot.")
+    refuse_newer(state)
     if state.was == state.head:
         return f"The database is already at schema {state.head}; nothing to do."
     return f"Upgraded the database from schema {state.was or 'none'} to {state.head}."
