@@ -50,7 +50,7 @@ def add_console_options(command: argparse.ArgumentParser) -> None:
 def run_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import ConsoleDirectory, run_console as console_loop
     from bot.runtime import build_runtime
-    from commands.context import Context, Person
+    from commands.framework.context import Context, Person
 
     speaker = Person(id=args.user, name=args.name, email=args.email, tz=args.tz, is_admin=args.admin)
     runtime = build_runtime(settings, purpose="console", directory=ConsoleDirectory(speaker))

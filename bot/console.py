@@ -17,9 +17,8 @@ from bot.delivery import deliver
 from bot.render import message_text, modal_text
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
-from commands.context import Context, Person
-from commands.replies import Message
-from commands.router import dispatch
+from commands.framework.context import Context, Person
+from commands.framework.replies import Message
 
 
 class ConsoleDirectory:
@@ -71,7 +70,7 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
                 print("Type a slash command, e.g. `/meeting help`.", file=out, flush=True)
                 continue
             command, _, text = line.partition(" ")
-            reply = await dispatch(command, text, ctx, runtime.services)
+            reply = await runtime.registry.dispatch(command, text, ctx, runtime.services)
             if reply.modal is not None:
                 print(modal_text(reply.modal), file=out, flush=True)
             await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services)

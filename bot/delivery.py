@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from commands.context import Services
-from commands.create import announcement_failed, record_announcement
-from commands.replies import Message, Reply
+from commands.framework.context import Services
+from commands.framework.replies import Message, Reply
+from commands.lifecycle import announcement_failed, record_announcement
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from commands.replies import Audience, Button, Field, Home, Input, Message, Modal
+from commands.framework.replies import Audience, Button, Field, Home, Input, Message, Modal
 
 SLACK_TEXT_LIMIT = 3000
 
@@ -183,7 +183,7 @@ def modal_view(modal: Modal, *, private_metadata: str) -> dict[str, Any]:
 
 
 def modal_values(view: dict[str, Any]) -> dict[str, Any]:
-    """A submitted view's state as ``{input name: value}`` (see commands.forms for the value kinds)."""
+    """A submitted view's state as ``{input name: value}`` (see commands.framework.forms for the value kinds)."""
     values: dict[str, Any] = {}
     for block_id, actions in (view.get("state") or {}).get("values", {}).items():
         for element in actions.values():

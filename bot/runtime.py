@@ -16,7 +16,9 @@ from typing import Literal
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from commands.context import Directory, NobodyDirectory, Services
+from commands import meeting
+from commands.framework.context import Directory, NobodyDirectory, Services
+from commands.framework.router import Group, Registry, build_registry
 from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.engine import DatabaseUnavailable, make_async_engine, make_engine
@@ -35,7 +37,8 @@ class Runtime:
     settings: Settings
     repo: Repository
     services: Services
-    storage: Storage  # the async repositories; callers move here from ``repo``
+    registry: Registry
+    storage: Storage  # the repositories as coroutines; callers move here from ``repo``
     notices: list[str] = field(default_factory=list)
 
 
@@ -62,6 +65,11 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
     )
 
 
+def command_groups() -> list[Group]:
+    """Every command group the app answers, listed here and nowhere else (manifest.yml declares them)."""
+    return [meeting.GROUP]
+
+
 def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory | None = None) -> Runtime:
     """Vault, schema and services from settings; ``StartupError`` on any configuration problem."""
     vault, notice = load_vault(settings, purpose=purpose)
@@ -74,7 +82,9 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
         raise StartupError(str(error)) from None
     repo = Repository(engine)
     services = Services(repo=repo, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(), admins=settings.admin_ids())
-    return Runtime(settings=settings, repo=repo, services=services, storage=storage, notices=notices)
+    registry = build_registry(command_groups())
+    return Runtime(settings=settings, repo=repo, services=services, registry=registry, storage=storage,
+                   notices=notices)
 
 
 def ready_schema(engine: Engine, *, purpose: Purpose, sqlite: bool) -> list[str]:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import Sink, deliver
-from commands.context import Services
-from commands.reminders import due_reminders, finish_reminder
+from commands.framework.context import Services
+from commands.lifecycle import due_reminders, finish_reminder
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import ClientError
@@ -35,13 +35,8 @@ from bot.delivery import DeliveryError, deliver
 from bot.render import home_view, message_blocks, message_fallback, modal_values, modal_view
 from bot.runtime import Runtime
 from bot.settings import Settings
-from commands.context import Context, Person, Services
-from commands.replies import Audience, Message, Reply
-from commands.router import commands as slash_commands
-from commands.forms import find_action, find_form
-from commands.home import build_home
-from commands.router import UserError, dispatch
-from providers.errors import ProviderError
+from commands.framework.context import Context, Person, Services
+from commands.framework.replies import Audience, Message, Reply
 from db.repo import Repository
 
 log = logging.getLogger(__name__)
@@ -290,7 +285,7 @@ class SlackShell:
         return web_client(self.settings, workspace.bot_token)
 
     def register(self, app: AsyncApp) -> None:
-        for command in slash_commands():
+        for command in self.runtime.registry.commands():
             app.command(command)(ack=ack_now, lazy=[self.run_command])
         app.action(re.compile(r"^link_"))(ack_now)  # link buttons: Slack opens the URL itself
         app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.run_action])
@@ -308,7 +303,7 @@ class SlackShell:
     async def ack_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Fast checks happen inside the ack, so bad values show on their fields."""
         view = body["view"]
-        form = find_form(view.get("callback_id", ""))
+        form = self.runtime.registry.form(view.get("callback_id", ""))
         if form is None:
             await ack()
             return
@@ -322,7 +317,7 @@ class SlackShell:
 
     async def run_view(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         view = body["view"]
-        form = find_form(view.get("callback_id", ""))
+        form = self.runtime.registry.form(view.get("callback_id", ""))
         if form is None:
             return
         state = read_state(view)
@@ -331,7 +326,7 @@ class SlackShell:
         services = self.runtime.services
         if await form.check(values, state, ctx, services):
             return  # the user already sees the field errors
-        reply = await guarded(form.submit(values, state, ctx, services))
+        reply = await self.runtime.registry.guard(form.submit(values, state, ctx, services))
         await self.send(reply, ctx, services, client)
 
     async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
@@ -340,7 +335,7 @@ class SlackShell:
         for clicked in body.get("actions", []):
             action_id = clicked.get("action_id", "")
             view = body.get("view") or {}
-            if view.get("type") == "modal" and (form := find_form(view.get("callback_id", ""))) is not None:
+            if view.get("type") == "modal" and (form := self.runtime.registry.form(view.get("callback_id", ""))) is not None:
                 state = read_state(view)
                 ctx = await self.context_of(body, channel_id=state.get("channel_id"))
                 modal = await form.change(modal_values(view), state, ctx, services)
@@ -351,12 +346,12 @@ class SlackShell:
                     except SlackApiError as error:  # hash_conflict: a newer change already redrew it
                         log.info("views.update skipped: %s", error.response.get("error"))
                 continue
-            handler = find_action(action_id)
+            handler = self.runtime.registry.action(action_id)
             if handler is None:
                 log.info("no handler for action %s", action_id)
                 continue
             ctx = await self.context_of(body)
-            reply = await guarded(handler(clicked.get("value") or "", ctx, services))
+            reply = await self.runtime.registry.guard(handler(clicked.get("value") or "", ctx, services))
             await self.send(reply, ctx, services, client, respond=respond if body.get("response_url") else None,
                             trigger_id=body.get("trigger_id"))
 
@@ -365,7 +360,7 @@ class SlackShell:
             return
         user_id = event.get("user", "")
         ctx = await self.context_of({"team_id": context.team_id, "user_id": user_id})
-        home = await build_home(ctx, self.runtime.services)
+        home = await self.runtime.registry.home(ctx, self.runtime.services)
         await client.views_publish(user_id=user_id, view=home_view(home))
 
     async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
@@ -375,7 +370,7 @@ class SlackShell:
         services = self.runtime.services
         person = await services.directory.person(body.get("team_id", ""), body.get("user_id", ""))
         ctx = slack_context(body, person)
-        reply = await dispatch(body["command"], body.get("text", ""), ctx, services)
+        reply = await self.runtime.registry.dispatch(body["command"], body.get("text", ""), ctx, services)
         await self.send(reply, ctx, services, client, respond=respond, trigger_id=body.get("trigger_id"))
 
     async def send(
@@ -422,19 +417,6 @@ def read_state(view: dict[str, Any]) -> dict[str, str]:
     except json.JSONDecodeError:
         return {}
     return state if isinstance(state, dict) else {}
-
-
-async def guarded(reply: Awaitable[Reply]) -> Reply:
-    """Like the router: provider errors become their sentence, nothing else escapes as a trace."""
-    try:
-        return await reply
-    except UserError as error:
-        return Reply.ephemeral(str(error))
-    except ProviderError as error:
-        return Reply.ephemeral(error.user_message)
-    except Exception:
-        log.exception("interaction failed")
-        return Reply.ephemeral("Something went wrong on our side and nothing was changed. Please try again in a minute.")
 
 
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:

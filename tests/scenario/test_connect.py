@@ -21,7 +21,7 @@ from sqlalchemy import text
 from bot.console import ConsoleDirectory, run_console
 from bot.runtime import build_runtime
 from bot.settings import Settings
-from commands.context import Context, Person
+from commands.framework.context import Context, Person
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.server import serve
 from tests.fakes.slack import Call

@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.console import ConsoleDirectory, run_console
 from bot.runtime import StartupError, build_runtime
 from bot.settings import Settings
-from commands.context import Context, Person
+from commands.framework.context import Context, Person
 from tests.paths import REPO_ROOT
 
 SLACK_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",

@@ -1,0 +1,83 @@
+"""Who is asking, and the services the core may use (handed in by the shell).
+
+    ctx = Context(team_id="T1", user_id="U1", channel_id="C1", user_tz="Europe/Zurich")
+    reply = await registry.dispatch("/meeting", "new kmeet Standup", ctx, services)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from db.repo import Repository
+from providers.base import Endpoints
+from providers.http import DEFAULT_POLICY, RetryPolicy
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the core needs to know of a Slack user."""
+
+    id: str
+    name: str
+    email: str | None = None
+    tz: str | None = None
+    is_admin: bool = False  # a workspace admin or owner
+
+
+class Directory(Protocol):
+    """Looks people up (Slack: ``users.info``; the console: its own options)."""
+
+    async def person(self, team_id: str, user_id: str) -> Person | None: ...
+
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """Whether the user may read the channel (a private channel's meetings stay private)."""
+
+
+class NobodyDirectory:
+    """Knows no one; the Slack shell installs its own directory once its client exists."""
+
+    async def person(self, team_id: str, user_id: str) -> Person | None:
+        return None
+
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Context:
+    """The speaker and where they spoke."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+    user_tz: str = "UTC"
+    user_name: str | None = None
+
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.user_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Everything the core touches besides its arguments."""
+
+    repo: Repository
+    directory: Directory
+    endpoints: Endpoints = field(default_factory=Endpoints)
+    admins: frozenset[str] = frozenset()
+    transport: httpx.AsyncBaseTransport | None = None
+    policy: RetryPolicy = DEFAULT_POLICY
+    clock: Callable[[], datetime] = utc_now

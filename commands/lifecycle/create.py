@@ -1,0 +1,175 @@
+"""Creating a meeting on any provider: the room, the stored meeting, its reminders, the messages.
+
+    reply = await create_meeting(NewMeeting(provider="kmeet", title="Standup", start=now,
+                                            duration=timedelta(minutes=30)), ctx, services)
+
+Nothing is left half-made: if the meeting cannot be stored, the room is deleted again where the
+provider allows it and the user is told; if the announcement later fails, the meeting stays
+listed and the shell tells the organiser (see ``announcement_failed``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from commands.framework.context import Context, Services
+from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.framework.when import WhenError, parse_offsets
+from commands.lifecycle.accounts import open_adapter
+from commands.lifecycle.card import meeting_fields
+from db.models import Meeting
+from db.repo import new_meeting_id
+from providers import registry
+from providers.base import Capability, Room, RoomRequest
+from providers.errors import ProviderError, display_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewMeeting:
+    """A validated request to create a meeting (from the one-line form or the modal)."""
+
+    provider: str
+    title: str
+    start: datetime
+    duration: timedelta
+    channel_id: str | None = None
+    invitees: tuple[str, ...] = ()
+    cohosts: tuple[str, ...] = ()
+    reminders: tuple[timedelta, ...] | None = None  # None: the workspace default
+    options: dict[str, Any] = field(default_factory=dict)
+    account: str | None = None
+    host_email: str | None = None  # Airmeet's event host; default: the organiser's Slack e-mail
+
+
+def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
+    """The workspace's stored default, e.g. "1h,10m"; an unreadable setting means no reminders."""
+    try:
+        return tuple(parse_offsets(text)) if text.strip() else ()
+    except WhenError:
+        return ()
+
+
+async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> Reply:
+    """Create the room, store the meeting and reminders, and return the messages to send."""
+    emails = await invitee_emails(new.invitees, ctx, services)
+    organiser = await services.directory.person(ctx.team_id, ctx.user_id)
+    request = RoomRequest(
+        title=new.title,
+        start=new.start,
+        end=new.start + new.duration,
+        timezone=ctx.user_tz,
+        host_email=new.host_email or (organiser.email if organiser else None),
+        invitee_emails=emails,
+        options=new.options,
+    )
+    async with open_adapter(services, team_id=ctx.team_id, provider=new.provider, account=new.account) as adapter:
+        room = await adapter.create_room(request)
+        try:
+            meeting = store_meeting(new, room, ctx, services)
+        except SQLAlchemyError:
+            log.exception("storing meeting failed after the %s room was created", new.provider)
+            undone = False
+            if Capability.CANCEL in adapter.capabilities:
+                try:
+                    await adapter.delete_room(room.room_id)
+                    undone = True
+                except ProviderError:
+                    log.warning("could not delete the orphan %s room %s", new.provider, room.room_id)
+            tail = "I removed the room again." if undone else f"The room may still exist at {display_name(new.provider)}."
+            return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
+    return announce(meeting, room, new, ctx)
+
+
+async def invitee_emails(user_ids: tuple[str, ...], ctx: Context, services: Services) -> tuple[str, ...]:
+    emails = []
+    for user_id in user_ids:
+        person = await services.directory.person(ctx.team_id, user_id)
+        if person and person.email:
+            emails.append(person.email)
+    return tuple(emails)
+
+
+def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
+    workspace = services.repo.ensure_workspace(ctx.team_id)
+    offsets = new.reminders if new.reminders is not None else parse_offsets_setting(workspace.default_reminders)
+    now = services.clock()
+    reminder_times = [
+        (new.start - offset, int(offset.total_seconds() // 60)) for offset in offsets if new.start - offset > now
+    ]
+    meeting = Meeting(
+        id=new_meeting_id(),
+        team_id=ctx.team_id,
+        provider=new.provider,
+        account_name=new.account,
+        title=new.title,
+        starts_at=new.start,
+        duration_minutes=int(new.duration.total_seconds() // 60),
+        timezone=ctx.user_tz,
+        channel_id=new.channel_id,
+        organiser_id=ctx.user_id,
+        cohost_ids=json.dumps(list(new.cohosts)),
+        invitee_ids=json.dumps(list(new.invitees)),
+        room_id=room.room_id,
+        join_url=room.join_url,
+        host_url=room.host_url,
+        provider_data=json.dumps(dict(room.details), default=str),
+    )
+    return services.repo.add_meeting(meeting, reminder_times=reminder_times)
+
+
+def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Reply:
+    """The channel announcement (viewer link only), host links by DM, and a note to the organiser."""
+    join = Button("Join", url=room.join_url, style="primary")
+    reply = Reply()
+    if new.channel_id:
+        reply.add(
+            Message(
+                f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
+                audience=Audience.CHANNEL,
+                to=new.channel_id,
+                fields=meeting_fields(meeting, start=new.start, duration=True),
+                buttons=(join,),
+                purpose=f"announcement:{meeting.id}",
+            )
+        )
+    if room.host_url:
+        for host in dict.fromkeys((ctx.user_id, *new.cohosts)):
+            reply.add(
+                Message(
+                    f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
+                    "it gives host rights.",
+                    audience=Audience.DM,
+                    to=host,
+                    buttons=(Button("Join as host", url=room.host_url, style="primary"),),
+                )
+            )
+    provider = registry.info(meeting.provider).name
+    if new.channel_id:
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}, announced in <#{new.channel_id}>. "
+                          f"Id `{meeting.id}`."))
+    else:
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.",
+                          fields=meeting_fields(meeting, start=new.start, duration=True), buttons=(join,)))
+    return reply
+
+
+def announcement_failed(meeting_id: str, channel_id: str, reason: str) -> Reply:
+    """What the organiser hears when the room exists but the channel post did not go out."""
+    return Reply.ephemeral(
+        f"The meeting `{meeting_id}` is created and listed, but I could not post it in <#{channel_id}> ({reason}). "
+        f"Invite me to that channel with `/invite @meetbot`, or share the link yourself."
+    )
+
+
+def record_announcement(services: Services, *, team_id: str, purpose: str | None, ts: str | None) -> None:
+    """The shell posted a message with ``purpose``; keep an announcement's ts for later updates."""
+    if ts and purpose and purpose.startswith("announcement:"):
+        services.repo.set_announcement(team_id, purpose.split(":", 1)[1], ts)

@@ -1,0 +1,112 @@
+"""Reminder messages, built when they fall due so personal links are fresh at that moment.
+
+    for due in await due_reminders(services):
+        await deliver(due.reply, ...)
+        finish_reminder(services, due, delivered=True)
+
+The channel gets the viewer link; organiser and co-hosts get the host link by DM; each invitee gets
+a personal auto-login link by DM where the provider offers one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from commands.framework.context import Services
+from commands.framework.policy import hosts, invitee_ids
+from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.lifecycle.accounts import open_adapter
+from commands.lifecycle.card import meeting_fields, room_of
+from db.models import Meeting, Reminder
+from providers import registry
+from providers.base import Capability, Role
+from providers.errors import ProviderError
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    team_id: str
+    reminder_id: int
+    attempts: int
+    reply: Reply
+
+
+def human_offset(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return f"{days} day" + ("s" if days > 1 else "")
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour" + ("s" if hours > 1 else "")
+    return f"{minutes} min"
+
+
+async def due_reminders(services: Services, *, now: datetime | None = None) -> list[DueReminder]:
+    """Claim due reminders of every workspace and build their messages."""
+    due = []
+    for reminder, meeting in services.repo.claim_due_reminders(now=now or services.clock()):
+        assert reminder.id is not None
+        if meeting.status != "scheduled":
+            services.repo.finish_reminder(meeting.team_id, reminder.id, status="cancelled")
+            continue
+        reply = await reminder_reply(meeting, reminder, services)
+        due.append(DueReminder(meeting.team_id, reminder.id, reminder.attempts, reply))
+    return due
+
+
+def finish_reminder(services: Services, due: DueReminder, *, delivered: bool) -> None:
+    """Mark sent; an undelivered one is retried after its lease, up to ``MAX_ATTEMPTS``."""
+    if delivered:
+        services.repo.finish_reminder(due.team_id, due.reminder_id, status="sent")
+    elif due.attempts >= MAX_ATTEMPTS:
+        services.repo.finish_reminder(due.team_id, due.reminder_id, status="failed")
+
+
+async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Services) -> Reply:
+    heading = f":alarm_clock: *{escape(meeting.title)}* starts in {human_offset(reminder.offset_minutes)}"
+    fields = meeting_fields(meeting)
+    join = Button("Join", url=meeting.join_url, style="primary")
+    reply = Reply()
+    if meeting.channel_id:
+        reply.add(Message(heading, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields, buttons=(join,)))
+    its_hosts = hosts(meeting)
+    if meeting.host_url:
+        for host in its_hosts:
+            reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
+                              buttons=(Button("Join as host", url=meeting.host_url, style="primary"),)))
+    invitees = [user for user in invitee_ids(meeting) if user not in its_hosts]
+    for user_id, link in (await personal_links(meeting, invitees, services)).items():
+        reply.add(Message(heading + "\nYour personal link:", audience=Audience.DM, to=user_id,
+                          buttons=(Button("Join", url=link, style="primary"),)))
+    return reply
+
+
+async def personal_links(meeting: Meeting, user_ids: list[str], services: Services) -> dict[str, str]:
+    """user id -> a link made now; the shared link when the provider has no personal ones."""
+    if not user_ids:
+        return {}
+    if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
+        # Without a channel post, invitees still need the link; with one, they have it there.
+        return {} if meeting.channel_id else {user_id: meeting.join_url for user_id in user_ids}
+    room = room_of(meeting)
+    links: dict[str, str] = {}
+    try:
+        async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
+                                account=meeting.account_name) as adapter:
+            for user_id in user_ids:
+                person = await services.directory.person(meeting.team_id, user_id)
+                if person is None or not person.email:
+                    links[user_id] = meeting.join_url
+                    continue
+                links[user_id] = await adapter.personal_link(room, email=person.email, name=person.name,
+                                                             role=Role.LISTENER)
+    except ProviderError as error:
+        log.warning("personal links for %s failed (%s); sending the shared link", meeting.id, error)
+        return {user_id: links.get(user_id, meeting.join_url) for user_id in user_ids}
+    return links
+

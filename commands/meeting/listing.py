@@ -1,0 +1,148 @@
+"""``/meeting list``: upcoming meetings, one page, soonest first, only those the reader may see.
+
+    await registry.dispatch("/meeting", "list mine page 2", ctx, services)
+
+A list shows each meeting's join (viewer) link, never a host link; a meeting with no channel is
+invite-only and is listed only for its organiser, co-hosts, invitees and workspace admins
+(``policy.may_see``). Host links come from ``link``, to the host alone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from commands.framework.arguments import Arguments, derived, positional
+from commands.framework.context import Context, Services
+from commands.framework.errors import UserError
+from commands.framework.forms import Action
+from commands.framework.policy import is_admin, may_see, role_of
+from commands.framework.replies import Button, Field, Message, Reply, escape
+from commands.framework.tokenizer import channel_id as slack_channel
+from commands.framework.tokenizer import tokenize
+from db.models import Meeting
+from providers import registry
+
+PAGE_SIZE = 10  # a Slack section holds 10 fields: one per meeting, so each time is a date token
+MAX_LISTED = 1000  # far more than a workspace plans ahead; the repository filters in memory anyway
+NEXT_PAGE = "meeting_list_next"
+PREVIOUS_PAGE = "meeting_list_previous"  # its own id: Slack wants action ids unique within a block
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+
+
+class ListQuery(Arguments):
+    """What ``list`` was asked for: ``scope`` is "all", "mine" or "channel" (then ``channel_id``)."""
+
+    scope: Literal["all", "mine", "channel"] = positional("all", metavar="scope", usage="[all|mine|#channel]")
+    channel_id: str | None = derived()
+    page: int = positional(1, metavar="n", usage="[page <n>]")
+
+    def text(self, page: int) -> str:
+        """The arguments that ask for another page of the same list (a button's value)."""
+        if self.scope == "channel" and self.channel_id:
+            where = f"<#{self.channel_id}>" if CHANNEL_ID.fullmatch(self.channel_id) else f"#{self.channel_id}"
+        else:
+            where = self.scope
+        return f"{where} page {page}"
+
+
+def parse_list(args: str, *_: object) -> ListQuery:
+    """``[all|mine|#channel] [page <n>]``: ``parse_list("mine page 2") == ListQuery(scope="mine", page=2)``."""
+    words = [token.text for token in tokenize(args)]
+    found: dict[str, object] = {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        lowered = word.lower()
+        if lowered in ("all", "mine"):
+            found.update(scope=lowered, channel_id=None)
+        elif word.startswith("<#"):
+            channel = slack_channel(word)
+            if channel is None:
+                raise UserError(f"I couldn't read the channel `{word[:40]}` — name it like `#general`.")
+            found.update(scope="channel", channel_id=channel)
+        elif word.startswith("#") and len(word) > 1:
+            found.update(scope="channel", channel_id=word[1:])  # the console types channel names
+        elif lowered == "page" or lowered.isdigit():
+            number = words[index + 1] if lowered == "page" and index + 1 < len(words) else word
+            index += lowered == "page"
+            if not number.isdigit() or int(number) < 1:
+                raise UserError("Pages are counted from 1, e.g. `/meeting list mine page 2`.")
+            found["page"] = int(number)
+        else:
+            raise UserError(
+                f"I can list `all`, `mine` or a `#channel`, not `{escape(word[:40])}` — e.g. `/meeting list mine page 2`."
+            )
+        index += 1
+    return ListQuery.model_validate(found)
+
+
+async def list_meetings(query: ListQuery, ctx: Context, services: Services) -> Reply:
+    """One page of the upcoming meetings ``query`` asks for."""
+    now = services.clock()
+    admin = await is_admin(ctx, services)
+    rows = services.repo.upcoming_meetings(
+        ctx.team_id,
+        after=now,
+        channel_id=query.channel_id if query.scope == "channel" else None,
+        involving_user=ctx.user_id if query.scope == "mine" else None,
+        limit=MAX_LISTED,
+    )
+    rows = [meeting for meeting in rows if await may_see(meeting, ctx, services, admin=admin)]
+    where = {"all": "in this workspace", "mine": "you organise, co-host or are invited to"}.get(
+        query.scope, f"in <#{query.channel_id}>"
+    )
+    if not rows:
+        if query.scope == "mine":
+            return Reply.ephemeral("You have no upcoming meetings. Create one with `/meeting new`.")
+        return Reply.ephemeral(f"No upcoming meetings {where}. Create one with `/meeting new`.")
+    pages = -(-len(rows) // PAGE_SIZE)
+    if query.page > pages:
+        return Reply.ephemeral(
+            f"There is no page {query.page}: the {len(rows)} upcoming meetings {where} fit on "
+            f"{pages} page{'s' if pages > 1 else ''}. Try `/meeting list {query.text(1)}`."
+        )
+    return Reply([page_message(rows, query, where=where, pages=pages, ctx=ctx, now=now)])
+
+
+def page_message(rows: list[Meeting], query: ListQuery, *, where: str, pages: int, ctx: Context,
+                 now: datetime) -> Message:
+    first = (query.page - 1) * PAGE_SIZE
+    shown = rows[first : first + PAGE_SIZE]
+    count = f"{len(rows)} meeting{'s' if len(rows) > 1 else ''}"
+    heading = f"*Upcoming meetings {where}* — {count}"
+    if pages > 1:
+        heading += f", page {query.page} of {pages}"
+    lines = [heading, "`/meeting link <id>` gives you your own link (hosts get the host link there)."]
+    buttons = [Button(f"Join {meeting.title[:60]}", url=meeting.join_url) for meeting in shown]
+    if query.page > 1:
+        buttons.append(Button("Previous page", action_id=PREVIOUS_PAGE, value=query.text(query.page - 1)))
+    if query.page < pages:
+        buttons.append(Button("Next page", action_id=NEXT_PAGE, value=query.text(query.page + 1)))
+        lines.append(f"More: `/meeting list {query.text(query.page + 1)}`")
+    fields = tuple(Field(list_label(m, ctx.user_id, now=now, query=query), m.starts_at) for m in shown)
+    return Message("\n".join(lines), fields=fields, buttons=tuple(buttons))
+
+
+def list_label(meeting: Meeting, user_id: str, *, now: datetime, query: ListQuery) -> str:
+    """``Standup · kMeet · 15 min · #general · you host · `k7m2qx```: everything but the time."""
+    parts = [escape(meeting.title[:80]), registry.info(meeting.provider).name, f"{meeting.duration_minutes} min"]
+    if meeting.channel_id and query.scope != "channel":
+        parts.append(f"<#{meeting.channel_id}>")
+    if not meeting.channel_id:
+        parts.append("invite-only")
+    if role := role_of(meeting, user_id):
+        parts.append(role)
+    if meeting.starts_at <= now:
+        parts.append("happening now")
+    parts.append(f"`{meeting.id}`")
+    return " · ".join(parts)
+
+
+async def turn_page(value: str, ctx: Context, services: Services) -> Reply:
+    """The list's Next/Previous buttons carry the arguments of the page they show."""
+    return await list_meetings(parse_list(value), ctx, services)
+
+
+ACTIONS = (Action(NEXT_PAGE, turn_page), Action(PREVIOUS_PAGE, turn_page))

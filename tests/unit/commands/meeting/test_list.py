@@ -1,0 +1,154 @@
+"""commands/meeting/listing.py: ``/meeting list``, its arguments, pages and who sees what (U1 is an admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from commands.framework.context import Services
+from commands.framework.errors import UserError
+from commands.framework.replies import Audience
+from commands.meeting.listing import NEXT_PAGE, PAGE_SIZE, PREVIOUS_PAGE, ListQuery, parse_list
+from db.repo import Repository
+from tests.support.registry import REGISTRY
+from tests.unit.commands.meeting.seeded import (  # noqa: F401  (repo and services are fixtures)
+    NOW,
+    add,
+    ctx,
+    labels,
+    only,
+    repo,
+    run,
+    services,
+)
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("", ListQuery(scope="all", channel_id=None, page=1)),
+        ("all", ListQuery(scope="all", channel_id=None, page=1)),
+        ("MINE page 2", ListQuery(scope="mine", channel_id=None, page=2)),
+        ("mine 3", ListQuery(scope="mine", channel_id=None, page=3)),
+        ("<#C1|general>", ListQuery(scope="channel", channel_id="C1", page=1)),
+        ("<#C0ABC> page 2", ListQuery(scope="channel", channel_id="C0ABC", page=2)),
+        ("#general", ListQuery(scope="channel", channel_id="general", page=1)),
+    ],
+)
+def test_list_arguments(text: str, query: ListQuery) -> None:
+    assert parse_list(text) == query
+
+
+@pytest.mark.parametrize("text", ["everything", "page", "page 0", "mine page two", "<#nope>"])
+def test_bad_list_arguments_say_what_works(text: str) -> None:
+    with pytest.raises(UserError) as error:
+        parse_list(text)
+    assert "`#" in str(error.value) or "/meeting list" in str(error.value)
+
+
+def test_a_page_button_value_asks_for_the_same_list() -> None:
+    for query in (ListQuery(scope="mine"), ListQuery(scope="channel", channel_id="C1"),
+                  ListQuery(scope="channel", channel_id="general"), ListQuery()):
+        assert parse_list(query.text(4)) == query.model_copy(update={"page": 4})
+
+
+async def test_help_lists_list_cancel_and_link_with_examples(services: Services) -> None:
+    text = (await run("help", services)).text
+    for usage in ("/meeting list [all|mine|#channel] [page <n>]", "/meeting cancel <id>", "/meeting link <id>",
+                  "e.g. `/meeting list mine page 2`", "e.g. `/meeting cancel k7m2qx`"):
+        assert usage in text
+
+
+
+
+# -- list ------------------------------------------------------------------------------------
+
+
+async def test_list_shows_upcoming_meetings_soonest_first_with_times_and_join_links(
+    services: Services, repo: Repository
+) -> None:
+    later = add(repo, title="Retro", start=timedelta(days=2), host_url="https://join.example/Retro?roomKey=secret")
+    soon = add(repo, title="Standup", start=timedelta(hours=1), channel="C2")
+    running = add(repo, title="Ongoing", start=timedelta(minutes=-10))
+    add(repo, title="Over", start=timedelta(hours=-2))  # ended
+    gone = add(repo, title="Gone", start=timedelta(hours=3))
+    repo.cancel_meeting("T1", gone.id)
+    add(repo, title="Theirs", team="T2")
+
+    message = only(await run("list", services, user="U2"))
+    assert message.audience is Audience.REQUESTER
+    assert "Upcoming meetings in this workspace* — 3 meetings" in message.text
+    assert [f.value for f in message.fields] == [running.starts_at, soon.starts_at, later.starts_at]
+    assert all(isinstance(f.value, datetime) for f in message.fields)  # a date token per reader in Slack
+    assert f"`{soon.id}`" in message.fields[1].label and "<#C2>" in message.fields[1].label
+    assert "happening now" in message.fields[0].label and "happening now" not in message.fields[1].label
+    assert [b.url for b in message.buttons] == [running.join_url, soon.join_url, later.join_url]
+    assert "roomKey" not in repr(message)  # never a host link in a list
+
+
+async def test_invite_only_meetings_are_listed_only_for_those_involved_and_admins(
+    services: Services, repo: Repository
+) -> None:
+    private = add(repo, title="Review", channel=None, organiser="U3", invitee_ids=["U2"])
+    public = add(repo, title="Town hall", organiser="U3")
+    everyone = {"U1": 2, "U2": 2, "U4": 1}
+    for user, count in everyone.items():
+        message = only(await run("list all", services, user=user))
+        assert len(message.fields) == count, user
+    member_view = only(await run("list", services, user="U2"))
+    assert "invite-only" in member_view.fields[0].label and "you're invited" in member_view.fields[0].label
+    stranger_view = only(await run("list", services, user="U4"))
+    assert private.id not in repr(stranger_view) and public.id in repr(stranger_view)
+
+
+async def test_list_mine_has_what_i_organise_cohost_or_am_invited_to(services: Services, repo: Repository) -> None:
+    organised = add(repo, title="A", organiser="U2", start=timedelta(hours=1))
+    cohosted = add(repo, title="B", organiser="U1", cohost_ids=["U2"], start=timedelta(hours=2))
+    invited = add(repo, title="C", organiser="U1", invitee_ids=["U2"], start=timedelta(hours=3))
+    add(repo, title="D", organiser="U1", start=timedelta(hours=4))
+    message = only(await run("list mine", services, user="U2"))
+    assert "you organise, co-host or are invited to" in message.text
+    assert [f.value for f in message.fields] == [organised.starts_at, cohosted.starts_at, invited.starts_at]
+    assert ["you organise" in labels(message)[0], "you co-host" in labels(message)[1],
+            "you're invited" in labels(message)[2]] == [True, True, True]
+    assert (await run("list mine", services, user="U3")).text.startswith("You have no upcoming meetings")
+
+
+async def test_list_a_channel_as_slack_escapes_it_and_as_the_console_types_it(
+    services: Services, repo: Repository
+) -> None:
+    in_c2 = add(repo, title="Ops", channel="C2")
+    add(repo, title="Other", channel="C1")
+    named = add(repo, title="Console", channel="general")
+    message = only(await run("list <#C2|quiet>", services))
+    assert "in <#C2>" in message.text and [f.value for f in message.fields] == [in_c2.starts_at]
+    assert "<#C2>" not in message.fields[0].label  # the channel is the heading already
+    assert named.id in repr(only(await run("list #general", services)))
+    assert (await run("list <#C9>", services)).text == "No upcoming meetings in <#C9>. Create one with `/meeting new`."
+
+
+async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services: Services, repo: Repository) -> None:
+    made = [add(repo, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(23)]
+    first = only(await run("list", services))
+    assert "23 meetings, page 1 of 3" in first.text and len(first.fields) == PAGE_SIZE
+    [next_button] = [b for b in first.buttons if b.action_id]
+    assert (next_button.action_id, next_button.value) == (NEXT_PAGE, "all page 2")
+    assert "`/meeting list all page 2`" in first.text
+
+    handler = REGISTRY.action(NEXT_PAGE)
+    assert handler is not None
+    second = only(await handler(next_button.value or "", ctx(), services))
+    assert [f.value for f in second.fields] == [m.starts_at for m in made[10:20]]
+    assert {b.action_id for b in second.buttons if b.action_id} == {NEXT_PAGE, PREVIOUS_PAGE}
+
+    third = only(await run("list page 3", services))
+    assert [f.value for f in third.fields] == [m.starts_at for m in made[20:]]
+    [previous] = [b for b in third.buttons if b.action_id]
+    assert (previous.action_id, previous.value) == (PREVIOUS_PAGE, "all page 2")
+
+    beyond = (await run("list page 4", services)).text
+    assert "There is no page 4" in beyond and "3 pages" in beyond
+    assert "not `tampered`" in (await handler("tampered", ctx(), services)).text
