@@ -1,7 +1,7 @@
 """Engine creation, with errors an operator can act on.
 
-    engine = make_async_engine("sqlite:///meetbot.db", vault=vault)   # aiosqlite / psycopg async
-    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # sync: Alembic checks, db/repo.py
+    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # db.storage.Storage, Alembic, db/repo.py
+    engine = make_async_engine("sqlite:///meetbot.db", vault=vault)   # aiosqlite / psycopg async: `meetbot migrate`
     create_schema(engine)            # metadata.create_all, kept for the sync Repository's tests only
 
 The schema itself is Alembic's (db/schema.py, db/migrations/); ``create_schema`` is not how a
@@ -10,10 +10,11 @@ deployment gets its tables any more.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, create_engine
@@ -21,6 +22,8 @@ from sqlmodel import SQLModel, create_engine
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from db.crypto import VAULT_ATTRIBUTE, Vault
 from db.errors import StorageError
+
+E = TypeVar("E", Engine, AsyncEngine)
 
 
 class DatabaseUnavailable(StorageError):
@@ -56,47 +59,35 @@ def sync_url(url: str) -> str:
     return url
 
 
-def _parse(url: str) -> URL:
-    try:
-        return make_url(url)
-    except ArgumentError:
-        raise DatabaseUnavailable(f"DATABASE_URL {url!r} is not a database URL (e.g. sqlite:///meetbot.db).") from None
-
-
-def _engine_options(parsed: URL) -> dict[str, Any]:
-    if parsed.get_backend_name() == "sqlite":
-        return {"pool_pre_ping": True, "connect_args": {"check_same_thread": False, "timeout": 30}}
-    return {"pool_pre_ping": True}
-
-
 def make_engine(url: str, *, vault: Vault | None) -> Engine:
     """A sync engine whose ``Encrypted`` columns use ``vault``."""
-    url = sync_url(url)
-    parsed = _parse(url)
-    try:
-        engine = create_engine(url, **_engine_options(parsed))
-    except (ArgumentError, ImportError) as error:
-        raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
-    return _prepared(engine, parsed, vault)
+    return _made(create_engine, sync_url(url), vault)
 
 
 def make_async_engine(url: str, *, vault: Vault | None) -> AsyncEngine:
     """An async engine (aiosqlite or psycopg 3) whose ``Encrypted`` columns use ``vault``."""
-    url = async_url(url)
-    parsed = _parse(url)
-    try:
-        engine = create_async_engine(url, **_engine_options(parsed))
-    except (ArgumentError, ImportError) as error:
-        raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
-    _prepared(engine.sync_engine, parsed, vault)  # the async engine runs its sync core in a greenlet
+    engine: AsyncEngine = _made(create_async_engine, async_url(url), vault)
     return engine
 
 
-def _prepared(engine: Engine, parsed: URL, vault: Vault | None) -> Engine:
-    if vault is not None:  # None: schema work only; an Encrypted column then raises, naming the cause
-        setattr(engine.dialect, VAULT_ATTRIBUTE, vault)
+def _made(factory: Callable[..., E], url: str, vault: Vault | None) -> E:
+    """``factory(url)`` with our options; the vault and SQLite's pragmas on its (sync) core."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"DATABASE_URL {url!r} is not a database URL (e.g. sqlite:///meetbot.db).") from None
+    options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    try:
+        engine = factory(url, **options)
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
+    core: Engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+    if vault is not None:  # None: schema work only; an Encrypted column then raises, naming the cause
+        setattr(core.dialect, VAULT_ATTRIBUTE, vault)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(core, "connect", _sqlite_pragmas)
     return engine
 
 

@@ -88,4 +88,4 @@ def test_the_console_upgrades_sqlite_and_says_so(tmp_path: Path) -> None:
     url = at_first_revision(f"sqlite:///{tmp_path / 'old.db'}")
     runtime = build_runtime(Settings(_env_file=None, database_url=url), purpose="console")  # type: ignore[call-arg]
     assert any("Upgraded the SQLite database from schema 0001" in notice for notice in runtime.notices)
-    assert not schema.check(runtime.repo.engine).behind
+    assert not schema.check(runtime.storage.engine).behind
