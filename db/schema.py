@@ -4,12 +4,15 @@
     state = await upgrade_async(engine)   # async engine: `meetbot migrate`
     check(engine).behind                  # `meetbot serve` refuses to start when True
 
+    python -c 'from db import schema; schema.new_revision("add meeting.topic")'   # after a models change
+
 A database that ``create_schema`` made before Alembic (today's tables, no ``alembic_version``) is
 adopted: it is stamped at 0001 first, then upgraded like any other.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,7 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -123,3 +126,23 @@ def _reachable(engine: Engine) -> Iterator[None]:
                                   f"{first_line(error)}") from None
     except CommandError as error:
         raise DatabaseUnavailable(f"Cannot migrate the database at {where}: {error}") from None
+
+
+def new_revision(message: str) -> Path:
+    """Write the next revision (``0003_<message>.py``) from what db/models.py changed; returns its path.
+
+    Autogenerate compares the models with a scratch SQLite database at head; read the result and
+    add the data migration (and PostgreSQL specifics) it cannot guess.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(f"sqlite:///{folder}/scratch.db")
+        try:
+            with engine.begin() as connection:
+                _upgrade(connection)
+                config = alembic_config(connection)
+                number = f"{int(head_revision()) + 1:04d}"
+                script = command.revision(config, message=message, autogenerate=True, rev_id=number)
+        finally:
+            engine.dispose()
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)

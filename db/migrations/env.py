@@ -1,7 +1,9 @@
 """Alembic's entry point for meetbot: run by db/schema.py (``meetbot migrate``), rarely by hand.
 
     meetbot migrate                                   # upgrade DATABASE_URL to head
-    DATABASE_URL=sqlite:///dev.db alembic -c /dev/null -x script_location=db/migrations upgrade head
+    printf '[alembic]\nscript_location = db/migrations\n' > /tmp/alembic.ini
+    DATABASE_URL=sqlite:///dev.db alembic -c /tmp/alembic.ini current     # Alembic's own commands
+    python -c 'from db import schema; schema.new_revision("what changed")'  # the next revision
 
 db/schema.py hands over a live connection in ``config.attributes["connection"]`` (a sync one, or
 the sync face of an ``AsyncConnection`` through ``run_sync``). Run standalone, this file opens the

@@ -1,9 +1,12 @@
-"""DATABASE_URL as operators write it, turned into the sync and async drivers' URLs."""
+"""DATABASE_URL as operators write it, turned into the sync and async drivers' URLs; the vault on both."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import models
 from db.crypto import Vault
 from db.engine import DatabaseUnavailable, async_url, make_async_engine, sync_url
 from db.errors import StorageError
@@ -31,3 +34,19 @@ def test_a_url_that_is_not_one_is_one_clear_storage_error(vault: Vault) -> None:
     with pytest.raises(DatabaseUnavailable, match="not a database URL") as caught:
         make_async_engine("nonsense", vault=vault)
     assert isinstance(caught.value, StorageError)
+
+
+async def test_encrypted_columns_work_on_the_async_engine(database_url: str, vault: Vault) -> None:
+    engine = make_async_engine(database_url, vault=vault)
+    try:
+        async with AsyncSession(engine) as session:
+            session.add(models.Workspace(team_id="T1", bot_token="xoxb-async-secret"))
+            await session.commit()
+        async with engine.connect() as connection:
+            stored = (await connection.execute(text("SELECT bot_token FROM workspace"))).scalar_one()
+        async with AsyncSession(engine) as session:
+            row = await session.get(models.Workspace, "T1")
+    finally:
+        await engine.dispose()
+    assert stored.startswith("gAAAA") and "xoxb-async-secret" not in stored
+    assert row is not None and row.bot_token == "xoxb-async-secret"
