@@ -1,4 +1,4 @@
-"""Alembic's entry point for meetbot: run by db/schema.py (``meetbot migrate``), rarely by hand.
+r"""Alembic's entry point for meetbot: run by db/schema.py (``meetbot migrate``), rarely by hand.
 
     meetbot migrate                                   # upgrade DATABASE_URL to head
     printf '[alembic]\nscript_location = db/migrations\n' > /tmp/alembic.ini
