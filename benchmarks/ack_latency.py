@@ -4,7 +4,7 @@
 
 Both apps run in this process, each served by uvicorn on 127.0.0.1 and hit with the same burst of
 50 concurrent signed ``/meeting new`` slash commands (httpx). meetbot is the real ASGI app
-(``bot.server.create_app``) over a fresh SQLite file, talking to the loopback fake Slack and to the
+(``bot.http.app.create_app``) over a fresh SQLite file, talking to the loopback fake Slack and to the
 strict fake Whereby, slowed down to answer every room create after one second: a listener that
 waited for the provider before acking would show up as >= 1 s. The baseline is a bare ``AsyncApp``
 whose only ``/meeting`` listener acks, behind the same Starlette adapter, with request verification
@@ -58,7 +58,7 @@ from starlette.responses import Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from bot.runtime import Runtime, build_runtime  # noqa: E402
-from bot.server import create_app  # noqa: E402
+from bot.http.app import create_app  # noqa: E402
 from tests.fakes.server import serve  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 from tests.fakes.whereby import FakeWhereby  # noqa: E402

@@ -65,7 +65,7 @@ def run_serve(settings: Settings, port: int | None) -> int:
     if settings.slack_mode() is None:
         print(NO_SLACK, file=sys.stderr)
         return 2
-    from bot.server import serve
+    from bot.http.app import serve
 
     return serve(settings, port=port or settings.port)
 

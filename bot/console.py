@@ -13,10 +13,10 @@ import itertools
 import sys
 from typing import TextIO
 
-from bot.delivery import deliver
-from bot.render import message_text, modal_text
+from bot.render.text import message_text, modal_text
 from bot.runtime import Runtime
-from bot.scheduler import start_scheduler
+from bot.workers.delivery import deliver
+from bot.workers.reminders import start_scheduler
 from commands.framework.context import Context, Person
 from commands.framework.replies import Message
 

@@ -2,6 +2,7 @@
 
     runtime = build_runtime(Settings(), purpose="console", directory=ConsoleDirectory(...))
     runtime.notices      # lines to show the operator (e.g. "generated a development key in ...")
+    await runtime.registry.dispatch("/meeting", "help", ctx, runtime.services)   # the command core
 
 Startup problems raise ``StartupError`` with one sentence; the CLI prints it and exits with 2.
 """
@@ -70,6 +71,11 @@ def command_groups() -> list[Group]:
     return [meeting.GROUP]
 
 
+def command_registry() -> Registry:
+    """The one registry of every command group: ``command_registry().commands()``."""
+    return build_registry(command_groups())
+
+
 def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory | None = None) -> Runtime:
     """Vault, schema and services from settings; ``StartupError`` on any configuration problem."""
     vault, notice = load_vault(settings, purpose=purpose)
@@ -82,7 +88,7 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
         raise StartupError(str(error)) from None
     repo = Repository(engine)
     services = Services(repo=repo, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(), admins=settings.admin_ids())
-    registry = build_registry(command_groups())
+    registry = command_registry()
     return Runtime(settings=settings, repo=repo, services=services, registry=registry, storage=storage,
                    notices=notices)
 

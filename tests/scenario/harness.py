@@ -10,7 +10,6 @@ form-encoded, interactivity is ``payload=<json>``, events are JSON; all signed w
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
@@ -25,7 +24,7 @@ from cryptography.fernet import Fernet
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Runtime, build_runtime
-from bot.server import create_app
+from bot.http.app import create_app
 from bot.settings import Settings
 from db.repo import Repository
 from tests.fakes.slack import FakeSlack
@@ -51,7 +50,7 @@ class SlackScenario:
     last_response_name: str | None = None
     _names: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    app_shell: Any = None  # bot.slack.SlackShell, for driving the reminder tick
+    app_shell: Any = None  # bot.slack.listeners.SlackShell, for driving the reminder tick
 
     @property
     def repo(self) -> Repository:
@@ -143,12 +142,3 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http:
             yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)
-
-
-async def eventually(check: Any, *, timeout: float = 5.0) -> None:
-    """Wait until ``check()`` is true: listeners run after the ack, in the background."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)

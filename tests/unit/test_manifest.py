@@ -8,9 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.slack import BOT_SCOPES
-from bot.runtime import command_groups
-from commands.framework.router import build_registry
+from bot.runtime import command_registry
+from bot.slack.app import BOT_SCOPES
 from tests.paths import REPO_ROOT, spec_file
 
 
@@ -37,7 +36,7 @@ def test_the_schema_check_can_fail(schema: dict) -> None:
 
 def test_every_manifest_command_is_wired_and_nothing_else(manifest: dict) -> None:
     declared = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert declared == set(build_registry(command_groups()).commands())
+    assert declared == set(command_registry().commands())
 
 
 def test_manifest_asks_for_exactly_the_scopes_the_app_requests(manifest: dict) -> None:

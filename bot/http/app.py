@@ -1,8 +1,7 @@
-"""The HTTP server: Bolt behind Starlette, served by uvicorn; Socket Mode when an app token is set.
+"""The ASGI app: the routes, and a lifespan that runs the reminder tick and the Socket Mode connection.
 
-    app = create_app(settings)          # ASGI app: POST /slack/events, GET /slack/install,
-                                        #           GET /slack/oauth_redirect, GET /healthz
-    serve(settings, port=3000)
+    app = create_app(settings)          # ASGI app (see bot.http.routes for the paths)
+    serve(settings, port=3000)          # uvicorn until interrupted
 """
 
 from __future__ import annotations
@@ -14,17 +13,13 @@ from collections.abc import AsyncIterator
 import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
+from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import start_scheduler
 from bot.settings import Settings
-from bot.slack import build_bolt_app
+from bot.slack.app import build_bolt_app
+from bot.workers.reminders import start_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +30,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
         runtime = build_runtime(settings, purpose="serve")
     bolt, shell = build_bolt_app(settings, runtime)
     handler = AsyncSlackRequestHandler(bolt)
-    oauth = settings.slack_mode() == "oauth"
-
-    async def events(request: Request) -> Response:
-        return await handler.handle(request)
-
-    async def oauth_route(request: Request) -> Response:
-        if not oauth:
-            return PlainTextResponse("This meetbot serves one workspace; there is nothing to install here.", 404)
-        return await handler.handle(request)
-
-    async def healthz(request: Request) -> Response:
-        try:
-            with runtime.repo.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
-        return JSONResponse({"ok": True, "mode": settings.slack_mode()})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,15 +48,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if ticker is not None:
                 ticker.shutdown(wait=False)
 
-    app = Starlette(
-        routes=[
-            Route("/slack/events", events, methods=["POST"]),
-            Route("/slack/install", oauth_route, methods=["GET"]),
-            Route("/slack/oauth_redirect", oauth_route, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"), lifespan=lifespan)
     app.state.runtime = runtime
     app.state.shell = shell
     return app

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,96 +19,19 @@ import pytest
 
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
-from tests.scenario.harness import SlackScenario, slack_app
+from tests.scenario.harness import SlackScenario
+from tests.scenario.views import block, block_ids, opened_view, parse, picked, submission
 
 ZURICH = ZoneInfo("Europe/Zurich")  # U1's time zone in the fake Slack
 WHEREBY_KEY = "wb-scenario-key"
 SECTION_START = 8  # provider, title, day, time, duration, channel, invitees, reminders; then the section
 
 
-def parse(value: Any) -> Any:
-    """slack_sdk sends structured arguments as JSON text in form bodies."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def block_ids(view: dict[str, Any]) -> list[str]:
-    return [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
-
-
-def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
-
-
-def slack_state(view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    """``view.state`` as Slack sends it: each input's initial value, or what the user picked in ``typed``.
-
-    A select or checkbox can only take an option the view offers, as in Slack.
-    """
-    values: dict[str, Any] = {}
-    for item in view["blocks"]:
-        if item["type"] != "input":
-            continue
-        element, name = item["element"], item["block_id"]
-        kind = element["type"]
-        chosen = typed.get(name, ...)
-        if kind in ("plain_text_input", "number_input"):
-            state = {"value": element.get("initial_value") if chosen is ... else chosen}
-        elif kind == "datepicker":
-            state = {"selected_date": element.get("initial_date") if chosen is ... else chosen}
-        elif kind == "timepicker":
-            state = {"selected_time": element.get("initial_time") if chosen is ... else chosen}
-        elif kind == "static_select":
-            if chosen is ...:
-                option = element.get("initial_option")
-            else:
-                option = next(o for o in element["options"] if o["value"] == chosen)
-            state = {"selected_option": option}
-        elif kind == "multi_users_select":
-            state = {"selected_users": element.get("initial_users", []) if chosen is ... else chosen}
-        elif kind == "conversations_select":
-            state = {"selected_conversation": element.get("initial_conversation") if chosen is ... else chosen}
-        elif kind == "checkboxes":
-            picked = [o["value"] for o in element.get("initial_options", [])] if chosen is ... else chosen
-            state = {"selected_options": [o for o in element["options"] if o["value"] in picked]}
-        else:
-            raise AssertionError(f"no state for {kind}")
-        values[name] = {element["action_id"]: {"type": kind, **state}}
-    return {"values": values}
-
-
-def envelope(slack: SlackScenario, kind: str, view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "team": {"id": "T1", "domain": "acme"},
-        "user": {"id": "U1", "username": "ada", "name": "ada", "team_id": "T1"},
-        "api_app_id": "A0MEETBOT1",
-        "token": "verification_token",
-        "trigger_id": slack.fake.new_trigger_id(),
-        "view": {**view, "state": slack_state(view, **typed)},
-    }
-
-
-def submission(slack: SlackScenario, view: dict[str, Any], **typed: Any) -> dict[str, Any]:
-    return {**envelope(slack, "view_submission", view, **typed), "response_urls": []}
-
-
-def picked(slack: SlackScenario, view: dict[str, Any], action_id: str, value: str, **typed: Any) -> dict[str, Any]:
-    """A block_actions payload: the user picked ``value`` in the select ``action_id`` of the modal."""
-    option = next(o for o in block(view, action_id)["element"]["options"] if o["value"] == value)
-    payload = envelope(slack, "block_actions", view, **{action_id: value, **typed})
-    payload["container"] = {"type": "view", "view_id": view["id"]}
-    payload["actions"] = [{"type": "static_select", "action_id": action_id, "block_id": action_id,
-                           "selected_option": option, "action_ts": f"{time.time():.6f}"}]
-    return payload
-
-
 async def open_modal(slack: SlackScenario) -> dict[str, Any]:
     """Type ``/meeting new`` in C1 and return the modal as the fake Slack stored it."""
     since = slack.fake.mark()
     await slack.command("/meeting new", user="U1", channel="C1")
-    call = await slack.fake.wait_for("views.open", since=since)
-    assert call.ok, call.response
-    return slack.fake.view(call.response["view"]["id"])
+    return await opened_view(slack, since=since)
 
 
 def tomorrow() -> str:
@@ -202,32 +124,31 @@ def whereby() -> Iterator[tuple[FakeWhereby, str]]:
 
 
 async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_link(
-    database_url: str, whereby: tuple[FakeWhereby, str]
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str]
 ) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
-        view = await open_modal(slack)
-        assert block_ids(view)[SECTION_START:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
-        response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
-                                                   start_time="16:00", viewer_mode=["yes"],
-                                                   room_name_prefix="allhands"))
-        assert response.status_code == 200
+    slack = on_whereby
+    fake, _ = whereby
+    view = await open_modal(slack)
+    assert block_ids(view)[SECTION_START:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
+    response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
+                                               start_time="16:00", viewer_mode=["yes"],
+                                               room_name_prefix="allhands"))
+    assert response.status_code == 200
 
-        dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
-        announcement = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
-        await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
+    dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    announcement = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+    await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
 
-        [request] = fake.requests_to("/v1/meetings", "POST")
-        assert request.headers["authorization"] == f"Bearer {WHEREBY_KEY}"
-        assert request.json["templateType"] == "viewerMode" and request.json["roomNamePrefix"] == "allhands"
-        [room] = fake.meetings.values()
-        assert room.viewer_room_url in json.dumps(parse(announcement.args["blocks"]))
-        assert room.host_room_url in json.dumps(parse(dm.args["blocks"]))
-        # The host link goes to the organiser only: never into a channel, never to anyone else.
-        host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
-        assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
-        assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
-        [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
-        assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
-                                                                         room.viewer_room_url)
+    [request] = fake.requests_to("/v1/meetings", "POST")
+    assert request.headers["authorization"] == f"Bearer {WHEREBY_KEY}"
+    assert request.json["templateType"] == "viewerMode" and request.json["roomNamePrefix"] == "allhands"
+    [room] = fake.meetings.values()
+    assert room.viewer_room_url in json.dumps(parse(announcement.args["blocks"]))
+    assert room.host_room_url in json.dumps(parse(dm.args["blocks"]))
+    # The host link goes to the organiser only: never into a channel, never to anyone else.
+    host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
+    assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
+    assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
+    [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
+    assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
+                                                                     room.viewer_room_url)

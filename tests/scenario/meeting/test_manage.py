@@ -7,26 +7,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from db.models import Meeting
 from db.repo import new_meeting_id
-from tests.fakes.server import serve
 from tests.fakes.slack import ResponsePost
 from tests.fakes.whereby import FakeWhereby
-from tests.scenario.harness import SlackScenario, block_text, slack_app
-
-
-
-@pytest.fixture
-def whereby() -> Iterator[tuple[FakeWhereby, str]]:
-    fake = FakeWhereby(api_key="wb-key")
-    with serve(fake.app) as url:
-        yield fake, url
+from tests.scenario.harness import SlackScenario, block_text
 
 
 def add(slack: SlackScenario, *, title: str, start: timedelta, team: str = "T1", organiser: str = "U1",
@@ -124,52 +112,52 @@ async def test_a_long_list_pages_with_a_next_button(slack: SlackScenario) -> Non
 # -- cancel ----------------------------------------------------------------------------------
 
 
-async def test_the_organiser_cancels_a_whereby_meeting(database_url: str, whereby: tuple[FakeWhereby, str]) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-        meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 remind 1h,10m')
-        assert meeting.room_id in fake.meetings
-        assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["pending", "pending"]
+async def test_the_organiser_cancels_a_whereby_meeting(
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str]
+) -> None:
+    slack = on_whereby
+    fake, _ = whereby
+    meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 remind 1h,10m')
+    assert meeting.room_id in fake.meetings
+    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["pending", "pending"]
 
-        reply = block_text((await answer(slack, f"/meeting cancel {meeting.id}", user="U1")).body)
-        assert f"Cancelled *Board* (`{meeting.id}`)" in reply and "The room is deleted at Whereby." in reply
-        assert "2 pending reminders stopped" in reply
-        [delete] = fake.requests_to(f"/v1/meetings/{meeting.room_id}", method="DELETE")
-        assert delete.headers["authorization"] == "Bearer wb-key"
-        assert meeting.room_id not in fake.meetings
-        assert slack.repo.get_meeting("T1", meeting.id).status == "cancelled"
-        assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["cancelled", "cancelled"]
-        assert meeting.id not in block_text((await answer(slack, "/meeting list")).body)
-
-
-async def test_cancel_edits_the_channel_announcement(database_url: str, whereby: tuple[FakeWhereby, str]) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-        meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00')
-        posts_before = len(slack.fake.calls_to("chat.postMessage"))
-        await answer(slack, f"/meeting cancel {meeting.id}", user="U1")  # sent after the channel's message
-        [update] = slack.fake.calls_to("chat.update")
-        assert update.ok
-        assert (update.args["channel"], update.args["ts"]) == ("C1", meeting.announcement_ts)
-        [announcement] = [m for m in slack.fake.messages_in("C1") if m["ts"] == meeting.announcement_ts]
-        assert "cancelled by <@U1>" in announcement["text"] and "edited" in announcement
-        assert meeting.join_url not in json.dumps(announcement)  # the Join button is gone
-        assert len(slack.fake.calls_to("chat.postMessage")) == posts_before  # edited, not posted anew
+    reply = block_text((await answer(slack, f"/meeting cancel {meeting.id}", user="U1")).body)
+    assert f"Cancelled *Board* (`{meeting.id}`)" in reply and "The room is deleted at Whereby." in reply
+    assert "2 pending reminders stopped" in reply
+    [delete] = fake.requests_to(f"/v1/meetings/{meeting.room_id}", method="DELETE")
+    assert delete.headers["authorization"] == "Bearer wb-key"
+    assert meeting.room_id not in fake.meetings
+    assert slack.repo.get_meeting("T1", meeting.id).status == "cancelled"
+    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["cancelled", "cancelled"]
+    assert meeting.id not in block_text((await answer(slack, "/meeting list")).body)
 
 
-async def test_a_member_cannot_cancel_the_admins_meeting(database_url: str, whereby: tuple[FakeWhereby, str]) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-        meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 <@U2|bob>')
-        mark = slack.fake.mark()
-        reply = await answer(slack, f"/meeting cancel {meeting.id}", user="U2")
-        assert said(reply) == "Only <@U1>, who organises *Board*, or a workspace admin can cancel it."
-        assert fake.requests_to("/v1/meetings", method="DELETE") == [] and meeting.room_id in fake.meetings
-        assert slack.repo.get_meeting("T1", meeting.id).status == "scheduled"
-        assert [c.method for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
+async def test_cancel_edits_the_channel_announcement(on_whereby: SlackScenario) -> None:
+    slack = on_whereby
+    meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00')
+    posts_before = len(slack.fake.calls_to("chat.postMessage"))
+    await answer(slack, f"/meeting cancel {meeting.id}", user="U1")  # sent after the channel's message
+    [update] = slack.fake.calls_to("chat.update")
+    assert update.ok
+    assert (update.args["channel"], update.args["ts"]) == ("C1", meeting.announcement_ts)
+    [announcement] = [m for m in slack.fake.messages_in("C1") if m["ts"] == meeting.announcement_ts]
+    assert "cancelled by <@U1>" in announcement["text"] and "edited" in announcement
+    assert meeting.join_url not in json.dumps(announcement)  # the Join button is gone
+    assert len(slack.fake.calls_to("chat.postMessage")) == posts_before  # edited, not posted anew
+
+
+async def test_a_member_cannot_cancel_the_admins_meeting(
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str]
+) -> None:
+    slack = on_whereby
+    fake, _ = whereby
+    meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 <@U2|bob>')
+    mark = slack.fake.mark()
+    reply = await answer(slack, f"/meeting cancel {meeting.id}", user="U2")
+    assert said(reply) == "Only <@U1>, who organises *Board*, or a workspace admin can cancel it."
+    assert fake.requests_to("/v1/meetings", method="DELETE") == [] and meeting.room_id in fake.meetings
+    assert slack.repo.get_meeting("T1", meeting.id).status == "scheduled"
+    assert [c.method for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
 
 
 async def test_cancel_of_an_unknown_or_foreign_id(slack: SlackScenario) -> None:
@@ -183,23 +171,19 @@ async def test_cancel_of_an_unknown_or_foreign_id(slack: SlackScenario) -> None:
 # -- link ------------------------------------------------------------------------------------
 
 
-async def test_link_gives_the_whereby_host_link_only_to_the_host(
-    database_url: str, whereby: tuple[FakeWhereby, str]
-) -> None:
-    fake, url = whereby
-    async with slack_app(database_url, whereby_api_url=f"{url}/v1") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-        meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 <@U2|bob>')
-        assert meeting.host_url and meeting.host_url != meeting.join_url
-        mark = slack.fake.mark()
+async def test_link_gives_the_whereby_host_link_only_to_the_host(on_whereby: SlackScenario) -> None:
+    slack = on_whereby
+    meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 <@U2|bob>')
+    assert meeting.host_url and meeting.host_url != meeting.join_url
+    mark = slack.fake.mark()
 
-        host = await answer(slack, f"/meeting link {meeting.id}", user="U1")
-        assert [b["url"] for b in buttons(host)] == [meeting.host_url]
-        invitee = await answer(slack, f"/meeting link {meeting.id}", user="U2")
-        assert [b["url"] for b in buttons(invitee)] == [meeting.join_url]
-        assert meeting.host_url not in json.dumps(invitee.body)
-        # Only ephemeral answers: nothing was posted in a channel or sent by DM.
-        assert [c for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
+    host = await answer(slack, f"/meeting link {meeting.id}", user="U1")
+    assert [b["url"] for b in buttons(host)] == [meeting.host_url]
+    invitee = await answer(slack, f"/meeting link {meeting.id}", user="U2")
+    assert [b["url"] for b in buttons(invitee)] == [meeting.join_url]
+    assert meeting.host_url not in json.dumps(invitee.body)
+    # Only ephemeral answers: nothing was posted in a channel or sent by DM.
+    assert [c for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
 
 
 async def test_meetings_of_a_private_channel_are_listed_only_to_its_members(slack: SlackScenario) -> None:

@@ -24,9 +24,9 @@ from bot.settings import Settings
 from commands.framework.context import Context, Person
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.server import serve
-from tests.fakes.slack import Call
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario, slack_app
+from tests.scenario.views import opened_view, parse, picked, submission
 
 WHEREBY_KEY = "wb-live-key-83Jd0aQz"
 CM_KEY = "cm-live-key-Pq72mXw1"
@@ -62,56 +62,6 @@ async def slack(database_url: str, providers: Providers) -> AsyncIterator[SlackS
         yield scenario
 
 
-def view_of(call: Call) -> dict[str, Any]:
-    view = call.args["view"]
-    return json.loads(view) if isinstance(view, str) else view
-
-
-async def opened_form(slack: SlackScenario, *, since: int = 0) -> dict[str, Any]:
-    """The modal the app opened: what views.open sent, plus the id the fake gave it."""
-    call = await slack.fake.wait_for("views.open", since=since)
-    assert call.ok, call.response
-    return {**view_of(call), "id": call.response["view"]["id"]}
-
-
-def submission(view: dict[str, Any], values: dict[str, str | None], *, user: str = "U1") -> dict[str, Any]:
-    """A view_submission payload as Slack sends it, with ``values`` typed into the form's inputs."""
-    state: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        value = values.get(block["block_id"])
-        if element["type"] == "static_select":
-            chosen = next((o for o in element["options"] if o["value"] == value), None)
-            entry = {"type": "static_select", "selected_option": chosen}
-        else:
-            entry = {"type": element["type"], "value": value}
-        state[block["block_id"]] = {element["action_id"]: entry}
-    return {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "acme"},
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
-        "api_app_id": "A0MEETBOT1",
-        "token": "verification_token",
-        "trigger_id": slack_trigger(),
-        "view": {
-            "id": view["id"], "team_id": "T1", "type": "modal", "blocks": view["blocks"],
-            "private_metadata": view.get("private_metadata", ""), "callback_id": view["callback_id"],
-            "state": {"values": state}, "hash": "1596530361.3wRYuk3R", "title": view["title"],
-            "app_id": "A0MEETBOT1", "root_view_id": view["id"], "previous_view_id": None,
-        },
-        "response_urls": [],
-    }
-
-
-_triggers = iter(range(10_000, 99_999))
-
-
-def slack_trigger() -> str:
-    return f"{next(_triggers)}.1111.abcdef"
-
-
 def assert_secret_nowhere(secret: str, slack: SlackScenario, caplog: pytest.LogCaptureFixture) -> None:
     """The key is in no Slack call, no response_url post and no log record."""
     for call in slack.fake.calls:
@@ -124,7 +74,7 @@ def assert_secret_nowhere(secret: str, slack: SlackScenario, caplog: pytest.LogC
 
 async def test_an_admin_gets_the_whereby_form_with_its_credential_fields(slack: SlackScenario) -> None:
     await slack.command("/meeting connect whereby", user="U1")
-    view = await opened_form(slack)
+    view = await opened_view(slack)
     assert view["callback_id"] == "connect_provider"
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
     assert list(inputs) == ["api_key", "account"]  # WherebyCredentials has api_key only
@@ -135,24 +85,15 @@ async def test_an_admin_gets_the_whereby_form_with_its_credential_fields(slack: 
 
 async def test_without_a_provider_the_form_asks_first_then_shows_its_fields(slack: SlackScenario) -> None:
     await slack.command("/meeting connect")
-    call = await slack.fake.wait_for("views.open")
-    chooser = {**view_of(call), "id": call.response["view"]["id"], "hash": call.response["view"]["hash"]}
+    chooser = await opened_view(slack)
     [select] = [b for b in chooser["blocks"] if b["type"] == "input"]
     assert select["block_id"] == "provider" and select.get("dispatch_action") is True
-    picked = next(o for o in select["element"]["options"] if o["value"] == "airmeet")
-    changed = submission(chooser, {"provider": "airmeet"})
-    await slack.interact({
-        "type": "block_actions", "user": changed["user"], "team": changed["team"], "api_app_id": "A0MEETBOT1",
-        "token": "verification_token", "container": {"type": "view", "view_id": chooser["id"]},
-        "trigger_id": slack_trigger(), "view": {**changed["view"], "hash": chooser["hash"]},
-        "actions": [{"action_id": "provider", "block_id": "provider", "type": "static_select",
-                     "selected_option": picked, "action_ts": "1596530385.194939"}],
-    })
+    await slack.interact(picked(slack, chooser, "provider", "airmeet"))
     update = await slack.fake.wait_for("views.update")
     assert update.ok, update.response
-    blocks = [b["block_id"] for b in view_of(update)["blocks"] if b["type"] == "input"]
+    blocks = [b["block_id"] for b in parse(update.args["view"])["blocks"] if b["type"] == "input"]
     assert blocks == ["provider", "access_key", "secret_key", "region", "account"]
-    assert json.loads(view_of(update)["private_metadata"]) == {"channel_id": "C1", "provider": "airmeet"}
+    assert json.loads(parse(update.args["view"])["private_metadata"]) == {"channel_id": "C1", "provider": "airmeet"}
 
 
 async def test_a_member_is_refused_and_no_form_opens(slack: SlackScenario) -> None:
@@ -164,8 +105,8 @@ async def test_a_member_is_refused_and_no_form_opens(slack: SlackScenario) -> No
 
 async def test_an_empty_key_is_a_field_error_in_the_ack(slack: SlackScenario, providers: Providers) -> None:
     await slack.command("/meeting connect whereby")
-    view = await opened_form(slack)
-    response = await slack.interact(submission(view, {"api_key": None, "account": "default"}))
+    view = await opened_view(slack)
+    response = await slack.interact(submission(slack, view, api_key=None, account="default"))
     assert response.json() == {"response_action": "errors", "errors": {"api_key": "API key is required."}}
     assert providers.whereby.requests == [] and slack.repo.list_accounts("T1") == []
 
@@ -176,8 +117,8 @@ async def test_a_wrong_key_saves_nothing_and_the_right_one_connects_whereby(
     caplog.set_level(logging.DEBUG)
     wrong = "wb-wrong-key-Zz19"
     await slack.command("/meeting connect whereby")
-    view = await opened_form(slack)
-    response = await slack.interact(submission(view, {"api_key": wrong, "account": "default"}))
+    view = await opened_view(slack)
+    response = await slack.interact(submission(slack, view, api_key=wrong, account="default"))
     assert response.status_code == 200 and not response.content  # a plain ack: the form closes
     refusal = await slack.fake.wait_for("chat.postEphemeral")
     assert refusal.args["channel"] == "C1" and refusal.args["user"] == "U1"
@@ -189,8 +130,8 @@ async def test_a_wrong_key_saves_nothing_and_the_right_one_connects_whereby(
 
     mark = slack.fake.mark()
     await slack.command("/meeting connect whereby")
-    view = await opened_form(slack, since=mark)
-    await slack.interact(submission(view, {"api_key": f"  {WHEREBY_KEY}  ", "account": None}))
+    view = await opened_view(slack, since=mark)
+    await slack.interact(submission(slack, view, api_key=f"  {WHEREBY_KEY}  ", account=None))
     done = await slack.fake.wait_for("chat.postEphemeral", since=mark)
     assert "Whereby is connected" in done.args["text"]
     assert providers.whereby.requests[-1].query == {"limit": "1"}
@@ -267,14 +208,14 @@ async def test_app_home_buttons_open_the_form_and_disconnect(slack: SlackScenari
         return {
             "type": "block_actions", "user": {"id": user, "team_id": "T1"}, "api_app_id": "A0MEETBOT1",
             "token": "verification_token", "container": {"type": "view", "view_id": "VHOME"},
-            "trigger_id": slack_trigger(), "team": {"id": "T1", "domain": "acme"},
+            "trigger_id": slack.fake.new_trigger_id(), "team": {"id": "T1", "domain": "acme"},
             "view": {"id": "VHOME", "type": "home", "team_id": "T1", "callback_id": "", "private_metadata": ""},
             "actions": [{"action_id": action_id, "block_id": "home", "value": value, "type": "button",
                          "action_ts": "1596530385.194939"}],
         }
 
     await slack.interact(click("connect_provider", "clickmeeting"))
-    view = await opened_form(slack)
+    view = await opened_view(slack)
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["api_key", "account"]
     assert json.loads(view["private_metadata"]) == {"provider": "clickmeeting"}
 

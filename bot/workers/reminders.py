@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import Sink, deliver
+from bot.workers.delivery import Sink, deliver
 from commands.framework.context import Services
 from commands.lifecycle import due_reminders, finish_reminder
 

@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import text
 
-from tests.scenario.harness import SlackScenario, eventually, slack_app
+from tests.scenario.harness import SlackScenario, slack_app
+from tests.support.eventually import eventually
 
 OAUTH = {"slack_bot_token": None, "slack_client_id": "1111.2222", "slack_client_secret": "fake-client-secret"}
 

@@ -1,0 +1,45 @@
+"""The routes operators and Slack rely on: ``POST /slack/events``, ``GET /slack/install``,
+``GET /slack/oauth_redirect``, ``GET /healthz``.
+
+    app = Starlette(routes=slack_routes(handler, runtime, oauth=True))
+"""
+
+from __future__ import annotations
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.runtime import Runtime
+
+NOTHING_TO_INSTALL = "This meetbot serves one workspace; there is nothing to install here."
+
+
+def slack_routes(handler: AsyncSlackRequestHandler, runtime: Runtime, *, oauth: bool) -> list[Route]:
+    """Bolt's request handler behind our paths; the OAuth paths answer 404 in single-workspace mode."""
+
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def oauth_route(request: Request) -> Response:
+        if not oauth:
+            return PlainTextResponse(NOTHING_TO_INSTALL, 404)
+        return await handler.handle(request)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            with runtime.repo.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True, "mode": runtime.settings.slack_mode()})
+
+    return [
+        Route("/slack/events", events, methods=["POST"]),
+        Route("/slack/install", oauth_route, methods=["GET"]),
+        Route("/slack/oauth_redirect", oauth_route, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]

@@ -1,0 +1,80 @@
+"""Reminders through the real shell: viewer link to the channel, host link by DM to hosts only,
+a personal auto-login link made at reminder time for each invitee."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot.workers.reminders import tick
+from tests.fakes.clickmeeting import FakeClickMeeting
+from tests.scenario.harness import SlackScenario, slack_app
+
+
+def texts(calls: list) -> str:
+    return json.dumps([c.args for c in calls])
+
+
+async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_to_hosts(
+    on_whereby: SlackScenario
+) -> None:
+    slack = on_whereby
+    await slack.command('/meeting new whereby "Board" in 30m @U2 remind 10m', user="U1")
+    assert "Room ready" in await slack.reply()  # sent last: the host's DM is out before we mark
+    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    assert meeting.host_url and meeting.host_url != meeting.join_url
+    mark = slack.fake.mark()
+
+    services = slack.runtime.services
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(minutes=21)
+    assert await tick(services, slack.app_shell.sink_for_team) == 1
+    assert await tick(services, slack.app_shell.sink_for_team) == 0  # sent once
+
+    posted = slack.fake.calls[mark:]
+    channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
+    assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
+    assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
+    dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
+    assert [c.args["channel"] for c in dms] == ["U1"]  # the organiser; U2 sees the channel post
+    assert meeting.host_url in texts(dms)
+    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["sent"]
+
+
+async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
+    on_clickmeeting: SlackScenario, clickmeeting: tuple[FakeClickMeeting, str]
+) -> None:
+    slack = on_clickmeeting
+    fake, _ = clickmeeting
+    await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
+    mark = slack.fake.mark()
+
+    services = slack.runtime.services
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    assert await tick(services, slack.app_shell.sink_for_team) == 1
+
+    dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
+           if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
+    assert set(dms) == {"U2", "U3"}
+    made = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")[hashes_before:]
+    assert sorted(dict(r.form)["email"] for r in made) == ["bob@example.com", "cy@example.com"]
+    for user in ("U2", "U3"):
+        assert f"{meeting.join_url}?l=" in texts([dms[user]])
+
+
+async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
+    async with slack_app(database_url) as slack:
+        await slack.command('/meeting new kmeet "Retro" in 30m remind 10m')
+        assert "Room ready" in await slack.reply()
+        [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+        slack.repo.cancel_meeting("T1", meeting.id)
+        services = slack.runtime.services
+        real_clock = services.clock
+        services.clock = lambda: real_clock() + timedelta(minutes=25)
+        mark = slack.fake.mark()
+        assert await tick(services, slack.app_shell.sink_for_team) == 0
+        assert slack.fake.calls[mark:] == []

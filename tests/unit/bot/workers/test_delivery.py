@@ -1,0 +1,68 @@
+"""deliver(): every message through the sink, announcement ts kept, a failed announcement told to the organiser."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot.workers.delivery import DeliveryError, deliver
+from commands.framework.context import NobodyDirectory, Services
+from commands.framework.replies import Audience, Message, Reply
+from db.models import Meeting
+from db.repo import Repository, new_meeting_id
+
+
+class RecordingSink:
+    """Keeps what it posted; refuses messages to the channels in ``refuse``."""
+
+    def __init__(self, *, refuse: tuple[str, ...] = ()) -> None:
+        self.refuse = refuse
+        self.posted: list[Message] = []
+
+    async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
+        if message.to in self.refuse:
+            raise DeliveryError("not_in_channel")
+        self.posted.append(message)
+        return f"{len(self.posted)}.0001" if message.audience is Audience.CHANNEL else None
+
+
+def seeded(repo: Repository) -> tuple[Services, Meeting]:
+    services = Services(repo=repo, directory=NobodyDirectory())
+    meeting = repo.add_meeting(Meeting(
+        id=new_meeting_id(), team_id="T1", provider="kmeet", title="Standup",
+        starts_at=services.clock() + timedelta(hours=1), duration_minutes=30, timezone="UTC", channel_id="C1",
+        organiser_id="U1", invitee_ids=json.dumps([]), room_id="r", join_url="https://meet.example.test/r",
+    ))
+    return services, meeting
+
+
+def announcement(meeting: Meeting, channel: str) -> Reply:
+    return Reply([Message("*Standup*", audience=Audience.CHANNEL, to=channel, purpose=f"announcement:{meeting.id}"),
+                  Message("Room ready.")])
+
+
+async def test_every_message_goes_out_and_the_announcement_ts_is_kept(repo: Repository) -> None:
+    services, meeting = seeded(repo)
+    sink = RecordingSink()
+    assert await deliver(announcement(meeting, "C1"), sink, team_id="T1", requester="U1", services=services)
+    assert [m.text for m in sink.posted] == ["*Standup*", "Room ready."]
+    stored = repo.get_meeting("T1", meeting.id)
+    assert stored is not None and stored.announcement_ts == "1.0001"
+
+
+async def test_a_failed_announcement_is_told_to_the_organiser_and_the_rest_still_goes(repo: Repository) -> None:
+    services, meeting = seeded(repo)
+    sink = RecordingSink(refuse=("C9",))
+    assert not await deliver(announcement(meeting, "C9"), sink, team_id="T1", requester="U1", services=services)
+    notice, ready = sink.posted
+    assert meeting.id in notice.text and "<#C9>" in notice.text and "not_in_channel" in notice.text
+    assert ready.text == "Room ready."
+    stored = repo.get_meeting("T1", meeting.id)
+    assert stored is not None and stored.announcement_ts is None
+
+
+async def test_without_a_requester_a_failure_is_only_reported_as_false(repo: Repository) -> None:
+    services, meeting = seeded(repo)
+    sink = RecordingSink(refuse=("C9",))
+    assert not await deliver(announcement(meeting, "C9"), sink, team_id="T1", requester=None, services=services)
+    assert [m.text for m in sink.posted] == ["Room ready."]
