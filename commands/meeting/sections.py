@@ -174,7 +174,10 @@ def _no_check(values: Values, setup: Setup, options: ProviderOptions | None) -> 
 
 @dataclass(frozen=True)
 class Section:
-    """Which of the provider's option fields the modal shows, and what the workspace adds to them."""
+    """Which of the provider's option fields the modal shows, and what the workspace adds to them.
+
+        Section(("room_mode", "is_locked"))    # the console still takes every field of the model
+    """
 
     fields: tuple[str, ...]
     multiline: frozenset[str] = frozenset()
@@ -196,6 +199,7 @@ def section_inputs(slug: str, values: Values, setup: Setup, organiser: Person | 
 
 
 def requires_host(slug: str) -> bool:
+    """Whether the provider's model asks for ``RoomRequest.host_email`` (Airmeet): ``requires_host("airmeet")``."""
     return bool(getattr(registry.options_model(slug), "host_email_required", False))
 
 
@@ -300,6 +304,7 @@ def kmeet_adjust(inputs: tuple[Input, ...], values: Values, setup: Setup) -> tup
 
 
 def kmeet_check(values: Values, setup: Setup, options: ProviderOptions | None) -> dict[str, str]:
+    """A planned conference (asked for, or implied by a planned-only option) needs the account's token."""
     planned = getattr(options, "planned", text_value(values, "mode") == "planned")
     if not planned:
         return {}

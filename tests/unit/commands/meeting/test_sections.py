@@ -132,7 +132,8 @@ class StricterWhereby(WherebyOptions):
 
 def test_a_rule_label_or_hint_changed_in_the_model_shows_in_the_form(monkeypatch: pytest.MonkeyPatch) -> None:
     original = registry.options_model
-    monkeypatch.setattr(registry, "options_model", lambda slug: StricterWhereby if slug == "whereby" else original(slug))
+    monkeypatch.setattr(registry, "options_model",
+                        lambda slug: StricterWhereby if slug == "whereby" else original(slug))
     [prefix] = [item for item in section_inputs("whereby", {}, SETUP, None) if item.name == "room_name_prefix"]
     assert (prefix.label, prefix.hint) == ("Room prefix", "Five lowercase letters at most.")
 
