@@ -193,9 +193,20 @@ def section_inputs(slug: str, values: Values, setup: Setup, organiser: Person | 
         organiser_email = organiser.email if organiser else None
         inputs.append(Input(HOST_EMAIL, "Host e-mail", initial=initial(values, HOST_EMAIL, organiser_email),
                             hint=f"The {registry.info(slug).name} member who hosts the event."))
-    inputs += [option_input(name, model.model_fields[name], values, multiline=name in section.multiline)
-               for name in section.fields]
+    needed = _needed_when_empty(slug)
+    for name in section.fields:
+        item = option_input(name, model.model_fields[name], values, multiline=name in section.multiline)
+        inputs.append(replace(item, optional=False) if name == needed else item)
     return section.adjust(tuple(inputs), values, setup)
+
+
+def _needed_when_empty(slug: str) -> str | None:
+    """The field the model refuses to go without although it has a default (Roomful's ids): not optional."""
+    try:
+        registry.options_model(slug).parse({}, provider=slug)
+    except Rejected as rejected:
+        return rejected.field
+    return None
 
 
 def requires_host(slug: str) -> bool:

@@ -107,6 +107,13 @@ def test_input_kinds_follow_the_field_types() -> None:
     assert kinds["roomful", "source_ids"] == ("text", False)
 
 
+def test_an_input_is_optional_unless_the_model_refuses_to_go_without_it() -> None:
+    optional = {(slug, item.name): item.optional for slug in SECTIONS for item in shown(slug)}
+    assert optional["roomful", "source_ids"] is False  # its rule wants at least one id
+    assert optional["whereby", "room_name_prefix"] and optional["clickmeeting", "password"]
+    assert optional["whereby", "room_mode"] and not optional["clickmeeting", "access_type"]  # no default / one
+
+
 def test_airmeet_asks_for_the_host_because_its_model_requires_one() -> None:
     assert registry.options_model("airmeet").host_email_required  # type: ignore[attr-defined]
     assert [item.name for item in shown("airmeet")][0] == HOST_EMAIL
