@@ -3,6 +3,7 @@
     meetbot serve              # HTTP on $PORT (Socket Mode when SLACK_APP_TOKEN is set)
     meetbot console --user U1  # slash commands from standard input
     meetbot start              # serve if Slack is configured, else the console (what `make run` does)
+    meetbot migrate            # upgrade DATABASE_URL's schema to this version (before `serve`)
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ NO_SLACK = (
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="meetbot", description="Run meetings on five providers from Slack.")
-    sub = root.add_subparsers(dest="command", metavar="{serve,console,start}")
+    sub = root.add_subparsers(dest="command", metavar="{serve,console,start,migrate}")
     serve = sub.add_parser("serve", help="serve Slack over HTTP (or Socket Mode when SLACK_APP_TOKEN is set)")
     serve.add_argument("--port", type=int, help="overrides PORT (default 3000)")
     console = sub.add_parser("console", help="type slash commands; replies print as text")
     add_console_options(console)
     start = sub.add_parser("start", help="serve if Slack is configured, otherwise the console")
     add_console_options(start)
+    sub.add_parser("migrate", help="upgrade the database schema (DATABASE_URL) to this version")
     return root
 
 
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.runtime import StartupError
 
     args = parser().parse_args(argv)
-    quiet = args.command in ("console", "start")  # the console's own output is the conversation
+    quiet = args.command in ("console", "start", "migrate")  # their own output is what the operator reads
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
@@ -81,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = Settings()
+        if args.command == "migrate":
+            from bot.runtime import migrate
+
+            print(migrate(settings), flush=True)
+            return 0
         if args.command == "serve":
             return run_serve(settings, args.port)
         if args.command == "start":

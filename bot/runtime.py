@@ -1,4 +1,4 @@
-"""Turn settings into a running core: the vault, the database, the repository, the services.
+"""Turn settings into a running core: the vault, the database (at Alembic's head), the storage, the services.
 
     runtime = build_runtime(Settings(), purpose="console", directory=ConsoleDirectory(...))
     runtime.notices      # lines to show the operator (e.g. "generated a development key in ...")
@@ -9,17 +9,22 @@ Startup problems raise ``StartupError`` with one sentence; the CLI prints it and
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from commands import meeting
 from commands.framework.context import Directory, NobodyDirectory, Services
 from commands.framework.router import Group, Registry, build_registry
+from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
-from db.engine import DatabaseUnavailable, create_schema, make_engine
+from db.engine import DatabaseUnavailable, make_async_engine, make_engine
 from db.repo import Repository
+from db.storage import Storage
 
 Purpose = Literal["console", "serve"]
 
@@ -34,6 +39,7 @@ class Runtime:
     repo: Repository
     services: Services
     registry: Registry
+    storage: Storage  # the repositories as coroutines; callers move here from ``repo``
     notices: list[str] = field(default_factory=list)
 
 
@@ -73,13 +79,63 @@ def command_registry() -> Registry:
 def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory | None = None) -> Runtime:
     """Vault, schema and services from settings; ``StartupError`` on any configuration problem."""
     vault, notice = load_vault(settings, purpose=purpose)
+    notices = [notice] if notice else []
     try:
         engine = make_engine(settings.database_url, vault=vault)
-        create_schema(engine)
+        notices += ready_schema(engine, purpose=purpose, sqlite=settings.uses_sqlite())
+        storage = Storage.on(engine)  # one engine (and pool) for the Repository and the Storage
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
     repo = Repository(engine)
     services = Services(repo=repo, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(), admins=settings.admin_ids())
     registry = command_registry()
-    return Runtime(settings=settings, repo=repo, services=services, registry=registry,
-                   notices=[notice] if notice else [])
+    return Runtime(settings=settings, repo=repo, services=services, registry=registry, storage=storage,
+                   notices=notices)
+
+
+def ready_schema(engine: Engine, *, purpose: Purpose, sqlite: bool) -> list[str]:
+    """Check the schema is at head; notices to show, or StartupError saying to run `meetbot migrate`.
+
+    On SQLite the console upgrades the file itself, and a brand-new empty file gets its tables
+    whatever the purpose (so `make run` works on first start, as before Alembic). Serving an old
+    schema, or any PostgreSQL database not at head, is refused: replicas must not race to migrate.
+    """
+    state = refuse_newer(schema.check(engine))
+    if not state.behind:
+        return []
+    if not (sqlite and (purpose == "console" or state.empty)):
+        raise StartupError(f"The database schema is behind this meetbot (at {state.current or 'none'}, needs "
+                           f"{state.head}): run `meetbot migrate` before `meetbot {purpose}`.")
+    schema.upgrade(engine)
+    if state.empty:
+        return [f"Created the tables of the new SQLite database (schema {state.head})."]
+    return [f"Upgraded the SQLite database from schema {state.current or 'none'} to {state.head} "
+            "(what `meetbot migrate` does)."]
+
+
+def refuse_newer(state: schema.SchemaState) -> schema.SchemaState:
+    """``state`` itself, or StartupError when a newer meetbot has migrated the database past us."""
+    if state.ahead:
+        raise StartupError(f"The database schema ({state.current}) is newer than this meetbot ({state.head}); "
+                           "upgrade meetbot.")
+    return state
+
+
+def migrate(settings: Settings) -> str:
+    """``meetbot migrate``: upgrade DATABASE_URL to head; one sentence, or StartupError with one."""
+    try:
+        return asyncio.run(_migrate(settings.database_url))
+    except DatabaseUnavailable as error:
+        raise StartupError(str(error)) from None
+
+
+async def _migrate(url: str) -> str:
+    engine = make_async_engine(url, vault=None)  # no migration reads an Encrypted column: no key needed
+    try:
+        state = await schema.upgrade_async(engine)
+    finally:
+        await engine.dispose()
+    refuse_newer(state)
+    if state.was == state.head:
+        return f"The database is already at schema {state.head}; nothing to do."
+    return f"Upgraded the database from schema {state.was or 'none'} to {state.head}."

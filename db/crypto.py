@@ -23,13 +23,15 @@ from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from db.errors import StorageError
+
 
 class SecretKeyError(ValueError):
     """A secret key is missing or malformed; the message says what to do."""
 
 
-class DecryptError(RuntimeError):
-    """Stored ciphertext that none of the configured keys can open."""
+class DecryptError(StorageError):
+    """Stored ciphertext that none of the configured keys can open (a ``StorageError`` like every other)."""
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,32 @@
-"""Engine creation and schema set-up, with errors an operator can act on.
+"""Engine creation, with errors an operator can act on.
 
-    engine = make_engine("sqlite:///meetbot.db", vault=vault)
-    create_schema(engine)            # DatabaseUnavailable with one clear sentence if unreachable
+    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # db.storage.Storage, Alembic, db/repo.py
+    engine = make_async_engine("sqlite:///meetbot.db", vault=vault)   # aiosqlite / psycopg async: `meetbot migrate`
+    create_schema(engine)            # metadata.create_all, kept for the sync Repository's tests only
+
+The schema itself is Alembic's (db/schema.py, db/migrations/); ``create_schema`` is not how a
+deployment gets its tables any more.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from db.crypto import VAULT_ATTRIBUTE, Vault
+from db.errors import StorageError
+
+E = TypeVar("E", Engine, AsyncEngine)
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(StorageError):
     """The database URL is wrong or the server cannot be reached; the message says which."""
 
 
@@ -29,23 +38,56 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, vault: Vault) -> Engine:
-    """An engine whose ``Encrypted`` columns use ``vault``."""
+def async_url(url: str) -> str:
+    """The async driver's URL for what operators write: ``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``.
+
+    ``postgresql://``, ``postgres://`` and ``postgresql+psycopg://`` all become psycopg 3, whose
+    ``postgresql+psycopg`` dialect is async under ``create_async_engine``.
+    """
     url = normalise_url(url)
+    for prefix in ("sqlite://", "sqlite+pysqlite://"):
+        if url.startswith(prefix):
+            return "sqlite+aiosqlite://" + url[len(prefix):]
+    return url
+
+
+def sync_url(url: str) -> str:
+    """The reverse of ``async_url``, for Alembic's checks and the sync Repository."""
+    url = normalise_url(url)
+    if url.startswith("sqlite+aiosqlite://"):
+        return "sqlite://" + url[len("sqlite+aiosqlite://"):]
+    return url
+
+
+def make_engine(url: str, *, vault: Vault | None) -> Engine:
+    """A sync engine whose ``Encrypted`` columns use ``vault``."""
+    return _made(create_engine, sync_url(url), vault)
+
+
+def make_async_engine(url: str, *, vault: Vault | None) -> AsyncEngine:
+    """An async engine (aiosqlite or psycopg 3) whose ``Encrypted`` columns use ``vault``."""
+    engine: AsyncEngine = _made(create_async_engine, async_url(url), vault)
+    return engine
+
+
+def _made(factory: Callable[..., E], url: str, vault: Vault | None) -> E:
+    """``factory(url)`` with our options; the vault and SQLite's pragmas on its (sync) core."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUnavailable(f"DATABASE_URL {url!r} is not a database URL (e.g. sqlite:///meetbot.db).") from None
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
     try:
-        engine = create_engine(url, **kwargs)
+        engine = factory(url, **options)
     except (ArgumentError, ImportError) as error:
         raise DatabaseUnavailable(f"DATABASE_URL cannot be used: {error}") from None
-    setattr(engine.dialect, VAULT_ATTRIBUTE, vault)
+    core: Engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+    if vault is not None:  # None: schema work only; an Encrypted column then raises, naming the cause
+        setattr(core.dialect, VAULT_ATTRIBUTE, vault)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(core, "connect", _sqlite_pragmas)
     return engine
 
 

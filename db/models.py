@@ -67,7 +67,13 @@ class Preference(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     """A room the bot created, with where it was announced. ``id`` is the short id users type."""
 
-    __table_args__ = (Index("ix_meeting_team_start", "team_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meeting_team_start", "team_id", "starts_at"),
+        # Listing (db/repos/meetings.py): pages come in start order straight from these, and the
+        # counts read only the index.
+        Index("ix_meeting_team_status_start_end", "team_id", "status", "starts_at", "ends_at"),
+        Index("ix_meeting_team_channel_status_start_end", "team_id", "channel_id", "status", "starts_at", "ends_at"),
+    )
 
     id: str = Field(primary_key=True)
     team_id: str = Field(index=True)
@@ -79,6 +85,7 @@ class Meeting(SQLModel, table=True):
     timezone: str
     channel_id: str | None = None
     organiser_id: str
+    # The lists as written (order kept); MeetingParticipant holds the same ids for queries.
     cohost_ids: str = "[]"  # JSON list of Slack user ids
     invitee_ids: str = "[]"  # JSON list of Slack user ids
     room_id: str
@@ -88,6 +95,21 @@ class Meeting(SQLModel, table=True):
     announcement_ts: str | None = None
     status: str = "scheduled"  # scheduled | cancelled
     created_at: datetime = Field(default_factory=utcnow)
+    # starts_at + duration, stored so "not over yet" is a condition SQL can page on. The
+    # repositories always fill it; it stays nullable because making it NOT NULL on SQLite means
+    # rebuilding the table under enabled foreign keys (migration 0002 backfills every row).
+    ends_at: datetime | None = None
+
+
+class MeetingParticipant(SQLModel, table=True):
+    """Who a meeting involves, one row per person and role, so "involving U1" is an indexed join."""
+
+    __table_args__ = (Index("ix_meetingparticipant_team_user", "team_id", "user_id", "meeting_id"),)
+
+    meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
+    user_id: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)  # organiser | cohost | invitee
+    team_id: str
 
 
 class Reminder(SQLModel, table=True):

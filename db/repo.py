@@ -1,5 +1,8 @@
 """Repository functions: every one takes the Slack team id and touches only that team's rows.
 
+Being replaced: db/storage.py's async repositories (db/repos/) do the same without blocking the
+event loop and return typed records; this module stays until its callers are switched.
+
     repo = Repository(engine)
     repo.save_account("T123", provider="whereby", credentials={"api_key": "..."}, created_by="U1")
     repo.get_meeting("T123", "k7m2qx")      # None for another team's meeting, even with its id
@@ -21,13 +24,10 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from db import records
 from db.models import Meeting, OAuthState, Preference, ProviderAccount, Reminder, Workspace, utcnow
-
-MEETING_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: ids are read aloud and typed
-
-
-def new_meeting_id() -> str:
-    return "".join(secrets.choice(MEETING_ID_ALPHABET) for _ in range(6))
+from db.records import MEETING_ID_ALPHABET, new_meeting_id  # noqa: F401  (callers import them from here)
+from db.repos.meetings import participant_rows
 
 
 class Repository:
@@ -265,8 +265,11 @@ class Repository:
 
     def add_meeting(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
         """Store a meeting and its reminders (aware due times with their offsets in minutes)."""
+        meeting.ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         with self.session() as session:
             session.add(meeting)
+            session.flush()  # the participant rows point at the meeting row
+            session.add_all(participant_rows(records.Meeting.from_row(meeting)))
             for due_at, offset_minutes in reminder_times:
                 session.add(
                     Reminder(

@@ -1,23 +1,30 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and the vault.
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), the vault, the storage.
 
 PostgreSQL tests read ``MEETBOT_TEST_POSTGRES_URL`` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test).
 Without it they skip with that reason; under ``CI=true`` a missing URL fails instead, so CI never
 silently skips them. Each test gets a schema of its own, dropped afterwards.
+
+``database_url`` is a database at Alembic's head, as ``meetbot migrate`` leaves it (``meetbot serve``
+refuses anything else); ``blank_database_url`` is an empty one, for the migration tests.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
+from db import schema
 from db.crypto import Vault
 from db.engine import create_schema, make_engine, normalise_url
 from db.repo import Repository
+from db.storage import Storage
 
 POSTGRES_ENV = "MEETBOT_TEST_POSTGRES_URL"
 
@@ -38,29 +45,60 @@ def vault() -> Vault:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A database URL for each backend; PostgreSQL's points into a schema made for this test."""
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database for each backend; PostgreSQL's points into a schema made for this test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'meetbot.db'}"
         return
     url = postgres_url()
     assert url is not None
-    schema = f"t_{secrets.token_hex(6)}"
+    name = f"t_{secrets.token_hex(6)}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
     separator = "&" if "?" in url else "?"
     try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+        yield f"{url}{separator}options=-csearch_path%3D{name}"
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file upgraded to head per run; each test copies it (a copy is faster than migrating)."""
+    path = tmp_path_factory.mktemp("template") / "meetbot.db"
+    engine = make_engine(f"sqlite:///{path}", vault=None)
+    schema.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(blank_database_url: str, migrated_sqlite_template: Path) -> str:
+    """A database upgraded to Alembic's head, for each backend."""
+    if blank_database_url.startswith("sqlite:///"):
+        shutil.copyfile(migrated_sqlite_template, blank_database_url.removeprefix("sqlite:///"))
+        return blank_database_url
+    engine = make_engine(blank_database_url, vault=None)
+    schema.upgrade(engine)
+    engine.dispose()
+    return blank_database_url
 
 
 @pytest.fixture
 def repo(database_url: str, vault: Vault) -> Iterator[Repository]:
+    """The sync Repository (db/repo.py) until its callers move to ``storage``."""
     engine = make_engine(database_url, vault=vault)
-    create_schema(engine)
+    create_schema(engine)  # a no-op at head; kept so this fixture's contract is what it was
     yield Repository(engine)
     engine.dispose()
+
+
+@pytest.fixture
+async def storage(database_url: str, vault: Vault) -> AsyncIterator[Storage]:
+    """The async repositories over a database at head."""
+    opened = Storage.open(database_url, vault=vault)
+    yield opened
+    await opened.close()

@@ -1,0 +1,128 @@
+"""Workspaces (installations, bot tokens, default reminders) and the one-time OAuth states.
+
+    workspace = storage.workspaces.ensure("T1")
+    state = storage.oauth_states.issue()
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from db import models
+from db.records import Workspace
+from db.repos.base import RepositoryBase, off_loop
+
+
+class Workspaces(RepositoryBase):
+    """The Slack workspaces the app serves, one row each."""
+
+    @off_loop
+    def get(self, team_id: str) -> Workspace | None:
+        with self.session() as session:
+            row = session.get(models.Workspace, team_id)
+            return Workspace.from_row(row) if row else None
+
+    @off_loop
+    def ensure(self, team_id: str, *, team_name: str | None = None) -> Workspace:
+        """The workspace, created on first sight (single-workspace and console modes)."""
+        with self.session() as session:
+            row = session.get(models.Workspace, team_id)
+            if row is not None:
+                return Workspace.from_row(row)
+            row = models.Workspace(team_id=team_id, team_name=team_name)
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another replica created it between our read and write
+                session.rollback()
+                row = session.get(models.Workspace, team_id)
+                assert row is not None
+            return Workspace.from_row(row)
+
+    @off_loop
+    def save_installation(
+        self,
+        team_id: str,
+        *,
+        bot_token: str,
+        bot_id: str | None,
+        bot_user_id: str | None,
+        bot_scopes: str,
+        team_name: str | None = None,
+        enterprise_id: str | None = None,
+        installer_user_id: str | None = None,
+    ) -> None:
+        with self.session() as session:
+            row = session.get(models.Workspace, team_id) or models.Workspace(team_id=team_id)
+            row.bot_token = bot_token
+            row.bot_id = bot_id
+            row.bot_user_id = bot_user_id
+            row.bot_scopes = bot_scopes
+            row.team_name = team_name or row.team_name
+            row.enterprise_id = enterprise_id
+            row.installer_user_id = installer_user_id
+            row.installed_at = models.utcnow()
+            session.add(row)
+            session.commit()
+
+    @off_loop
+    def forget_bot_token(self, team_id: str) -> None:
+        """``tokens_revoked``: the bot token is useless now; keep everything else."""
+        with self.session() as session:
+            session.execute(
+                update(models.Workspace).where(col(models.Workspace.team_id) == team_id).values(bot_token=None)
+            )
+            session.commit()
+
+    @off_loop
+    def forget(self, team_id: str) -> None:
+        """``app_uninstalled``: drop the bot token and every provider credential; stop pending reminders."""
+        with self.session() as session:
+            session.execute(delete(models.ProviderAccount).where(col(models.ProviderAccount.team_id) == team_id))
+            session.execute(
+                update(models.Workspace).where(col(models.Workspace.team_id) == team_id).values(bot_token=None)
+            )
+            session.execute(
+                update(models.Reminder)
+                .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.status) == "pending")
+                .values(status="cancelled")
+            )
+            session.commit()
+
+    @off_loop
+    def set_default_reminders(self, team_id: str, offsets: str) -> None:
+        with self.session() as session:
+            row = session.get(models.Workspace, team_id) or models.Workspace(team_id=team_id)
+            row.default_reminders = offsets
+            session.add(row)
+            session.commit()
+
+
+class OAuthStates(RepositoryBase):
+    """One-time OAuth ``state`` values (before the install there is no team yet)."""
+
+    @off_loop
+    def issue(self, ttl: timedelta = timedelta(minutes=10)) -> str:
+        state = secrets.token_urlsafe(24)
+        with self.session() as session:
+            session.add(models.OAuthState(state=state, expires_at=models.utcnow() + ttl))
+            session.commit()
+        return state
+
+    @off_loop
+    def consume(self, state: str) -> bool:
+        """True once for a live state; used and expired states are gone."""
+        with self.session() as session:
+            result = session.execute(
+                delete(models.OAuthState)
+                .where(col(models.OAuthState.state) == state, col(models.OAuthState.expires_at) > models.utcnow())
+            )
+            session.execute(delete(models.OAuthState).where(col(models.OAuthState.state) == state))
+            session.commit()
+            # A delete is atomic: of two replicas racing on one state, only one sees a row gone.
+            return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,119 @@
+"""Meetings on SQLite and PostgreSQL: typed records, team isolation, and listing paged in SQL."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.records import Meeting
+from db.storage import Storage
+from tests.support.storage import NOW, meeting_record, raw_rows
+
+
+async def test_a_meeting_comes_back_as_a_typed_record(storage: Storage) -> None:
+    stored = await storage.meetings.add(meeting_record(
+        "T1", cohost_ids=("U2", "U3"), invitee_ids=("U7",), host_url="https://host.example/secret-host",
+        provider_data={"room_key": 42}, channel_id="C1"))
+    meeting = await storage.meetings.get("T1", stored.id.upper())  # ids are typed by people
+    assert meeting == stored
+    assert meeting is not None
+    assert meeting.cohost_ids == ("U2", "U3") and meeting.invitee_ids == ("U7",)
+    assert meeting.provider_data == {"room_key": 42} and meeting.host_url == "https://host.example/secret-host"
+    assert meeting.ends_at == NOW + timedelta(hours=2, minutes=30)
+    assert meeting.starts_at.tzinfo is not None
+    assert "secret-host" not in repr(meeting)
+    [(host_url,)] = await raw_rows(storage, "SELECT host_url FROM meeting")
+    assert "secret-host" not in host_url
+
+
+async def test_a_workspace_cannot_read_or_change_another_workspaces_meetings(storage: Storage) -> None:
+    theirs = await storage.meetings.add(meeting_record("T2", organiser="U9", channel_id="C1"),
+                                        reminder_times=[(NOW + timedelta(hours=1), 60)])
+    assert await storage.meetings.get("T1", theirs.id) is None
+    assert await storage.meetings.cancel("T1", theirs.id) is False
+    await storage.meetings.set_announcement("T1", theirs.id, "123.456")
+    assert (await storage.meetings.upcoming("T1", after=NOW)).total == 0
+    assert (await storage.meetings.upcoming("T1", after=NOW, involving_user="U9")).items == ()
+    assert await storage.reminders.for_meeting("T1", theirs.id) == []
+    kept = await storage.meetings.get("T2", theirs.id)
+    assert kept is not None and kept.status == "scheduled" and kept.announcement_ts is None
+
+
+async def test_announcement_and_cancel(storage: Storage) -> None:
+    meeting = await storage.meetings.add(meeting_record("T1"), reminder_times=[(NOW + timedelta(minutes=5), 115)])
+    await storage.meetings.set_announcement("T1", meeting.id, "171.5")
+    assert await storage.meetings.cancel("T1", meeting.id) is True
+    cancelled = await storage.meetings.get("T1", meeting.id)
+    assert cancelled is not None and (cancelled.status, cancelled.announcement_ts) == ("cancelled", "171.5")
+    assert [r.status for r in await storage.reminders.for_meeting("T1", meeting.id)] == ["cancelled"]
+    assert (await storage.meetings.upcoming("T1", after=NOW)).items == ()
+
+
+async def test_upcoming_filters_orders_counts_and_pages(storage: Storage) -> None:
+    late = await storage.meetings.add(meeting_record("T1", start=NOW + timedelta(days=2), channel_id="C1"))
+    soon = await storage.meetings.add(meeting_record("T1", start=NOW + timedelta(hours=1), channel_id="C2",
+                                                     invitee_ids=("U7",)))
+    running = await storage.meetings.add(meeting_record("T1", start=NOW - timedelta(days=2), duration_minutes=3 * 24 * 60,
+                                                        cohost_ids=("U7",)))
+    await storage.meetings.add(meeting_record("T1", start=NOW - timedelta(days=1)))  # over
+    page = await storage.meetings.upcoming("T1", after=NOW)
+    assert [m.id for m in page.items] == [running.id, soon.id, late.id] and page.total == 3 and not page.has_more
+    assert [m.id for m in (await storage.meetings.upcoming("T1", after=NOW, channel_id="C1")).items] == [late.id]
+    involving = await storage.meetings.upcoming("T1", after=NOW, involving_user="U7")
+    assert [m.id for m in involving.items] == [running.id, soon.id]
+    second = await storage.meetings.upcoming("T1", after=NOW, limit=1, offset=1)
+    assert [m.id for m in second.items] == [soon.id] and second.total == 3 and second.has_more
+
+
+async def test_a_page_is_bounded_whatever_the_caller_asks(storage: Storage) -> None:
+    for hour in range(3):
+        await storage.meetings.add(meeting_record("T1", start=NOW + timedelta(hours=hour + 1)))
+    page = await storage.meetings.upcoming("T1", after=NOW, limit=10_000, offset=-5)
+    assert page.limit == 100 and page.offset == 0 and len(page.items) == 3
+
+
+USERS = ("U1", "U2", "U3", "U4")
+people = st.lists(st.sampled_from(USERS), max_size=2, unique=True).map(tuple)
+seeded = st.lists(
+    st.fixed_dictionaries({
+        "start_hours": st.integers(-30, 30),
+        "duration_minutes": st.sampled_from([15, 30, 24 * 60, 3 * 24 * 60]),
+        "channel_id": st.sampled_from([None, "C1", "C2"]),
+        "organiser": st.sampled_from(USERS),
+        "cohost_ids": people,
+        "invitee_ids": people,
+        "cancelled": st.booleans(),
+    }),
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=seeded, channel=st.sampled_from([None, "C1", "C2"]), user=st.sampled_from([None, *USERS]),
+       limit=st.integers(0, 5), offset=st.integers(0, 6))
+async def test_paging_in_sql_matches_a_brute_force_filter(  # type: ignore[no-untyped-def]
+    storage: Storage, rows, channel, user, limit, offset
+) -> None:
+    team = f"T{secrets.token_hex(4)}"  # a fresh workspace per example: the database is shared between them
+    stored: list[Meeting] = []
+    for row in rows:
+        meeting = await storage.meetings.add(meeting_record(
+            team, start=NOW + timedelta(hours=row["start_hours"]), duration_minutes=row["duration_minutes"],
+            channel_id=row["channel_id"], organiser=row["organiser"], cohost_ids=row["cohost_ids"],
+            invitee_ids=row["invitee_ids"]))
+        if row["cancelled"]:
+            await storage.meetings.cancel(team, meeting.id)
+        else:
+            stored.append(meeting)
+    expected = sorted(
+        (m for m in stored
+         if m.ends_at > NOW and (channel is None or m.channel_id == channel) and (user is None or m.involves(user))),
+        key=lambda m: (m.starts_at, m.id),
+    )
+    page = await storage.meetings.upcoming(team, after=NOW, channel_id=channel, involving_user=user,
+                                           limit=limit, offset=offset)
+    assert [m.id for m in page.items] == [m.id for m in expected[offset:offset + limit]]
+    assert page.total == len(expected)
