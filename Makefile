@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## serve when Slack is configured, otherwise the console
 	@$(BIN)/meetbot start
 
-test: $(STAMP)
+test: $(STAMP)  ## the import contracts (pyproject.toml), then every test
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 typecheck: $(STAMP)

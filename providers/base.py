@@ -24,6 +24,7 @@ from typing import Annotated, Any, ClassVar, Protocol, Self, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
 
 from providers.errors import Rejected, display_name
 from providers.http import DEFAULT_POLICY, RetryPolicy
@@ -226,6 +227,8 @@ class ProviderOptions(BaseModel):
         reason = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
         if first["type"] in ("int_parsing", "int_type", "int_from_float"):
             reason = "it takes a whole number"
+        elif first["type"] in ("enum", "literal_error") and (labels := _labels(info)):
+            reason = "choose one of " + ", ".join(f"`{value}` ({label})" for value, label in labels.items())
         elif first["type"] == "string_pattern_mismatch" and info is not None and info.description:
             reason = info.description.rstrip(".")  # the hint says what fits, better than the regex
         reason = reason[:1].lower() + reason[1:]
@@ -234,3 +237,10 @@ class ProviderOptions(BaseModel):
             reason = f"it {reason}"
         sentence = f"{name} cannot take that `{field}`{label}: {reason}."
         return Rejected(sentence, provider=provider, field=field, reason=reason)
+
+
+def _labels(info: FieldInfo | None) -> dict[str, str]:
+    """A select field's value -> label table (``json_schema_extra["labels"]``), or {}."""
+    extra = info.json_schema_extra if info is not None else None
+    labels = extra.get("labels") if isinstance(extra, dict) else None
+    return {str(value): str(label) for value, label in labels.items()} if isinstance(labels, dict) else {}

@@ -21,6 +21,7 @@ from commands.framework.tokenizer import tokenize
 from commands.framework.when import WhenError
 from commands.lifecycle.create import NewMeeting, create_meeting
 from commands.meeting.new_form import new_meeting_inline, new_meeting_modal
+from commands.meeting.sections import validated_options
 from providers import registry
 
 
@@ -64,7 +65,7 @@ async def new_command(arguments: NewMeetingLine | FormFields, ctx: Context, serv
         channel_id=arguments.channel or ctx.channel_id,
         invitees=arguments.invitees,
         reminders=arguments.reminders,
-        options=options,
+        options=validated_options(provider, options),  # the model's Rejected names a bad one before any call
         account=account,
         host_email=host_email,
     )

@@ -8,7 +8,8 @@ named on its own field (Slack shows it in the modal, the ack carries ``response_
 only a form without errors reaches ``create_meeting``, which creates the room and stores the
 meeting, so a provider failure leaves nothing half-made.
 
-The provider sections (sections.py) name their inputs after the adapter options they fill, so the
+The provider sections (sections.py) are made from each provider's options model and name their
+inputs after its fields, so the
 same names work as ``key=value`` in the one-line form (``/meeting new whereby "Demo" tomorrow 10:00
 viewer_mode=yes``) and in ``new_meeting_inline``, which takes every field of this form as
 ``key=value`` for the console.
@@ -20,6 +21,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from commands.framework.context import Context, Services
 from commands.framework.forms import State, Values
@@ -27,7 +29,18 @@ from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
 from commands.lifecycle.create import NewMeeting, create_meeting
-from commands.meeting.sections import HOST_EMAIL, SECTIONS, TITLE, Setup, initial, slack_ids, text_value
+from commands.meeting.sections import (
+    HOST_EMAIL,
+    TITLE,
+    Setup,
+    initial,
+    plain_sentence,
+    read_options,
+    requires_host,
+    section_inputs,
+    slack_ids,
+    text_value,
+)
 from providers import registry
 
 __all__ = ["CALLBACK", "NewMeetingForm", "new_meeting_inline", "new_meeting_modal"]
@@ -89,7 +102,7 @@ async def new_meeting_modal(
               hint="Each gets a reminder with the link, a personal one where the provider offers it."),
         Input(REMINDERS, "Reminders", optional=True, initial=initial(values, REMINDERS, workspace.default_reminders),
               hint="How long before the start, e.g. 1d,1h,10m. Leave empty for none."),
-        *SECTIONS[chosen].inputs(values, setup, organiser),
+        *section_inputs(chosen, values, setup, organiser),
     ]
     # The provider rides along so that a change can tell a new provider from a new kMeet mode.
     state = {"provider": chosen} | ({"channel_id": ctx.channel_id} if ctx.channel_id else {})
@@ -166,8 +179,9 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
             reminders = tuple(parse_offsets(reminder_text))
         except WhenError as error:
             errors[REMINDERS] = str(error)
+    options: dict[str, Any] = {}
     if setup is not None and PROVIDER not in errors:
-        section_errors = SECTIONS[provider].check(values, setup)
+        options, section_errors = read_options(provider, values, setup, form_inputs=GENERAL_INPUTS | {ACCOUNT})
         errors.update({name: sentence for name, sentence in section_errors.items() if name not in errors})
 
     if errors or setup is None or start is None or duration is None:
@@ -181,9 +195,9 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
         channel_id=channel[0] if channel else None,
         invitees=slack_ids(values.get(INVITEES), "@"),
         reminders=reminders,
-        options=SECTIONS[provider].options(values),
+        options=options,
         account=text_value(values, ACCOUNT) or None,  # None: the provider's default account
-        host_email=(text_value(values, HOST_EMAIL) or None) if provider == "airmeet" else None,
+        host_email=(text_value(values, HOST_EMAIL) or None) if requires_host(provider) else None,
     )
     return Reading({}, new)
 
@@ -265,7 +279,11 @@ class NewMeetingForm:
     """The ``/meeting new`` modal: field errors in the ack, the room after it, a new section on change."""
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
-        return on_shown_fields((await read_form(values, ctx, services)).errors, values)
+        errors = (await read_form(values, ctx, services)).errors
+        provider = text_value(values, PROVIDER).lower()
+        if provider in registry.PROVIDERS:
+            errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}
+        return on_shown_fields(errors, values)
 
     async def submit(self, values: Values, state: State, ctx: Context, services: Services) -> Reply:
         return await create_from(await read_form(values, ctx, services), ctx, services)

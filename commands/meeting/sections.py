@@ -1,22 +1,28 @@
-"""The ``/meeting new`` form's provider sections: each provider's inputs, cheap local checks, and
-the adapter options they fill — kept together so they can move onto the providers' option models.
+"""The ``/meeting new`` form's provider sections, generated from each provider's options model.
 
-    section = SECTIONS["whereby"]
-    inputs = section.inputs(values, setup, organiser)    # Slack inputs (also the console's keys)
-    errors = section.check(values, setup)                # {input name: sentence}
-    options = section.options(values)                    # what RoomRequest.options gets
+    inputs = section_inputs("whereby", values, setup, organiser)   # Slack inputs (also the console's keys)
+    options, errors = read_options("whereby", typed, setup)         # validated options, or {input: sentence}
 
-The inputs are named after the adapter options they fill (``viewer_mode``, ``lobby``,
-``access_type`` …), so the same names work as ``key=value`` in the one-line form.
+``providers.registry.options_model(slug)`` is the one source of a section: each input is one of
+the model's fields (label = ``title``, hint = ``description``; a Flag is a checkbox, an enum or
+Literal a select with the model's labels, a SecretStr secret text, an int a number), each field
+error is the sentence of the model's ``parse()`` on the input its ``Rejected.field`` names, and
+the options handed to ``create_meeting`` are the validated model's. What stays here is the form:
+which fields the modal shows (the console takes every field as ``key=value``) and facts about
+the workspace, such as "a planned kMeet conference needs a connected Infomaniak token".
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from enum import Enum
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import SecretStr
+from pydantic.fields import FieldInfo
 
 from commands.framework.context import Context, Person, Services
 from commands.framework.forms import Values
@@ -24,20 +30,16 @@ from commands.framework.replies import Choice, Input
 from commands.framework.tokenizer import channel_id, user_id
 from commands.lifecycle.accounts import connected_providers
 from providers import registry
-from providers.airmeet import ACCESS_TYPES as AIRMEET_ACCESS_TYPES
-from providers.base import FALSE_WORDS, TRUE_WORDS
-from providers.clickmeeting import AccessType as ClickMeetingAccess
-from providers.clickmeeting import RoomType as ClickMeetingRoomType
-from providers.whereby import ROOM_NAME_PREFIX, RoomMode
+from providers.base import TRUE_WORDS, ProviderOptions
+from providers.errors import Rejected
 
 TITLE = "title"
-# The Airmeet host is no adapter option: create_meeting hands it over as RoomRequest.host_email.
+# The host is no adapter option: create_meeting hands it over as RoomRequest.host_email, and a
+# model asks for it with ``host_email_required`` (Airmeet).
 HOST_EMAIL = "host_email"
-YES = "yes"  # a checked flag's value: the adapters read it like `lobby=yes` typed in the console
+YES = "yes"  # a checked box's value: the models read it like `lobby=yes` typed in the console
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-# Roomful's SourceType and how many ids each needs; copied rather than imported, because
-# providers.roomful pulls in socket.io and the registry loads it only when Roomful is used.
-ROOMFUL_PLACES = {"room": 1, "prop": 2, "group": 1, "direct": 1}
+QUOTED = re.compile(r"`([^`]+)`")
 
 
 # --- reading what was typed (Slack gives lists and ids, the console gives text) -----------------
@@ -46,19 +48,6 @@ ROOMFUL_PLACES = {"room": 1, "prop": 2, "group": 1, "direct": 1}
 def text_value(values: Values, name: str) -> str:
     value = values.get(name)
     return "" if value is None else str(value).strip()
-
-
-def checked(values: Values, name: str) -> bool | None:
-    """A flag: Slack sends the checked values as a list, the console ``yes``/``no``; None if unreadable."""
-    value = values.get(name)
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, list | tuple):
-        return YES in value
-    word = str(value).strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    return False if word in FALSE_WORDS else None
 
 
 def slack_ids(value: Any, sigil: str) -> tuple[str, ...]:
@@ -78,11 +67,6 @@ def slack_ids(value: Any, sigil: str) -> tuple[str, ...]:
 def initial(values: Values, name: str, default: Any = None) -> Any:
     """What a rebuilt modal shows: the value already typed (even an emptied one), else ``default``."""
     return values[name] if name in values else default
-
-
-def flag_input(name: str, label: str, text: str, values: Values) -> Input:
-    return Input(name, label, kind="checkbox", optional=True, choices=(Choice(YES, text),),
-                 initial=[YES] if checked(values, name) else None)
 
 
 # --- what the modal knows about the workspace ---------------------------------------------------
@@ -117,250 +101,241 @@ class Setup:
         return slug in self.connected or not registry.info(slug).needs_credentials
 
 
-# --- provider sections: inputs, cheap local checks, and the adapter options they fill -----------
+# --- inputs from a model's fields ------------------------------------------------------------------
+
+
+def _bare(annotation: Any) -> Any:
+    """``Flag | None`` -> bool, ``RoomMode | None`` -> RoomMode: the type an input is made for."""
+    if get_origin(annotation) in (Union, UnionType):
+        rest = [arg for arg in get_args(annotation) if arg is not NoneType]
+        return _bare(rest[0]) if len(rest) == 1 else annotation
+    if get_origin(annotation) is Annotated:
+        return _bare(get_args(annotation)[0])
+    return annotation
+
+
+def _choice_values(kind: Any) -> tuple[str, ...] | None:
+    """A select's values as the form sends them (``"2"`` for ClickMeeting's access type), else None."""
+    if get_origin(kind) is Literal:
+        return tuple(str(value) for value in get_args(kind))
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return tuple(str(member.value) for member in kind)
+    return None
+
+
+def _shown(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def option_input(name: str, info: FieldInfo, values: Values, *, multiline: bool = False) -> Input:
+    """The modal input for one options field: ``option_input("lobby", KMeetOptions.model_fields["lobby"], {})``."""
+    kind = _bare(info.annotation)
+    label, hint = info.title or name, info.description
+    default = None if info.is_required() else info.default
+    if kind is bool:
+        checked = _flag(values[name]) if name in values else bool(default)
+        return Input(name, label, kind="checkbox", optional=True, choices=(Choice(YES, (hint or label).rstrip(".")),),
+                     initial=[YES] if checked else None)
+    choices = _choice_values(kind)
+    if choices is not None:
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        labels = extra.get("labels") or {}
+        assert isinstance(labels, dict)
+        shown = None if default is None else str(_shown(default))
+        return Input(name, label, kind="select", optional=shown is None, initial=initial(values, name, shown),
+                     hint=hint, choices=tuple(Choice(value, str(labels.get(value, value))) for value in choices))
+    text_kind = "number" if kind is int else "multiline" if multiline else "text"
+    return Input(name, label, kind=text_kind, optional=not info.is_required(), initial=initial(values, name),
+                 hint=hint, secret=kind is SecretStr)
+
+
+def _flag(value: Any) -> bool:
+    """A checkbox as Slack sends it (the checked values) or as the console typed it (``yes``)."""
+    if isinstance(value, list | tuple):
+        return YES in value
+    return value is not None and str(value).strip().lower() in TRUE_WORDS
+
+
+# --- one provider's part of the form ---------------------------------------------------------------
+
+
+Adjust = Callable[[tuple[Input, ...], Values, Setup], tuple[Input, ...]]
+Check = Callable[[Values, Setup, ProviderOptions | None], dict[str, str]]
+
+
+def _as_shown(inputs: tuple[Input, ...], values: Values, setup: Setup) -> tuple[Input, ...]:
+    return inputs
+
+
+def _no_check(values: Values, setup: Setup, options: ProviderOptions | None) -> dict[str, str]:
+    return {}
 
 
 @dataclass(frozen=True)
 class Section:
-    """One provider's part of the form."""
+    """Which of the provider's option fields the modal shows, and what the workspace adds to them.
 
-    inputs: Callable[[Values, Setup, Person | None], tuple[Input, ...]]
-    check: Callable[[Values, Setup], dict[str, str]]
-    options: Callable[[Values], dict[str, Any]]
+        Section(("room_mode", "is_locked"))    # the console still takes every field of the model
+    """
 
-
-def whereby_inputs(values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
-    return (
-        Input("room_mode", "Room size", kind="select", optional=True, initial=initial(values, "room_mode"),
-              choices=(Choice(RoomMode.NORMAL.value, "Normal (up to 4 people)"),
-                       Choice(RoomMode.GROUP.value, "Group (more people)"))),
-        flag_input("is_locked", "Lock", "Locked: people knock and a host lets them in", values),
-        flag_input("viewer_mode", "Viewer mode", "The channel link can watch but not speak (a locked group room)", values),
-        Input("room_name_prefix", "Room name prefix", optional=True, initial=initial(values, "room_name_prefix"),
-              hint="Lowercase letters and digits, 39 at most, e.g. standup."),
-    )
+    fields: tuple[str, ...]
+    multiline: frozenset[str] = frozenset()
+    adjust: Adjust = _as_shown  # workspace facts shaping the inputs (kMeet: planned needs a token)
+    check: Check = _no_check  # workspace facts refusing a choice the model allows
 
 
-def whereby_check(values: Values, setup: Setup) -> dict[str, str]:
+def section_inputs(slug: str, values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
+    """The chosen provider's inputs, made from its options model's fields."""
+    model, section = registry.options_model(slug), SECTIONS[slug]
+    inputs: list[Input] = []
+    if requires_host(slug):
+        organiser_email = organiser.email if organiser else None
+        inputs.append(Input(HOST_EMAIL, "Host e-mail", initial=initial(values, HOST_EMAIL, organiser_email),
+                            hint=f"The {registry.info(slug).name} member who hosts the event."))
+    needed = _needed_when_empty(slug)
+    for name in section.fields:
+        item = option_input(name, model.model_fields[name], values, multiline=name in section.multiline)
+        inputs.append(replace(item, optional=False) if name == needed else item)
+    return section.adjust(tuple(inputs), values, setup)
+
+
+def _needed_when_empty(slug: str) -> str | None:
+    """The field the model refuses to go without although it has a default (Roomful's ids): not optional."""
+    try:
+        registry.options_model(slug).parse({}, provider=slug)
+    except Rejected as rejected:
+        return rejected.field
+    return None
+
+
+def requires_host(slug: str) -> bool:
+    """Whether the provider's model asks for ``RoomRequest.host_email`` (Airmeet): ``requires_host("airmeet")``."""
+    return bool(getattr(registry.options_model(slug), "host_email_required", False))
+
+
+def typed_options(slug: str, values: Values) -> dict[str, Any]:
+    """What was typed for the model, as it reads it: empty inputs left out, checkboxes as yes/no."""
+    fields = registry.options_model(slug).model_fields
+    typed: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name in fields and _bare(fields[name].annotation) is bool and isinstance(value, list | tuple):
+            # An unchecked box on a field that defaults to None says nothing: the provider's default holds.
+            value = True if YES in value else None if fields[name].default is None else False
+        if value is not None and value != "":
+            typed[name] = value
+    return typed
+
+
+def validated_options(slug: str, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """The options ``RoomRequest`` gets, from the validated model; raises the model's ``Rejected``.
+
+        validated_options("whereby", {"room_mode": "group"})   # {"room_mode": RoomMode.GROUP}
+    """
+    options = registry.options_model(slug).parse(typed, provider=slug)
+    return _set_fields(options)
+
+
+def _set_fields(options: ProviderOptions) -> dict[str, Any]:
+    # Only what was given: the adapter reads an unset field as "not asked for" (kMeet's planned).
+    return {name: getattr(options, name) for name in options.model_fields_set}
+
+
+def read_options(
+    slug: str, values: Values, setup: Setup, *, form_inputs: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The validated options, or every field error: each ``Rejected`` lands on the field it names,
+    and the model is asked again without that field, so one submission shows all of them.
+
+        options, errors = read_options("whereby", values, setup, form_inputs=GENERAL_INPUTS)
+
+    Every input but ``form_inputs`` goes to the model: a key the console typed that it lacks is refused.
+    """
+    model, section = registry.options_model(slug), SECTIONS[slug]
+    typed = typed_options(slug, {name: value for name, value in values.items()
+                                 if name not in form_inputs and name != HOST_EMAIL})
+    remaining: dict[str, Any] = dict(typed)
     errors: dict[str, str] = {}
-    prefix = text_value(values, "room_name_prefix").replace(" ", "")  # Whereby removes spaces itself
-    if not ROOM_NAME_PREFIX.fullmatch(prefix):
-        errors["room_name_prefix"] = "Use only lowercase letters and digits, 39 at most, e.g. standup."
-    mode = text_value(values, "room_mode")
-    if mode and mode not in tuple(RoomMode):
-        errors["room_mode"] = "Choose Normal or Group."
-    elif checked(values, "viewer_mode") and mode == RoomMode.NORMAL:
-        errors["room_mode"] = "A viewer-mode room is always a group room: choose Group or turn viewer mode off."
-    for name in ("is_locked", "viewer_mode"):
-        if checked(values, name) is None:
-            errors[name] = "Say yes or no."
-    return errors
+    parsed: ProviderOptions | None = None
+    for _ in range(len(typed) + 1):
+        try:
+            parsed = model.parse(remaining, provider=slug)
+            break
+        except Rejected as rejected:
+            name = rejected.field or "provider"  # a rule naming no field: the form shows it on the provider
+            errors.setdefault(name, rejected.user_message)
+            if name not in remaining:
+                break  # a rule naming a field left empty: nothing more to learn by asking again
+            del remaining[name]
+    workspace = section.check(values, setup, parsed if not errors else None)
+    errors.update({name: sentence for name, sentence in workspace.items() if name not in errors})
+    if requires_host(slug):
+        email = text_value(values, HOST_EMAIL)
+        if not email:
+            errors[HOST_EMAIL] = f"{registry.info(slug).name} needs the host's e-mail: someone who hosts events there."
+        elif not EMAIL.fullmatch(email):
+            errors[HOST_EMAIL] = f"'{email[:60]}' is not an e-mail address, e.g. host@example.com."
+    return ({} if errors or parsed is None else _set_fields(parsed)), errors
 
 
-def whereby_options(values: Values) -> dict[str, Any]:
-    options: dict[str, Any] = {"viewer_mode": bool(checked(values, "viewer_mode"))}
-    if text_value(values, "room_mode"):
-        options["room_mode"] = text_value(values, "room_mode")
-    if checked(values, "is_locked"):
-        options["is_locked"] = True  # unchecked: Whereby's default, which viewer mode overrides
-    if prefix := text_value(values, "room_name_prefix").replace(" ", ""):
-        options["room_name_prefix"] = prefix
-    return options
+def plain_sentence(slug: str, sentence: str) -> str:
+    """A model's sentence for a Slack modal, which shows no mrkdwn: `access_type=2` becomes the
+    choice's label (“With a password”), other `quoted` names lose their backticks."""
+    fields = registry.options_model(slug).model_fields
+
+    def label(match: re.Match[str]) -> str:
+        name, _, value = match[1].partition("=")
+        info = fields.get(name)
+        extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
+        labels = extra.get("labels") or {}
+        return f"“{labels[value]}”" if isinstance(labels, dict) and value in labels else match[1]
+
+    return QUOTED.sub(label, sentence)
 
 
-# ClickMeeting's access_type numbers, as the select sends them (text).
-OPEN_ACCESS, PASSWORD_ACCESS = str(int(ClickMeetingAccess.OPEN)), str(int(ClickMeetingAccess.PASSWORD))
-CLICKMEETING_ACCESS = {
-    OPEN_ACCESS: "Anyone with the link",
-    PASSWORD_ACCESS: "With a password",
-    str(int(ClickMeetingAccess.TOKEN)): "With a single-use token per person",
-}
+# --- kMeet: what the workspace's Infomaniak account allows -------------------------------------------
 
 
-def clickmeeting_inputs(values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
-    return (
-        Input("room_type", "Type", kind="select", initial=initial(values, "room_type", ClickMeetingRoomType.MEETING.value),
-              choices=(Choice(ClickMeetingRoomType.MEETING.value, "Meeting"),
-                       Choice(ClickMeetingRoomType.WEBINAR.value, "Webinar"))),
-        Input("access_type", "Access", kind="select", initial=initial(values, "access_type", OPEN_ACCESS),
-              choices=tuple(Choice(kind, label) for kind, label in CLICKMEETING_ACCESS.items())),
-        Input("password", "Password", optional=True, secret=True, initial=initial(values, "password"),
-              hint="Needed when access is “With a password”."),
-    )
-
-
-def clickmeeting_check(values: Values, setup: Setup) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if text_value(values, "room_type") not in tuple(ClickMeetingRoomType):
-        errors["room_type"] = "Choose Meeting or Webinar."
-    access = text_value(values, "access_type") or OPEN_ACCESS
-    if access not in CLICKMEETING_ACCESS:
-        errors["access_type"] = "Choose who may enter: anyone with the link, with a password, or with a token."
-    elif access == PASSWORD_ACCESS and not text_value(values, "password"):
-        errors["password"] = "A password-protected room needs a password."
-    elif access != PASSWORD_ACCESS and text_value(values, "password"):
-        errors["password"] = "The password only applies with access “With a password”: choose that, or clear it."
-    return errors
-
-
-def clickmeeting_options(values: Values) -> dict[str, Any]:
-    access = text_value(values, "access_type") or OPEN_ACCESS
-    options: dict[str, Any] = {"room_type": text_value(values, "room_type"), "access_type": int(access)}
-    if access == PASSWORD_ACCESS:
-        options["password"] = text_value(values, "password")
-    return options
-
-
-def kmeet_inputs(values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
-    choices = [Choice("instant", "Instant room (a link, nothing to set up)")]
-    if setup.kmeet_planned:
-        choices.append(Choice("planned", "Planned conference in the Infomaniak Calendar"))
-    mode = text_value(values, "mode") or "instant"
-    mode_input = Input(
-        "mode", "kMeet room", kind="select", initial=mode, choices=tuple(choices), dispatch=True,
-        hint=None if setup.kmeet_planned else
-        "Planned conferences need an Infomaniak token: an admin can run /meeting connect kmeet.",
-    )
-    if mode != "planned":
-        return (mode_input,)
+def kmeet_adjust(inputs: tuple[Input, ...], values: Values, setup: Setup) -> tuple[Input, ...]:
+    """Planned conferences are offered with a token only; their settings show once chosen."""
+    mode, *planned = inputs
+    choices = mode.choices if setup.kmeet_planned else tuple(c for c in mode.choices if c.value != "planned")
+    mode = replace(mode, choices=choices, dispatch=True, initial=text_value(values, "mode") or "instant",
+                   optional=False, hint=None if setup.kmeet_planned else
+                   "Planned conferences need an Infomaniak token: an admin can run /meeting connect kmeet.")
+    if mode.initial != "planned":
+        return (mode,)
     has_calendar = setup.kmeet_calendar
-    return (
-        mode_input,
-        Input("calendar_id", "Calendar id", kind="number", optional=has_calendar,
-              initial=initial(values, "calendar_id"),
-              hint="Leave empty for the account's calendar." if has_calendar else
-              "The Infomaniak Calendar that gets the event."),
-        Input("password", "Password", optional=True, secret=True, initial=initial(values, "password")),
-        flag_input("lobby", "Lobby", "People wait in a lobby until a moderator lets them in", values),
-        flag_input("e2ee", "Encryption", "End-to-end encryption", values),
-        flag_input("recording", "Recording", "Allow recording to kDrive", values),
-        Input("drive_id", "kDrive id", kind="number", optional=True, initial=initial(values, "drive_id"),
-              hint="Needed for recording: the kDrive that keeps the recordings."),
-        flag_input("muted", "Muted start", "Everyone joins with the microphone off", values),
-    )
+    planned = [replace(item, optional=has_calendar, hint="Leave empty for the account's calendar." if has_calendar
+                       else "The Infomaniak Calendar that gets the event.") if item.name == "calendar_id" else item
+               for item in planned]
+    return (mode, *planned)
 
 
-def kmeet_check(values: Values, setup: Setup) -> dict[str, str]:
-    mode = text_value(values, "mode") or "instant"
-    if mode not in ("instant", "planned"):
-        return {"mode": "Choose an instant room or a planned conference."}
-    if mode == "instant":
+def kmeet_check(values: Values, setup: Setup, options: ProviderOptions | None) -> dict[str, str]:
+    """A planned conference (asked for, or implied by a planned-only option) needs the account's token."""
+    planned = getattr(options, "planned", text_value(values, "mode") == "planned")
+    if not planned:
         return {}
     if not setup.kmeet_planned:
         return {"mode": "Planned kMeet conferences need an Infomaniak token: an admin can run "
                         "/meeting connect kmeet. Choose an instant room meanwhile."}
     errors: dict[str, str] = {}
-    calendar = text_value(values, "calendar_id")
-    if calendar and not calendar.isdigit():
-        errors["calendar_id"] = "A calendar id is a number, e.g. 72618."
-    elif not calendar and not setup.kmeet_calendar:
+    if not text_value(values, "calendar_id") and not setup.kmeet_calendar:
         errors["calendar_id"] = "Give the id of the Infomaniak Calendar that gets the event."
-    drive = text_value(values, "drive_id")
-    if drive and not drive.isdigit():
-        errors["drive_id"] = "A kDrive id is a number, e.g. 12345."
-    elif checked(values, "recording") and not drive:
-        errors["drive_id"] = "Recording needs the kDrive that keeps the recordings: give its id."
-    if len(text_value(values, TITLE)) > 150:
-        errors[TITLE] = "A kMeet conference title has at most 150 characters."
-    for name in ("lobby", "e2ee", "recording", "muted"):
-        if checked(values, name) is None:
-            errors[name] = "Say yes or no."
+    # The model keeps the provider's limit on the conference title; the form checks it before the call.
+    limit = getattr(registry.options_model("kmeet"), "title_max_length", None)
+    if limit is not None and len(text_value(values, TITLE)) > limit:
+        errors[TITLE] = f"A planned kMeet conference title has at most {limit} characters."
     return errors
-
-
-def kmeet_options(values: Values) -> dict[str, Any]:
-    if (text_value(values, "mode") or "instant") != "planned":
-        return {}
-    options: dict[str, Any] = {"mode": "planned"}
-    options.update({name: bool(checked(values, name)) for name in ("lobby", "e2ee", "recording", "muted")})
-    for name in ("calendar_id", "drive_id"):
-        if text_value(values, name):
-            options[name] = int(text_value(values, name))
-    if text_value(values, "password"):
-        options["password"] = text_value(values, "password")
-    return options
-
-
-AIRMEET_ACCESS = {
-    "INVITED_ONLY": "Invited people only",
-    "WITH_VERIFIED_EMAIL": "Anyone who verifies their e-mail",
-    "WITHOUT_VERIFIED_EMAIL": "Anyone, without e-mail verification",
-    "EMAIL_UNIQUE_LINK": "A unique link per e-mail",
-}
-
-
-def airmeet_inputs(values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
-    return (
-        Input(HOST_EMAIL, "Host e-mail", initial=initial(values, HOST_EMAIL, organiser.email if organiser else None),
-              hint="An Airmeet community member who hosts the event."),
-        Input("short_desc", "Short description", kind="multiline", optional=True,
-              initial=initial(values, "short_desc"), hint="Leave empty to use the title."),
-        Input("access_type", "Who can join", kind="select", optional=True, initial=initial(values, "access_type"),
-              choices=tuple(Choice(kind, label) for kind, label in AIRMEET_ACCESS.items())),
-    )
-
-
-def airmeet_check(values: Values, setup: Setup) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    email = text_value(values, HOST_EMAIL)
-    if not email:
-        errors[HOST_EMAIL] = "Airmeet needs the host's e-mail (an Airmeet community member)."
-    elif not EMAIL.fullmatch(email):
-        errors[HOST_EMAIL] = f"'{email[:60]}' is not an e-mail address, e.g. host@example.com."
-    access = text_value(values, "access_type")
-    if access and access not in AIRMEET_ACCESS_TYPES:
-        errors["access_type"] = "Choose who can join from the list."
-    return errors
-
-
-def airmeet_options(values: Values) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    for name in ("short_desc", "access_type"):
-        if text_value(values, name):
-            options[name] = text_value(values, name)
-    return options
-
-
-ROOMFUL_PLACE_LABELS = {
-    "room": "A room",
-    "prop": "A prop in a room",
-    "group": "A group",
-    "direct": "A direct chat",
-}
-
-
-def roomful_inputs(values: Values, setup: Setup, organiser: Person | None) -> tuple[Input, ...]:
-    return (
-        Input("source_type", "Where", kind="select", initial=initial(values, "source_type", "room"),
-              choices=tuple(Choice(kind, label) for kind, label in ROOMFUL_PLACE_LABELS.items())),
-        Input("source_ids", "Roomful id", initial=initial(values, "source_ids"),
-              hint="A room: its id. A prop: room id, prop id. A group: its id. A direct chat: the person's id."),
-    )
-
-
-def roomful_check(values: Values, setup: Setup) -> dict[str, str]:
-    place = text_value(values, "source_type") or "room"
-    if place not in ROOMFUL_PLACES:
-        return {"source_type": "Choose a room, a prop, a group or a direct chat."}
-    ids = _roomfulslack_ids(values)
-    if len(ids) != ROOMFUL_PLACES[place]:
-        what = "the room id and the prop id, separated by a comma" if place == "prop" else f"one {place} id"
-        return {"source_ids": f"Give {what}."}
-    return {}
-
-
-def _roomfulslack_ids(values: Values) -> list[str]:
-    return [part.strip() for part in text_value(values, "source_ids").split(",") if part.strip()]
-
-
-def roomful_options(values: Values) -> dict[str, Any]:
-    return {"source_type": text_value(values, "source_type") or "room", "source_ids": _roomfulslack_ids(values)}
 
 
 SECTIONS: dict[str, Section] = {
-    "kmeet": Section(kmeet_inputs, kmeet_check, kmeet_options),
-    "whereby": Section(whereby_inputs, whereby_check, whereby_options),
-    "clickmeeting": Section(clickmeeting_inputs, clickmeeting_check, clickmeeting_options),
-    "airmeet": Section(airmeet_inputs, airmeet_check, airmeet_options),
-    "roomful": Section(roomful_inputs, roomful_check, roomful_options),
+    "kmeet": Section(("mode", "calendar_id", "password", "lobby", "e2ee", "recording", "drive_id", "muted"),
+                     adjust=kmeet_adjust, check=kmeet_check),
+    "whereby": Section(("room_mode", "is_locked", "viewer_mode", "room_name_prefix")),
+    "clickmeeting": Section(("room_type", "access_type", "password")),
+    "airmeet": Section(("short_desc", "access_type"), multiline=frozenset({"short_desc"})),
+    "roomful": Section(("source_type", "source_ids")),
 }

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from providers.errors import Rejected
+from providers.whereby import WherebyOptions
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario
@@ -152,3 +154,19 @@ async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_l
     [meeting] = (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH))).items
     assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
                                                                      room.viewer_room_url)
+
+
+async def test_a_bad_whereby_prefix_is_refused_on_its_field_with_the_models_sentence(
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str]
+) -> None:
+    slack = on_whereby
+    fake, _ = whereby
+    with pytest.raises(Rejected) as raised:  # what Whereby's options model says, the adapter's own rule
+        WherebyOptions.parse({"room_name_prefix": "All_Hands"}, provider="whereby")
+    view = await open_modal(slack)
+    response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
+                                               start_time="16:00", room_name_prefix="All_Hands"))
+    assert response.json() == {"response_action": "errors",
+                               "errors": {"room_name_prefix": raised.value.user_message.replace("`", "")}}
+    await asyncio.sleep(0.3)  # nothing happens after the ack either
+    assert fake.requests_to("/v1/meetings", "POST") == []

@@ -118,3 +118,13 @@ def test_roomful_needs_as_many_ids_as_the_place() -> None:
     assert rejected(RoomfulOptions, "roomful").field == "source_ids"
     assert rejected(RoomfulOptions, "roomful", source_type="hall", source_ids="x").field == "source_type"
     assert rejected(RoomfulOptions, "roomful", source_ids="r1", color="red").field == "color"
+
+
+def test_a_choice_outside_the_list_names_every_choice_with_its_label() -> None:
+    from providers.clickmeeting.options import ClickMeetingOptions
+
+    with pytest.raises(Rejected) as caught:
+        ClickMeetingOptions.parse({"room_type": "seminar"}, provider="clickmeeting")
+    assert caught.value.field == "room_type"
+    assert "choose one of `meeting` (Meeting), `webinar` (Webinar)" in caught.value.user_message
+    assert "seminar" not in caught.value.user_message  # what was typed is never quoted
