@@ -50,7 +50,7 @@ def async_url(url: str) -> str:
 
 
 def sync_url(url: str) -> str:
-    """The reverse of ``async_url``, for Alembic's checks and the sync Repository."""
+    """The reverse of ``async_url``, for Alembic's checks and the storage's sync engine."""
     url = normalise_url(url)
     if url.startswith("sqlite+aiosqlite://"):
         return "sqlite://" + url[len("sqlite+aiosqlite://"):]

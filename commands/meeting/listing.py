@@ -9,6 +9,8 @@ invite-only and is listed only for its organiser, co-hosts, invitees and workspa
 The database filters, counts and pages: the directory is asked once per distinct channel of the
 team's upcoming meetings which ones the reader may read (``policy.seen_by``), then one SQL page
 holds the meetings in those channels or involving the reader, with its count for "page X of Y".
+Past ``db.repos.meetings.MAX_CHANNELS`` distinct channels the rest count as unread: a list may
+then show less than ``may_see`` allows, never more.
 """
 
 from __future__ import annotations
