@@ -50,13 +50,15 @@ async def default_command(arguments: DefaultArgs, ctx: Context, services: Servic
     if for_channel:
         if not ctx.channel_id:
             raise UserError("Run `--channel` in the channel it is for.")
-        await services.storage.preferences.set_default_provider(ctx.team_id, scope="channel", scope_id=ctx.channel_id, provider=slug)
+        await services.storage.preferences.set_default_provider(ctx.team_id, scope="channel", scope_id=ctx.channel_id,
+                                                                provider=slug)
         log.info("channel default %s for %s in %s (by %s)", slug, ctx.channel_id, ctx.team_id, ctx.user_id)
         return Reply.ephemeral(
             f"{name} is now the default in <#{ctx.channel_id}> for `/meeting new` without a provider "
             f"(a person's own default comes first).{note}"
         )
-    await services.storage.preferences.set_default_provider(ctx.team_id, scope="user", scope_id=ctx.user_id, provider=slug)
+    await services.storage.preferences.set_default_provider(ctx.team_id, scope="user", scope_id=ctx.user_id,
+                                                            provider=slug)
     return Reply.ephemeral(f"{name} is now your default for `/meeting new` without a provider.{note}")
 
 

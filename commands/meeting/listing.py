@@ -23,7 +23,7 @@ from commands.framework.arguments import Arguments, derived, positional
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.forms import Action
-from commands.framework.policy import is_admin, may_read_channel, role_of, seen_by
+from commands.framework.policy import is_admin, role_of, seen_by
 from commands.framework.replies import Button, Field, Message, Reply, escape
 from commands.framework.tokenizer import channel_id as slack_channel
 from commands.framework.tokenizer import tokenize
@@ -109,11 +109,8 @@ async def visible_page(query: ListQuery, ctx: Context, services: Services, *, no
     channel = query.channel_id if query.scope == "channel" else None
     view: SeenBy | None = None
     if query.scope != "mine" and not await is_admin(ctx, services):  # their own meetings they always see
-        if channel is not None:
-            readable = await may_read_channel(channel, ctx, services)
-            view = None if readable else SeenBy(ctx.user_id, frozenset())
-        else:
-            view = await seen_by(ctx, services, channels=await services.storage.meetings.channels(ctx.team_id, after=now))
+        channels = [channel] if channel else await services.storage.meetings.channels(ctx.team_id, after=now)
+        view = await seen_by(ctx, services, channels=channels)
     return await services.storage.meetings.upcoming(
         ctx.team_id,
         after=now,

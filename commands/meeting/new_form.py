@@ -117,7 +117,8 @@ def next_quarter_hour(now: datetime) -> datetime:
 
 async def _default_provider(ctx: Context, services: Services, connected: Mapping[str, list[str]]) -> str:
     """The user's or channel's default if it can be used, else the first connected, else kMeet."""
-    preferred = await services.storage.preferences.default_provider(ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id)
+    preferred = await services.storage.preferences.default_provider(ctx.team_id, user_id=ctx.user_id,
+                                                                    channel_id=ctx.channel_id)
     if preferred in registry.PROVIDERS and (preferred in connected or not registry.info(preferred).needs_credentials):
         return preferred
     return next((slug for slug in registry.PROVIDERS if slug in connected), "kmeet")

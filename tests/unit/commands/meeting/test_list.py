@@ -129,6 +129,18 @@ async def test_list_a_channel_as_slack_escapes_it_and_as_the_console_types_it(
     assert (await run("list <#C9>", services)).text == "No upcoming meetings in <#C9>. Create one with `/meeting new`."
 
 
+async def test_a_private_channels_list_shows_a_non_member_only_what_involves_them(
+    services: Services, storage: Storage
+) -> None:
+    board = await add(storage, title="Board", channel="G1", organiser="U3")
+    invited = await add(storage, title="Budget", channel="G1", organiser="U3", invitee_ids=["U2"])
+    assert [f.value for f in only(await run("list <#G1>", services, user="U3")).fields] == [
+        board.starts_at, invited.starts_at]  # a member of G1
+    outsider = only(await run("list <#G1>", services, user="U2"))
+    assert "1 meeting" in outsider.text and invited.id in repr(outsider) and board.id not in repr(outsider)
+    assert (await run("list <#G1>", services, user="U4")).text.startswith("No upcoming meetings in <#G1>")
+
+
 async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services: Services, storage: Storage) -> None:
     made = [await add(storage, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(23)]
     first = only(await run("list", services))
