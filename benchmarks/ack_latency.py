@@ -36,7 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,13 +294,13 @@ class Meetbot:
         return seen
 
     def stored(self, titles: set[str]) -> int:
-        with self.runtime.repo.session() as session:
+        with self.runtime.storage.engine.connect() as session:  # counted after the burst: blocking is fine
             rows = session.execute(text("SELECT title FROM meeting WHERE announcement_ts IS NOT NULL")).scalars()
             return sum(1 for title in rows if title in titles)
 
 
-@contextlib.contextmanager
-def running_apps(database: Path, load: LoadGenerator) -> Iterator[tuple[Meetbot, str]]:
+@contextlib.asynccontextmanager
+async def running_apps(database: Path, load: LoadGenerator) -> AsyncIterator[tuple[Meetbot, str]]:
     """meetbot and the baseline, each on its own loopback port, sharing one fake Slack."""
     fake = FakeSlack(tokens={})
     seed_workspace(fake)
@@ -309,7 +309,7 @@ def running_apps(database: Path, load: LoadGenerator) -> Iterator[tuple[Meetbot,
     with fake.running() as api_url, serve(whereby.app) as whereby_url:
         settings = scenario_settings(api_url, f"sqlite:///{database}", whereby_api_url=f"{whereby_url}/v1")
         runtime = build_runtime(settings, purpose="serve")
-        runtime.repo.save_account(TEAM, provider="whereby", credentials={"api_key": WHEREBY_KEY})
+        await runtime.storage.accounts.save(TEAM, provider="whereby", credentials={"api_key": WHEREBY_KEY})
         app = create_app(settings, runtime, scheduler=False)
         with serve(app) as meetbot_url, serve(baseline_app(api_url)) as baseline_url:
             yield Meetbot(fake=fake, whereby=whereby, runtime=runtime, url=meetbot_url, load=load), baseline_url
@@ -366,9 +366,9 @@ async def main(*, rounds: int, concurrency: int) -> int:
     problems: list[str] = []
     load = LoadGenerator()
     try:
-        with (tempfile.TemporaryDirectory(prefix="meetbot-bench-") as tmp,
-              running_apps(Path(tmp) / "bench.db", load) as (meetbot, baseline_url)):
-            await measure(meetbot, baseline_url, rounds=rounds, concurrency=concurrency, problems=problems)
+        with tempfile.TemporaryDirectory(prefix="meetbot-bench-") as tmp:
+            async with running_apps(Path(tmp) / "bench.db", load) as (meetbot, baseline_url):
+                await measure(meetbot, baseline_url, rounds=rounds, concurrency=concurrency, problems=problems)
     except EOFError:
         problems.append("the load generator process died")
     finally:

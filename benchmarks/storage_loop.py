@@ -1,6 +1,6 @@
 """Does a database call block the event loop? SQLAlchemy's async engine against sync calls moved off
 the loop into threads (what ``db.storage.Storage`` does), and against today's sync calls made on
-the loop (the baseline).
+the loop (the baseline: what every caller did before reshape/switch).
 
     .venv/bin/python benchmarks/storage_loop.py                    # SQLite
     MEETBOT_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
@@ -9,7 +9,7 @@ the loop (the baseline).
 Each round fires ``--calls`` (200) concurrent "get meeting" calls, each for a random one of 500
 stored meetings, and returns typed records (host link and provider data decrypted) in every
 variant:
-  on-loop     db/repo.py's sync ``Repository.get_meeting`` awaited nowhere: what the code does today
+  on-loop     the old db/repo.py's sync ``Repository.get_meeting`` (copied here) awaited nowhere
   to_thread   ``Storage.meetings.get``: the same sync query in the storage's thread pool (chosen)
   async       the same query through an ``AsyncSession`` on the async engine (aiosqlite / psycopg
               async), written here as db/repos had it before the measurement decided
@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from storage_setup import bench_database, new_vault, seed_meetings
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from db import models, records
 from db.crypto import Vault
 from db.engine import make_async_engine, make_engine
-from db.repo import Repository
 from db.storage import Storage
 
 TEAM = "T1"
@@ -75,14 +74,20 @@ async def measure(calls: list[Callable[[], Awaitable[object]]]) -> Round:
 async def run_backend(url: str, vault: Vault, *, calls: int, rounds: int) -> dict[str, list[Round]]:
     ids = seed_meetings(url, vault, team_id=TEAM, count=500)
     sync_engine = make_engine(url, vault=vault)
-    repo = Repository(sync_engine)
     storage = Storage.open(url, vault=vault)
     async_engine = make_async_engine(url, vault=vault)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     chance = random.Random(1)
 
+    def old_get_meeting(meeting_id: str) -> models.Meeting | None:
+        # The old db/repo.py's Repository.get_meeting, as it was.
+        with Session(sync_engine, expire_on_commit=False) as session:
+            return session.exec(
+                select(models.Meeting).where(models.Meeting.team_id == TEAM, models.Meeting.id == meeting_id.lower())
+            ).first()
+
     async def on_loop(meeting_id: str) -> records.Meeting:
-        row = repo.get_meeting(TEAM, meeting_id)  # blocks the loop, as every caller does today
+        row = old_get_meeting(meeting_id)  # blocks the loop, as every caller did
         assert row is not None
         return records.Meeting.from_row(row)
 

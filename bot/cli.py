@@ -57,7 +57,6 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
     for notice in runtime.notices:
         print(notice, flush=True)
     ctx = Context(team_id=args.team, user_id=args.user, channel_id=args.channel, user_tz=args.tz, user_name=args.name)
-    runtime.repo.ensure_workspace(args.team)
     return asyncio.run(console_loop(runtime, ctx))
 
 

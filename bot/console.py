@@ -52,7 +52,12 @@ class ConsoleSink:
 async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """Read commands until end of input; returns the exit status."""
     sink = ConsoleSink(ctx, out)
-    scheduler = start_scheduler(runtime.services, lambda team_id: sink, every=runtime.settings.meetbot_tick_seconds)
+
+    async def sink_for_team(team_id: str) -> ConsoleSink:
+        return sink
+
+    await runtime.storage.workspaces.ensure(ctx.team_id)
+    scheduler = start_scheduler(runtime.services, sink_for_team, every=runtime.settings.meetbot_tick_seconds)
     interactive = source.isatty()
     try:
         while True:

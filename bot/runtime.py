@@ -23,7 +23,6 @@ from commands.framework.router import Group, Registry, build_registry
 from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.engine import DatabaseUnavailable, make_async_engine, make_engine
-from db.repo import Repository
 from db.storage import Storage
 
 Purpose = Literal["console", "serve"]
@@ -36,10 +35,9 @@ class StartupError(RuntimeError):
 @dataclass
 class Runtime:
     settings: Settings
-    repo: Repository
     services: Services
     registry: Registry
-    storage: Storage  # the repositories as coroutines; callers move here from ``repo``
+    storage: Storage
     notices: list[str] = field(default_factory=list)
 
 
@@ -83,14 +81,13 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
     try:
         engine = make_engine(settings.database_url, vault=vault)
         notices += ready_schema(engine, purpose=purpose, sqlite=settings.uses_sqlite())
-        storage = Storage.on(engine)  # one engine (and pool) for the Repository and the Storage
+        storage = Storage.on(engine)
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
-    repo = Repository(engine)
-    services = Services(repo=repo, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(), admins=settings.admin_ids())
+    services = Services(storage=storage, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(),
+                        admins=settings.admin_ids())
     registry = command_registry()
-    return Runtime(settings=settings, repo=repo, services=services, registry=registry, storage=storage,
-                   notices=notices)
+    return Runtime(settings=settings, services=services, registry=registry, storage=storage, notices=notices)
 
 
 def ready_schema(engine: Engine, *, purpose: Purpose, sqlite: bool) -> list[str]:

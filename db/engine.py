@@ -1,11 +1,9 @@
 """Engine creation, with errors an operator can act on.
 
-    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # db.storage.Storage, Alembic, db/repo.py
+    engine = make_engine("sqlite:///meetbot.db", vault=vault)         # db.storage.Storage, Alembic
     engine = make_async_engine("sqlite:///meetbot.db", vault=vault)   # aiosqlite / psycopg async: `meetbot migrate`
-    create_schema(engine)            # metadata.create_all, kept for the sync Repository's tests only
 
-The schema itself is Alembic's (db/schema.py, db/migrations/); ``create_schema`` is not how a
-deployment gets its tables any more.
+The schema itself is Alembic's (db/schema.py, db/migrations/).
 """
 
 from __future__ import annotations
@@ -13,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from db.crypto import VAULT_ATTRIBUTE, Vault
@@ -52,7 +50,7 @@ def async_url(url: str) -> str:
 
 
 def sync_url(url: str) -> str:
-    """The reverse of ``async_url``, for Alembic's checks and the sync Repository."""
+    """The reverse of ``async_url``, for Alembic's checks and the storage's sync engine."""
     url = normalise_url(url)
     if url.startswith("sqlite+aiosqlite://"):
         return "sqlite://" + url[len("sqlite+aiosqlite://"):]
@@ -96,17 +94,3 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
-
-
-def create_schema(engine: Engine) -> None:
-    """Create missing tables; ``DatabaseUnavailable`` (one sentence, no traceback) if it cannot."""
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        SQLModel.metadata.create_all(engine)
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"Cannot reach the database at {where}: {reason}") from None
-    except SQLAlchemyError as error:
-        raise DatabaseUnavailable(f"The database refused the schema set-up: {error}") from None

@@ -22,8 +22,7 @@ from sqlalchemy import create_engine, text
 
 from db import schema
 from db.crypto import Vault
-from db.engine import create_schema, make_engine, normalise_url
-from db.repo import Repository
+from db.engine import make_engine, normalise_url
 from db.storage import Storage
 
 POSTGRES_ENV = "MEETBOT_TEST_POSTGRES_URL"
@@ -85,15 +84,6 @@ def database_url(blank_database_url: str, migrated_sqlite_template: Path) -> str
     schema.upgrade(engine)
     engine.dispose()
     return blank_database_url
-
-
-@pytest.fixture
-def repo(database_url: str, vault: Vault) -> Iterator[Repository]:
-    """The sync Repository (db/repo.py) until its callers move to ``storage``."""
-    engine = make_engine(database_url, vault=vault)
-    create_schema(engine)  # a no-op at head; kept so this fixture's contract is what it was
-    yield Repository(engine)
-    engine.dispose()
 
 
 @pytest.fixture

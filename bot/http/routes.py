@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -30,10 +28,7 @@ def slack_routes(handler: AsyncSlackRequestHandler, runtime: Runtime, *, oauth: 
         return await handler.handle(request)
 
     async def healthz(request: Request) -> Response:
-        try:
-            with runtime.repo.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+        if not await runtime.storage.reachable():
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "mode": runtime.settings.slack_mode()})
 

@@ -43,7 +43,7 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
 
 
 class TeamClients:
-    """``clients(team_id)``: a client with the team's bot token, or None when the team has none.
+    """``await clients(team_id)``: a client with the team's bot token, or None when the team has none.
 
     Work outside any request (the reminder tick, the directory) has no Bolt client at hand.
     """
@@ -52,10 +52,10 @@ class TeamClients:
         self.settings = settings
         self.runtime = runtime
 
-    def __call__(self, team_id: str) -> AsyncWebClient | None:
+    async def __call__(self, team_id: str) -> AsyncWebClient | None:
         if self.settings.slack_bot_token is not None:
             return web_client(self.settings, self.settings.slack_bot_token.get_secret_value())
-        workspace = self.runtime.repo.get_workspace(team_id)
+        workspace = await self.runtime.storage.workspaces.get(team_id)
         if workspace is None or not workspace.bot_token:
             return None
         return web_client(self.settings, workspace.bot_token)
@@ -81,8 +81,8 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             scopes=BOT_SCOPES,
-            installation_store=DbInstallationStore(runtime.repo),
-            state_store=DbStateStore(runtime.repo),
+            installation_store=DbInstallationStore(runtime.storage),
+            state_store=DbStateStore(runtime.storage),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
         )

@@ -1,6 +1,6 @@
 """People and channel membership from Slack's Web API, cached for a few minutes.
 
-    directory = SlackDirectory(clients)                     # clients(team_id) -> AsyncWebClient | None
+    directory = SlackDirectory(clients)                     # await clients(team_id) -> AsyncWebClient | None
     person = await directory.person("T1", "U1")             # Person with name, e-mail, tz, admin flag
     allowed = await directory.can_read("T1", "C1", "U2")
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 PERSON_TTL = 300.0  # seconds a person or a membership answer is kept
 MEMBERS_PAGE = 200
 
-ClientForTeam = Callable[[str], AsyncWebClient | None]
+ClientForTeam = Callable[[str], Awaitable[AsyncWebClient | None]]
 
 
 class SlackDirectory:
@@ -40,7 +40,7 @@ class SlackDirectory:
         cached = self._cache.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        client = self.client_for_team(team_id)
+        client = await self.client_for_team(team_id)
         if client is None:
             return None
         try:
@@ -65,7 +65,7 @@ class SlackDirectory:
         cached = self._readers.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        client = self.client_for_team(team_id)
+        client = await self.client_for_team(team_id)
         allowed = False
         if client is not None:
             try:

@@ -1,18 +1,19 @@
 """Slack OAuth in our database: installations (bot tokens encrypted by the column type) and ``state`` values.
 
-    oauth = AsyncOAuthSettings(..., installation_store=DbInstallationStore(repo), state_store=DbStateStore(repo))
+    oauth = AsyncOAuthSettings(..., installation_store=DbInstallationStore(storage), state_store=DbStateStore(storage))
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from db.repo import Repository
+from db.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,8 @@ log = logging.getLogger(__name__)
 class DbInstallationStore(AsyncInstallationStore):
     """Installations in our database; bot tokens are encrypted by the column type."""
 
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
 
     @property
     def logger(self) -> logging.Logger:
@@ -30,7 +31,7 @@ class DbInstallationStore(AsyncInstallationStore):
     async def async_save(self, installation: Installation) -> None:
         if not installation.team_id or not installation.bot_token:
             raise ValueError("meetbot installs into one workspace with a bot token")
-        self.repo.save_installation(
+        await self.storage.workspaces.save_installation(
             installation.team_id,
             bot_token=installation.bot_token,
             bot_id=installation.bot_id,
@@ -44,7 +45,7 @@ class DbInstallationStore(AsyncInstallationStore):
     async def async_find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
     ) -> Bot | None:
-        workspace = self.repo.get_workspace(team_id) if team_id else None
+        workspace = await self.storage.workspaces.get(team_id) if team_id else None
         if workspace is None or not workspace.bot_token:
             return None
         return Bot(
@@ -56,7 +57,7 @@ class DbInstallationStore(AsyncInstallationStore):
             bot_id=workspace.bot_id or "",
             bot_user_id=workspace.bot_user_id or "",
             bot_scopes=workspace.bot_scopes,
-            installed_at=workspace.installed_at.timestamp(),
+            installed_at=workspace.installed_at.timestamp() if workspace.installed_at else time.time(),
         )
 
     async def async_find_installation(
@@ -84,31 +85,31 @@ class DbInstallationStore(AsyncInstallationStore):
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         if team_id:
-            self.repo.forget_bot_token(team_id)
+            await self.storage.workspaces.forget_bot_token(team_id)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         if team_id and user_id is None:
-            self.repo.forget_workspace(team_id)
+            await self.storage.workspaces.forget(team_id)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         if team_id:
-            self.repo.forget_workspace(team_id)
+            await self.storage.workspaces.forget(team_id)
 
 
 class DbStateStore(AsyncOAuthStateStore):
     """OAuth ``state`` values in the database, so any replica can finish an install."""
 
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        return self.repo.issue_oauth_state()
+        return await self.storage.oauth_states.issue()
 
     async def async_consume(self, state: str) -> bool:
-        return self.repo.consume_oauth_state(state)
+        return await self.storage.oauth_states.consume(state)

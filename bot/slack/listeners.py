@@ -1,6 +1,6 @@
 """The Bolt listeners: ack at once, then the lazy work (call the core, send what it returned).
 
-    shell = SlackShell(runtime, clients=clients)      # clients(team_id) -> AsyncWebClient | None
+    shell = SlackShell(runtime, clients=clients)      # await clients(team_id) -> AsyncWebClient | None
     shell.register(app)                               # every slash command, action, view and event
 
 The app runs with ``process_before_response=True`` (bot.slack.app): each listener's ``ack`` answers
@@ -73,9 +73,9 @@ class SlackShell:
         app.event("app_uninstalled")(ack=ack_now, lazy=[self.on_app_uninstalled])
         app.event("tokens_revoked")(ack=ack_now, lazy=[self.on_tokens_revoked])
 
-    def sink_for_team(self, team_id: str) -> SlackSink | None:
+    async def sink_for_team(self, team_id: str) -> SlackSink | None:
         """A sink with the team's bot token, for work outside any request (the reminder tick)."""
-        client = self.clients(team_id)
+        client = await self.clients(team_id)
         return SlackSink(client) if client else None
 
     async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
@@ -161,11 +161,11 @@ class SlackShell:
     async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
         """Uninstalled: the bot token and every provider credential of the workspace are deleted."""
         if context.team_id:
-            self.runtime.repo.forget_workspace(context.team_id)
+            await self.runtime.storage.workspaces.forget(context.team_id)
 
     async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         if context.team_id and (event.get("tokens") or {}).get("bot"):
-            self.runtime.repo.forget_bot_token(context.team_id)
+            await self.runtime.storage.workspaces.forget_bot_token(context.team_id)
 
     async def send(
         self,

@@ -43,6 +43,6 @@ async def deliver(reply: Reply, sink: Sink, *, team_id: str, requester: str | No
                 except DeliveryError:
                     log.warning("could not tell %s about the failed announcement either", requester)
             continue
-        record_announcement(services, team_id=team_id, purpose=message.purpose, ts=ts)
+        await record_announcement(services, team_id=team_id, purpose=message.purpose, ts=ts)
     return delivered
 

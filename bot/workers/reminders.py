@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -18,17 +18,17 @@ from commands.lifecycle import due_reminders, finish_reminder
 
 log = logging.getLogger(__name__)
 
-SinkForTeam = Callable[[str], Sink | None]
+SinkForTeam = Callable[[str], Awaitable[Sink | None]]
 
 
 async def tick(services: Services, sink_for_team: SinkForTeam) -> int:
     """Post every due reminder once; returns how many were delivered."""
     delivered = 0
     for due in await due_reminders(services):
-        sink = sink_for_team(due.team_id)
+        sink = await sink_for_team(due.team_id)
         ok = sink is not None and await deliver(due.reply, sink, team_id=due.team_id, requester=None,
                                                 services=services)
-        finish_reminder(services, due, delivered=ok)
+        await finish_reminder(services, due, delivered=ok)
         delivered += ok
     return delivered
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from db.repo import Repository
+from db.storage import Storage
 from providers.base import Endpoints
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
@@ -74,7 +74,7 @@ def utc_now() -> datetime:
 class Services:
     """Everything the core touches besides its arguments."""
 
-    repo: Repository
+    storage: Storage
     directory: Directory
     endpoints: Endpoints = field(default_factory=Endpoints)
     admins: frozenset[str] = frozenset()

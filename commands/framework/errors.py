@@ -6,6 +6,8 @@
 - ``ProviderError``: its ``user_message`` (provider sentences speak of the provider only), plus the
   hint that belongs to our commands: how an admin connects the provider (``NotConfigured``) or
   connects it again (``AuthFailed``, but not an expired session token, which renews itself).
+- ``StorageError``: one sentence saying nothing was changed; logged with the storage's own sentence,
+  which never quotes a statement or its parameters (db/errors.py).
 - anything else: logged without its message (it may quote a secret or an SQL parameter) and
   answered with one plain sentence.
 """
@@ -17,12 +19,14 @@ import traceback
 from collections.abc import Awaitable
 
 from commands.framework.replies import Reply
+from db.errors import StorageError
 from providers.errors import AuthFailed, NotConfigured, ProviderError, TokenExpired
 
 log = logging.getLogger(__name__)
 
 CONNECT_COMMAND = "/meeting connect"
 SOMETHING_WENT_WRONG = "Something went wrong on our side and nothing was changed. Please try again in a minute."
+DATABASE_UNREACHABLE = "I could not reach meetbot's database, so nothing was changed. Please try again in a minute."
 
 
 class UserError(Exception):
@@ -52,6 +56,9 @@ def sentence_for(error: Exception, *, where: str) -> str:
     if isinstance(error, ProviderError):
         log.warning("provider error in %s: %s (status %s)", where, type(error).__name__, error.status)
         return provider_sentence(error)
+    if isinstance(error, StorageError):
+        log.error("storage error in %s: %s", where, error)
+        return DATABASE_UNREACHABLE
     # The frames say where; the message is left out, as it may quote a secret or an SQL parameter.
     frames = "".join(traceback.format_tb(error.__traceback__)[-3:])
     log.error("%s failed: %s\n%s", where, type(error).__name__, frames)

@@ -2,6 +2,7 @@
 
     await require_admin(ctx, services)                # raises NotAdmin (a UserError) for anyone else
     if await may_see(meeting, ctx, services, admin=admin): ...
+    view = await seen_by(ctx, services, channels=["C1", "G7"])   # the same rule, for a listing in SQL
     role_of(meeting, "U1")                            # "you organise" | "you co-host" | "you're invited" | None
 
 Subcommands and buttons declare ``admin=True`` and the router calls ``require_admin`` before
@@ -10,12 +11,15 @@ them; a handler calls it itself only when one of its forms needs it (``default â
 
 from __future__ import annotations
 
-import json
+import asyncio
+from collections.abc import Iterable
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
-from db.models import Meeting
-from db.repo import involves
+from db.records import Meeting
+from db.repos.meetings import SeenBy
+
+CHANNEL_CHECKS = 4  # membership checks in flight at once (each may be a Slack call the directory then caches)
 
 NOT_ADMIN = (
     "Only workspace admins and owners can connect or disconnect providers, so nothing was changed â€” "
@@ -44,37 +48,18 @@ async def require_admin(ctx: Context, services: Services) -> None:
         raise NotAdmin()
 
 
-def cohost_ids(meeting: Meeting) -> list[str]:
-    return list(json.loads(meeting.cohost_ids))
-
-
-def invitee_ids(meeting: Meeting) -> list[str]:
-    return list(json.loads(meeting.invitee_ids))
-
-
-def hosts(meeting: Meeting) -> list[str]:
-    """The organiser, then the co-hosts, each once."""
-    return list(dict.fromkeys((meeting.organiser_id, *cohost_ids(meeting))))
-
-
-def is_host(meeting: Meeting, user_id: str) -> bool:
-    return user_id in hosts(meeting)
+ROLE_LABELS = {"organiser": "you organise", "cohost": "you co-host", "invitee": "you're invited"}
 
 
 def role_of(meeting: Meeting, user_id: str) -> str | None:
     """The reader's part in ``meeting``, as a list label says it."""
-    if meeting.organiser_id == user_id:
-        return "you organise"
-    if user_id in cohost_ids(meeting):
-        return "you co-host"
-    if user_id in invitee_ids(meeting):
-        return "you're invited"
-    return None
+    role = meeting.role_of(user_id)
+    return ROLE_LABELS[role] if role else None
 
 
 async def may_see(meeting: Meeting, ctx: Context, services: Services, *, admin: bool) -> bool:
     """Those involved and admins see a meeting; others only if they can read the channel it was announced in."""
-    if admin or involves(meeting, ctx.user_id):
+    if admin or meeting.involves(ctx.user_id):
         return True
     if not meeting.channel_id:
         return False  # invite-only
@@ -86,6 +71,23 @@ async def may_read_channel(channel_id: str, ctx: Context, services: Services) ->
     if channel_id == ctx.channel_id:
         return True
     return await services.directory.can_read(ctx.team_id, channel_id, ctx.user_id)
+
+
+async def seen_by(ctx: Context, services: Services, *, channels: Iterable[str]) -> SeenBy:
+    """``may_see`` for a listing the database filters: of ``channels``, those the speaker may read.
+
+    A meeting is then listed when it is in one of them or involves the speaker; invite-only ones
+    (no channel) only by the second part. Admins need no view: they see everything.
+    """
+    gate = asyncio.Semaphore(CHANNEL_CHECKS)
+
+    async def readable(channel_id: str) -> bool:
+        async with gate:
+            return await may_read_channel(channel_id, ctx, services)
+
+    wanted = list(dict.fromkeys(channels))
+    answers = await asyncio.gather(*(readable(channel_id) for channel_id in wanted))
+    return SeenBy(ctx.user_id, frozenset(c for c, ok in zip(wanted, answers, strict=True) if ok))
 
 
 async def may_cancel(meeting: Meeting, ctx: Context, services: Services) -> bool:

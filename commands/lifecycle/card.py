@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from commands.framework.replies import Field
-from db.models import Meeting
+from db.records import Meeting
 from providers import registry
 from providers.base import Room
 
@@ -42,4 +41,4 @@ def meeting_fields(
 def room_of(meeting: Meeting) -> Room:
     """The provider's room as stored with the meeting."""
     return Room(provider=meeting.provider, room_id=meeting.room_id, join_url=meeting.join_url,
-                host_url=meeting.host_url, details=json.loads(meeting.provider_data or "{}"))
+                host_url=meeting.host_url, details=meeting.provider_data)

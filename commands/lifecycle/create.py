@@ -10,21 +10,18 @@ listed and the shell tells the organiser (see ``announcement_failed``).
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from commands.framework.context import Context, Services
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
-from db.models import Meeting
-from db.repo import new_meeting_id
+from db.errors import StorageError
+from db.records import Meeting, new_meeting_id
 from providers import registry
 from providers.base import Capability, Room, RoomRequest
 from providers.errors import ProviderError, display_name
@@ -73,9 +70,10 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
     async with open_adapter(services, team_id=ctx.team_id, provider=new.provider, account=new.account) as adapter:
         room = await adapter.create_room(request)
         try:
-            meeting = store_meeting(new, room, ctx, services)
-        except SQLAlchemyError:
-            log.exception("storing meeting failed after the %s room was created", new.provider)
+            meeting = await store_meeting(new, room, ctx, services)
+        except StorageError as error:
+            # The sentence names no parameter (db/errors.py); the traceback would add nothing.
+            log.error("storing meeting failed after the %s room was created: %s", new.provider, error)
             undone = False
             if Capability.CANCEL in adapter.capabilities:
                 try:
@@ -97,8 +95,8 @@ async def invitee_emails(user_ids: tuple[str, ...], ctx: Context, services: Serv
     return tuple(emails)
 
 
-def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
-    workspace = services.repo.ensure_workspace(ctx.team_id)
+async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
+    workspace = await services.storage.workspaces.ensure(ctx.team_id)
     offsets = new.reminders if new.reminders is not None else parse_offsets_setting(workspace.default_reminders)
     now = services.clock()
     reminder_times = [
@@ -115,14 +113,14 @@ def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services)
         timezone=ctx.user_tz,
         channel_id=new.channel_id,
         organiser_id=ctx.user_id,
-        cohost_ids=json.dumps(list(new.cohosts)),
-        invitee_ids=json.dumps(list(new.invitees)),
+        cohost_ids=new.cohosts,
+        invitee_ids=new.invitees,
         room_id=room.room_id,
         join_url=room.join_url,
         host_url=room.host_url,
-        provider_data=json.dumps(dict(room.details), default=str),
+        provider_data=dict(room.details),
     )
-    return services.repo.add_meeting(meeting, reminder_times=reminder_times)
+    return await services.storage.meetings.add(meeting, reminder_times=reminder_times)
 
 
 def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Reply:
@@ -169,7 +167,7 @@ def announcement_failed(meeting_id: str, channel_id: str, reason: str) -> Reply:
     )
 
 
-def record_announcement(services: Services, *, team_id: str, purpose: str | None, ts: str | None) -> None:
+async def record_announcement(services: Services, *, team_id: str, purpose: str | None, ts: str | None) -> None:
     """The shell posted a message with ``purpose``; keep an announcement's ts for later updates."""
     if ts and purpose and purpose.startswith("announcement:"):
-        services.repo.set_announcement(team_id, purpose.split(":", 1)[1], ts)
+        await services.storage.meetings.set_announcement(team_id, purpose.split(":", 1)[1], ts)

@@ -2,7 +2,7 @@
 
     for due in await due_reminders(services):
         await deliver(due.reply, ...)
-        finish_reminder(services, due, delivered=True)
+        await finish_reminder(services, due, delivered=True)
 
 The channel gets the viewer link; organiser and co-hosts get the host link by DM; each invitee gets
 a personal auto-login link by DM where the provider offers one.
@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from commands.framework.context import Services
-from commands.framework.policy import hosts, invitee_ids
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
-from db.models import Meeting, Reminder
+from db.records import Meeting, Reminder
 from providers import registry
 from providers.base import Capability, Role
 from providers.errors import ProviderError
@@ -49,22 +48,22 @@ def human_offset(minutes: int) -> str:
 async def due_reminders(services: Services, *, now: datetime | None = None) -> list[DueReminder]:
     """Claim due reminders of every workspace and build their messages."""
     due = []
-    for reminder, meeting in services.repo.claim_due_reminders(now=now or services.clock()):
-        assert reminder.id is not None
+    for claimed in await services.storage.reminders.claim_due(now=now or services.clock()):
+        reminder, meeting = claimed.reminder, claimed.meeting
         if meeting.status != "scheduled":
-            services.repo.finish_reminder(meeting.team_id, reminder.id, status="cancelled")
+            await services.storage.reminders.finish(meeting.team_id, reminder.id, status="cancelled")
             continue
         reply = await reminder_reply(meeting, reminder, services)
         due.append(DueReminder(meeting.team_id, reminder.id, reminder.attempts, reply))
     return due
 
 
-def finish_reminder(services: Services, due: DueReminder, *, delivered: bool) -> None:
+async def finish_reminder(services: Services, due: DueReminder, *, delivered: bool) -> None:
     """Mark sent; an undelivered one is retried after its lease, up to ``MAX_ATTEMPTS``."""
     if delivered:
-        services.repo.finish_reminder(due.team_id, due.reminder_id, status="sent")
+        await services.storage.reminders.finish(due.team_id, due.reminder_id, status="sent")
     elif due.attempts >= MAX_ATTEMPTS:
-        services.repo.finish_reminder(due.team_id, due.reminder_id, status="failed")
+        await services.storage.reminders.finish(due.team_id, due.reminder_id, status="failed")
 
 
 async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Services) -> Reply:
@@ -74,12 +73,12 @@ async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Service
     reply = Reply()
     if meeting.channel_id:
         reply.add(Message(heading, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields, buttons=(join,)))
-    its_hosts = hosts(meeting)
+    its_hosts = meeting.host_ids
     if meeting.host_url:
         for host in its_hosts:
             reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
                               buttons=(Button("Join as host", url=meeting.host_url, style="primary"),)))
-    invitees = [user for user in invitee_ids(meeting) if user not in its_hosts]
+    invitees = [user for user in meeting.invitee_ids if user not in its_hosts]
     for user_id, link in (await personal_links(meeting, invitees, services)).items():
         reply.add(Message(heading + "\nYour personal link:", audience=Audience.DM, to=user_id,
                           buttons=(Button("Join", url=link, style="primary"),)))

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError, provider_sentence
-from commands.framework.policy import hosts, may_cancel
+from commands.framework.policy import may_cancel
 from commands.framework.replies import Audience, Field, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
 from commands.meeting.lookup import MeetingId, find_meeting
-from db.models import Meeting
+from db.records import Meeting
 from providers import registry
 from providers.base import Capability
 from providers.errors import NotFound, NotSupported, ProviderError, RateLimited, Unavailable
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 async def cancel_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:
     """Call a meeting off, then tell its hosts and the channel."""
-    meeting = find_meeting(arguments, ctx, services, if_cancelled="is already cancelled.")
+    meeting = await find_meeting(arguments, ctx, services, if_cancelled="is already cancelled.")
     title = escape(meeting.title)
     if not await may_cancel(meeting, ctx, services):
         return Reply.ephemeral(
@@ -36,14 +36,14 @@ async def cancel_command(arguments: MeetingId, ctx: Context, services: Services)
     if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= services.clock():
         return Reply.ephemeral(f"*{title}* (`{meeting.id}`) has already ended, so there is nothing to cancel.")
     at_provider = await delete_at_provider(meeting, services)
-    stopped = sum(1 for reminder in services.repo.reminders_for(ctx.team_id, meeting.id)
+    stopped = sum(1 for reminder in await services.storage.reminders.for_meeting(ctx.team_id, meeting.id)
                   if reminder.status == "pending")
-    services.repo.cancel_meeting(ctx.team_id, meeting.id)
+    await services.storage.meetings.cancel(ctx.team_id, meeting.id)
 
     reply = Reply()
     if meeting.channel_id and meeting.announcement_ts:
         reply.add(cancelled_announcement(meeting, ctx))
-    for host in hosts(meeting):
+    for host in meeting.host_ids:
         if host != ctx.user_id:
             reply.add(Message(f"<@{ctx.user_id}> cancelled *{title}* (`{meeting.id}`).",
                               audience=Audience.DM, to=host, fields=(Field("Was planned for", meeting.starts_at),)))

@@ -16,7 +16,6 @@ import logging
 from typing import Any
 
 from pydantic import ConfigDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from commands.framework.arguments import Arguments, option, positional
 from commands.framework.context import Context, Services
@@ -37,6 +36,7 @@ from commands.meeting.credentials import (
     read_credentials,
     required_fields,
 )
+from db.errors import StorageError
 from providers import registry
 from providers.base import Credentials
 from providers.errors import AuthFailed, ProviderError, RateLimited, Unavailable, display_name
@@ -66,11 +66,11 @@ async def connect_command(arguments: ConnectArgs, ctx: Context, services: Servic
     if arguments.provider is None:
         if keys or arguments.account is not None:
             raise UserError("Name the provider first, e.g. `/meeting connect whereby api_key=…`.")
-        return Reply(modal=connect_modal(None, ctx, services))
+        return Reply(modal=await connect_modal(None, ctx, services))
     slug = provider_slug(arguments.provider)
     if not keys:
         named = check_account_name(arguments.account) if arguments.account is not None else None
-        return Reply(modal=connect_modal(slug, ctx, services, account=named))
+        return Reply(modal=await connect_modal(slug, ctx, services, account=named))
     try:
         credentials = read_credentials(slug, keys)
     except FieldErrors as error:
@@ -87,12 +87,12 @@ def provider_select(initial: str | None) -> Input:
     return Input(PROVIDER, "Provider", kind="select", initial=initial, choices=choices, dispatch=True)
 
 
-def connect_modal(
+async def connect_modal(
     provider: str | None, ctx: Context, services: Services, *, account: str | None = None, with_select: bool = False
 ) -> Modal:
     """The credentials form for ``provider``; without one, a provider select that fills it in.
 
-        connect_modal("whereby", ctx, services)    # inputs: api_key (secret), account
+        await connect_modal("whereby", ctx, services)    # inputs: api_key (secret), account
     """
     state = {"channel_id": ctx.channel_id} if ctx.channel_id else {}
     if provider is None:
@@ -104,7 +104,7 @@ def connect_modal(
     required = set(required_fields(model))
     inputs = [credential_input(slug, field_name, info, required=field_name in required)
               for field_name, info in model.model_fields.items()]
-    existing = connected_providers(services, ctx.team_id).get(slug, [])
+    existing = (await connected_providers(services, ctx.team_id)).get(slug, [])
     account_hint = "Name it to keep several accounts of one provider; a name already in use gets the new keys."
     if existing:
         account_hint += " Connected now: " + ", ".join(existing) + "."
@@ -158,7 +158,7 @@ class ConnectForm:
         provider = values.get(PROVIDER)
         if not provider or provider not in registry.PROVIDERS:
             return None
-        return connect_modal(provider, ctx, services, with_select=True)
+        return await connect_modal(provider, ctx, services, with_select=True)
 
 
 def _credential_values(provider: str, values: Values) -> dict[str, Any]:
@@ -211,20 +211,20 @@ async def verify_and_save(
     finally:
         await adapter.aclose()
 
-    replaced = services.repo.get_account(ctx.team_id, provider, account) is not None
     try:
-        row = services.repo.save_account(ctx.team_id, provider=provider, credentials=plain, name=account,
-                                         created_by=ctx.user_id)
-    except SQLAlchemyError as error:
-        # The error text may quote the statement's parameters, so only its class is logged.
-        log.error("connect %s: saving the account failed (%s)", provider, type(error).__name__)
+        replaced = await services.storage.accounts.get(ctx.team_id, provider, account) is not None
+        row = await services.storage.accounts.save(ctx.team_id, provider=provider, credentials=plain, name=account,
+                                                   created_by=ctx.user_id)
+    except StorageError as error:
+        # The sentence names no parameter (db/errors.py): never the keys being saved.
+        log.error("connect %s: saving the account failed: %s", provider, error)
         return Reply.ephemeral(f"{name} accepted the credentials but I could not save them; please try again.")
     log.info("connected %s account %r in %s (by %s)", provider, account, ctx.team_id, ctx.user_id)
     what = "replaced the keys of" if replaced else "added"
     default = (
         f"It is the default {name} account."
         if row.is_default
-        else f"The default stays `{default_account(services, ctx.team_id, provider)}`; "
+        else f"The default stays `{await default_account(services, ctx.team_id, provider)}`; "
         f"use `account={account}` on `/meeting new` to pick this one."
     )
     example = TRY_IT.get(provider, f'/meeting new {provider} "Standup"')
@@ -236,7 +236,7 @@ async def verify_and_save(
 
 async def connect_clicked(value: str, ctx: Context, services: Services) -> Reply:
     """App Home "Connect" (value: provider slug): the same form as ``/meeting connect <provider>``."""
-    return Reply(modal=connect_modal(value or None, ctx, services))
+    return Reply(modal=await connect_modal(value or None, ctx, services))
 
 
 ACTIONS = (Action(CALLBACK, connect_clicked, admin=True),)

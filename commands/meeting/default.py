@@ -39,24 +39,26 @@ async def default_command(arguments: DefaultArgs, ctx: Context, services: Servic
     if arguments.provider is None:
         if arguments.account is not None:
             raise UserError("Name the provider too, e.g. `/meeting default whereby account=sales`.")
-        return show_defaults(ctx, services)
+        return await show_defaults(ctx, services)
     slug = provider_slug(arguments.provider)
     name = display_name(slug)
     if arguments.account is not None:
         return await set_default_account(slug, arguments.account, ctx, services)
     for_channel = arguments.channel
-    connected = slug in connected_providers(services, ctx.team_id) or not registry.info(slug).needs_credentials
+    connected = slug in await connected_providers(services, ctx.team_id) or not registry.info(slug).needs_credentials
     note = "" if connected else f" {name} is not connected yet: an admin can run `/meeting connect {slug}`."
     if for_channel:
         if not ctx.channel_id:
             raise UserError("Run `--channel` in the channel it is for.")
-        services.repo.set_default_provider(ctx.team_id, scope="channel", scope_id=ctx.channel_id, provider=slug)
+        await services.storage.preferences.set_default_provider(ctx.team_id, scope="channel", scope_id=ctx.channel_id,
+                                                                provider=slug)
         log.info("channel default %s for %s in %s (by %s)", slug, ctx.channel_id, ctx.team_id, ctx.user_id)
         return Reply.ephemeral(
             f"{name} is now the default in <#{ctx.channel_id}> for `/meeting new` without a provider "
             f"(a person's own default comes first).{note}"
         )
-    services.repo.set_default_provider(ctx.team_id, scope="user", scope_id=ctx.user_id, provider=slug)
+    await services.storage.preferences.set_default_provider(ctx.team_id, scope="user", scope_id=ctx.user_id,
+                                                            provider=slug)
     return Reply.ephemeral(f"{name} is now your default for `/meeting new` without a provider.{note}")
 
 
@@ -64,17 +66,18 @@ async def set_default_account(provider: str, account: str, ctx: Context, service
     """Admins: which of a provider's accounts ``/meeting new`` uses when none is named."""
     await require_admin(ctx, services)
     name = display_name(provider)
-    if not services.repo.set_default_account(ctx.team_id, provider, account):
-        accounts = connected_providers(services, ctx.team_id).get(provider, [])
+    if not await services.storage.accounts.set_default(ctx.team_id, provider, account):
+        accounts = (await connected_providers(services, ctx.team_id)).get(provider, [])
         listed = ", ".join(f"`{a}`" for a in accounts) or "none yet"
         raise UserError(f"{name} has no account called `{account}`; its accounts: {listed}.")
     return Reply.ephemeral(f"`{account}` is now the default {name} account.")
 
 
-def show_defaults(ctx: Context, services: Services) -> Reply:
-    repo = services.repo
-    mine = repo.default_provider(ctx.team_id, user_id=ctx.user_id, channel_id=None)
-    channel = repo.default_provider(ctx.team_id, user_id="", channel_id=ctx.channel_id) if ctx.channel_id else None
+async def show_defaults(ctx: Context, services: Services) -> Reply:
+    preferences = services.storage.preferences
+    mine = await preferences.default_provider(ctx.team_id, user_id=ctx.user_id, channel_id=None)
+    channel = (await preferences.default_provider(ctx.team_id, user_id="", channel_id=ctx.channel_id)
+               if ctx.channel_id else None)
     lines = [
         f"Your default: {_provider_name(mine)} (`/meeting default <provider>` sets it).",
     ]
@@ -84,7 +87,7 @@ def show_defaults(ctx: Context, services: Services) -> Reply:
         )
     used = mine or channel or "kmeet"
     lines.append(f"So `/meeting new` without a provider uses *{display_name(used)}* for you here.")
-    accounts = connected_providers(services, ctx.team_id)
+    accounts = await connected_providers(services, ctx.team_id)
     several = {slug: names for slug, names in accounts.items() if len(names) > 1}
     for slug, names in several.items():
         lines.append(f"{display_name(slug)} accounts: " + ", ".join(f"`{n}`" for n in names)

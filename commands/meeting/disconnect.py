@@ -30,13 +30,13 @@ class DisconnectArgs(Arguments):
 
 async def disconnect_command(arguments: DisconnectArgs, ctx: Context, services: Services) -> Reply:
     """Delete the named account (or the only one) and its keys."""
-    return remove_accounts(provider_slug(arguments.provider), arguments.account, ctx, services)
+    return await remove_accounts(provider_slug(arguments.provider), arguments.account, ctx, services)
 
 
-def remove_accounts(provider: str, account: str | None, ctx: Context, services: Services) -> Reply:
+async def remove_accounts(provider: str, account: str | None, ctx: Context, services: Services) -> Reply:
     """Delete ``account`` (``all``: every one; None: the only one) and say what is left."""
     name = display_name(provider)
-    accounts = connected_providers(services, ctx.team_id).get(provider, [])
+    accounts = (await connected_providers(services, ctx.team_id)).get(provider, [])
     if not accounts:
         return Reply.ephemeral(f"{name} has no saved account in this workspace, so there is nothing to remove.")
     if account is None:
@@ -48,16 +48,16 @@ def remove_accounts(provider: str, account: str | None, ctx: Context, services: 
             )
         account = accounts[0]
     if account.lower() == ALL_ACCOUNTS:
-        gone = services.repo.delete_account(ctx.team_id, provider)
+        gone = await services.storage.accounts.delete(ctx.team_id, provider)
     elif account in accounts:
-        gone = services.repo.delete_account(ctx.team_id, provider, account)
+        gone = await services.storage.accounts.delete(ctx.team_id, provider, account)
     else:
         listed = ", ".join(f"`{a}`" for a in accounts)
         raise UserError(f"{name} has no account called `{account}`; its accounts are {listed}.")
     log.info("disconnected %s accounts %s in %s (by %s)", provider, gone, ctx.team_id, ctx.user_id)
     removed = ", ".join(f"`{a}`" for a in gone)
     noun = "account" if len(gone) == 1 else "accounts"
-    heir = default_account(services, ctx.team_id, provider)
+    heir = await default_account(services, ctx.team_id, provider)
     if heir is not None:
         rest = f"The default {name} account is now `{heir}`."
     elif not registry.info(provider).needs_credentials:
@@ -72,7 +72,7 @@ async def disconnect_clicked(value: str, ctx: Context, services: Services) -> Re
     """App Home "Disconnect" (value: ``slug`` or ``slug:account``): removes that, or the default, account."""
     provider, _, account = value.partition(":")
     slug = registry.info(provider).slug
-    return remove_accounts(slug, account or default_account(services, ctx.team_id, slug), ctx, services)
+    return await remove_accounts(slug, account or await default_account(services, ctx.team_id, slug), ctx, services)
 
 
 ACTIONS = (Action(DISCONNECT, disconnect_clicked, admin=True),)

@@ -15,7 +15,7 @@ from commands.framework.policy import is_admin, role_of
 from commands.framework.replies import Button, Message, escape
 from commands.lifecycle.accounts import connected_providers
 from commands.lifecycle.card import meeting_fields
-from db.models import Meeting
+from db.records import Meeting
 from providers import registry
 from providers.base import Capability
 from providers.registry import ProviderInfo
@@ -27,21 +27,21 @@ DISCONNECT = "disconnect_provider"
 
 async def home_sections(ctx: Context, services: Services) -> list[Message]:
     """The tab's sections for ``ctx.user_id``: their meetings, then the providers."""
-    meetings = services.repo.upcoming_meetings(
-        ctx.team_id, after=services.clock(), involving_user=ctx.user_id, limit=HOME_MEETINGS + 1
+    page = await services.storage.meetings.upcoming(
+        ctx.team_id, after=services.clock(), involving_user=ctx.user_id, limit=HOME_MEETINGS
     )
-    sections = [meetings_heading(meetings)]
-    sections += [meeting_card(meeting, ctx.user_id) for meeting in meetings[:HOME_MEETINGS]]
-    if len(meetings) > HOME_MEETINGS:
+    sections = [meetings_heading(page.items)]
+    sections += [meeting_card(meeting, ctx.user_id) for meeting in page.items]
+    if page.has_more:
         sections.append(Message("More with `/meeting list mine page 2`."))
     admin = await is_admin(ctx, services)
     sections.append(providers_heading(admin))
-    connected = connected_providers(services, ctx.team_id)
+    connected = await connected_providers(services, ctx.team_id)
     sections += [provider_card(info, connected.get(info.slug, []), admin=admin) for info in registry.PROVIDERS.values()]
     return sections
 
 
-def meetings_heading(meetings: list[Meeting]) -> Message:
+def meetings_heading(meetings: tuple[Meeting, ...]) -> Message:
     if not meetings:
         return Message("*Your upcoming meetings*\nNone yet. Create one with `/meeting new`, "
                        "or see the whole workspace's with `/meeting list`.")

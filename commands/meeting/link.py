@@ -10,12 +10,12 @@ import logging
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import provider_sentence
-from commands.framework.policy import is_admin, is_host, may_see
+from commands.framework.policy import is_admin, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
 from commands.meeting.lookup import MeetingId, find_meeting
-from db.models import Meeting
+from db.records import Meeting
 from providers import registry
 from providers.base import Capability, Role
 from providers.errors import ProviderError
@@ -25,12 +25,12 @@ log = logging.getLogger(__name__)
 
 async def link_command(arguments: MeetingId, ctx: Context, services: Services) -> Reply:
     """The reader's own link to the meeting, if they may see it."""
-    meeting = find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
+    meeting = await find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
     title = escape(meeting.title)
     if not await may_see(meeting, ctx, services, admin=await is_admin(ctx, services)):
         where = "announced in a channel you are not in" if meeting.channel_id else "invite-only and you are not on its list"
         return Reply.ephemeral(f"`{meeting.id}` is {where}; ask <@{meeting.organiser_id}> to invite you.")
-    host = is_host(meeting, ctx.user_id)
+    host = meeting.is_host(ctx.user_id)
     link, note = await link_for(meeting, ctx, services, host=host)
     is_host_link = host and link != meeting.join_url
     text = (f"Your host link for *{title}* (`{meeting.id}`). Keep it to yourself: it gives host rights."

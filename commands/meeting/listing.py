@@ -5,6 +5,12 @@
 A list shows each meeting's join (viewer) link, never a host link; a meeting with no channel is
 invite-only and is listed only for its organiser, co-hosts, invitees and workspace admins
 (``policy.may_see``). Host links come from ``link``, to the host alone.
+
+The database filters, counts and pages: the directory is asked once per distinct channel of the
+team's upcoming meetings which ones the reader may read (``policy.seen_by``), then one SQL page
+holds the meetings in those channels or involving the reader, with its count for "page X of Y".
+Past ``db.repos.meetings.MAX_CHANNELS`` distinct channels the rest count as unread: a list may
+then show less than ``may_see`` allows, never more.
 """
 
 from __future__ import annotations
@@ -17,15 +23,15 @@ from commands.framework.arguments import Arguments, derived, positional
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.forms import Action
-from commands.framework.policy import is_admin, may_see, role_of
+from commands.framework.policy import is_admin, role_of, seen_by
 from commands.framework.replies import Button, Field, Message, Reply, escape
 from commands.framework.tokenizer import channel_id as slack_channel
 from commands.framework.tokenizer import tokenize
-from db.models import Meeting
+from db.records import Meeting, Page
+from db.repos.meetings import SeenBy
 from providers import registry
 
 PAGE_SIZE = 10  # a Slack section holds 10 fields: one per meeting, so each time is a date token
-MAX_LISTED = 1000  # far more than a workspace plans ahead; the repository filters in memory anyway
 NEXT_PAGE = "meeting_list_next"
 PREVIOUS_PAGE = "meeting_list_previous"  # its own id: Slack wants action ids unique within a block
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
@@ -81,36 +87,45 @@ def parse_list(args: str, *_: object) -> ListQuery:
 async def list_meetings(query: ListQuery, ctx: Context, services: Services) -> Reply:
     """One page of the upcoming meetings ``query`` asks for."""
     now = services.clock()
-    admin = await is_admin(ctx, services)
-    rows = services.repo.upcoming_meetings(
-        ctx.team_id,
-        after=now,
-        channel_id=query.channel_id if query.scope == "channel" else None,
-        involving_user=ctx.user_id if query.scope == "mine" else None,
-        limit=MAX_LISTED,
-    )
-    rows = [meeting for meeting in rows if await may_see(meeting, ctx, services, admin=admin)]
+    page = await visible_page(query, ctx, services, now=now)
     where = {"all": "in this workspace", "mine": "you organise, co-host or are invited to"}.get(
         query.scope, f"in <#{query.channel_id}>"
     )
-    if not rows:
+    if not page.total:
         if query.scope == "mine":
             return Reply.ephemeral("You have no upcoming meetings. Create one with `/meeting new`.")
         return Reply.ephemeral(f"No upcoming meetings {where}. Create one with `/meeting new`.")
-    pages = -(-len(rows) // PAGE_SIZE)
+    pages = -(-page.total // PAGE_SIZE)
     if query.page > pages:
         return Reply.ephemeral(
-            f"There is no page {query.page}: the {len(rows)} upcoming meetings {where} fit on "
+            f"There is no page {query.page}: the {page.total} upcoming meetings {where} fit on "
             f"{pages} page{'s' if pages > 1 else ''}. Try `/meeting list {query.text(1)}`."
         )
-    return Reply([page_message(rows, query, where=where, pages=pages, ctx=ctx, now=now)])
+    return Reply([page_message(page, query, where=where, pages=pages, ctx=ctx, now=now)])
 
 
-def page_message(rows: list[Meeting], query: ListQuery, *, where: str, pages: int, ctx: Context,
+async def visible_page(query: ListQuery, ctx: Context, services: Services, *, now: datetime) -> Page[Meeting]:
+    """The page ``query`` asks for, of the meetings the reader may see (``policy.may_see``), from SQL."""
+    channel = query.channel_id if query.scope == "channel" else None
+    view: SeenBy | None = None
+    if query.scope != "mine" and not await is_admin(ctx, services):  # their own meetings they always see
+        channels = [channel] if channel else await services.storage.meetings.channels(ctx.team_id, after=now)
+        view = await seen_by(ctx, services, channels=channels)
+    return await services.storage.meetings.upcoming(
+        ctx.team_id,
+        after=now,
+        channel_id=channel,
+        involving_user=ctx.user_id if query.scope == "mine" else None,
+        seen_by=view,
+        limit=PAGE_SIZE,
+        offset=(query.page - 1) * PAGE_SIZE,
+    )
+
+
+def page_message(page: Page[Meeting], query: ListQuery, *, where: str, pages: int, ctx: Context,
                  now: datetime) -> Message:
-    first = (query.page - 1) * PAGE_SIZE
-    shown = rows[first : first + PAGE_SIZE]
-    count = f"{len(rows)} meeting{'s' if len(rows) > 1 else ''}"
+    shown = page.items
+    count = f"{page.total} meeting{'s' if page.total > 1 else ''}"
     heading = f"*Upcoming meetings {where}* — {count}"
     if pages > 1:
         heading += f", page {query.page} of {pages}"

@@ -1,6 +1,6 @@
 """The meeting a subcommand names by its id: ``MeetingId`` arguments, looked up in this workspace only.
 
-    meeting = find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
+    meeting = await find_meeting(arguments, ctx, services, if_cancelled="was cancelled.")
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.replies import escape
 from commands.framework.tokenizer import tokenize
-from db.models import Meeting
+from db.records import Meeting
 
 
 class MeetingId(Arguments):
@@ -33,10 +33,10 @@ def meeting_id_reader(verb: str) -> Callable[[str, Context, Services], MeetingId
     return read_meeting_id
 
 
-def find_meeting(arguments: MeetingId, ctx: Context, services: Services, *, if_cancelled: str) -> Meeting:
+async def find_meeting(arguments: MeetingId, ctx: Context, services: Services, *, if_cancelled: str) -> Meeting:
     """The meeting with that id in this workspace, not cancelled; ``UserError`` otherwise
     (``if_cancelled`` ends the sentence about a cancelled one: "is already cancelled.")."""
-    meeting = services.repo.get_meeting(ctx.team_id, arguments.id)
+    meeting = await services.storage.meetings.get(ctx.team_id, arguments.id)
     if meeting is None:
         raise UserError(
             f"There is no meeting `{escape(arguments.id[:20])}` in this workspace. `/meeting list` shows the ids."

@@ -51,7 +51,7 @@ async def new_command(arguments: NewMeetingLine | FormFields, ctx: Context, serv
         if not arguments.values():
             return Reply(modal=await new_meeting_modal(ctx, services))
         return await new_meeting_inline(arguments.values(), ctx, services)
-    provider = arguments.provider or services.repo.default_provider(
+    provider = arguments.provider or await services.storage.preferences.default_provider(
         ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id
     ) or "kmeet"
     options = dict(arguments.options)

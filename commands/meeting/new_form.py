@@ -71,14 +71,14 @@ async def new_meeting_modal(
         Reply(modal=await new_meeting_modal(ctx, services))
     """
     values = dict(values or {})
-    connected = connected_providers(services, ctx.team_id)
-    chosen = provider or text_value(values, PROVIDER) or _default_provider(ctx, services, connected)
+    connected = await connected_providers(services, ctx.team_id)
+    chosen = provider or text_value(values, PROVIDER) or await _default_provider(ctx, services, connected)
     if chosen not in registry.PROVIDERS:
-        chosen = _default_provider(ctx, services, connected)
+        chosen = await _default_provider(ctx, services, connected)
     values[PROVIDER] = chosen
-    setup = Setup.load(services, ctx, provider=chosen, account=text_value(values, ACCOUNT) or None)
+    setup = await Setup.load(services, ctx, provider=chosen, account=text_value(values, ACCOUNT) or None)
     organiser = await services.directory.person(ctx.team_id, ctx.user_id)
-    workspace = services.repo.ensure_workspace(ctx.team_id)
+    workspace = await services.storage.workspaces.ensure(ctx.team_id)
     start = next_quarter_hour(services.clock()).astimezone(ctx.zone())
 
     inputs: list[Input] = [
@@ -115,9 +115,10 @@ def next_quarter_hour(now: datetime) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _default_provider(ctx: Context, services: Services, connected: Mapping[str, list[str]]) -> str:
+async def _default_provider(ctx: Context, services: Services, connected: Mapping[str, list[str]]) -> str:
     """The user's or channel's default if it can be used, else the first connected, else kMeet."""
-    preferred = services.repo.default_provider(ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id)
+    preferred = await services.storage.preferences.default_provider(ctx.team_id, user_id=ctx.user_id,
+                                                                    channel_id=ctx.channel_id)
     if preferred in registry.PROVIDERS and (preferred in connected or not registry.info(preferred).needs_credentials):
         return preferred
     return next((slug for slug in registry.PROVIDERS if slug in connected), "kmeet")
@@ -148,7 +149,7 @@ class Reading:
     new: NewMeeting | None = None
 
 
-def read_form(values: Values, ctx: Context, services: Services) -> Reading:
+async def read_form(values: Values, ctx: Context, services: Services) -> Reading:
     """Every check, cheap and local (no provider call), so it fits in Slack's 3-second ack."""
     errors: dict[str, str] = {}
     provider = text_value(values, PROVIDER).lower()
@@ -157,7 +158,7 @@ def read_form(values: Values, ctx: Context, services: Services) -> Reading:
         errors[PROVIDER] = "Choose a provider from the list."
     else:
         account = text_value(values, ACCOUNT) or None
-        setup = Setup.load(services, ctx, provider=provider, account=account)
+        setup = await Setup.load(services, ctx, provider=provider, account=account)
         if not setup.usable(provider):
             errors[PROVIDER] = (f"{registry.info(provider).name} is not connected in this workspace yet: an admin "
                                 f"can run /meeting connect {provider}. Choose another provider meanwhile.")
@@ -279,14 +280,14 @@ class NewMeetingForm:
     """The ``/meeting new`` modal: field errors in the ack, the room after it, a new section on change."""
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
-        errors = read_form(values, ctx, services).errors
+        errors = (await read_form(values, ctx, services)).errors
         provider = text_value(values, PROVIDER).lower()
         if provider in registry.PROVIDERS:
             errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}
         return on_shown_fields(errors, values)
 
     async def submit(self, values: Values, state: State, ctx: Context, services: Services) -> Reply:
-        return await create_from(read_form(values, ctx, services), ctx, services)
+        return await create_from(await read_form(values, ctx, services), ctx, services)
 
     async def change(self, values: Values, state: State, ctx: Context, services: Services) -> Modal | None:
         if text_value(values, PROVIDER) != state.get("provider"):
@@ -303,10 +304,10 @@ async def new_meeting_inline(fields: Mapping[str, str], ctx: Context, services: 
     """
     values: Values = {DURATION: str(DEFAULT_DURATION_MINUTES), CHANNEL: ctx.channel_id, **fields}
     if PROVIDER not in values:
-        values[PROVIDER] = _default_provider(ctx, services, connected_providers(services, ctx.team_id))
+        values[PROVIDER] = await _default_provider(ctx, services, await connected_providers(services, ctx.team_id))
     if REMINDERS not in values:
-        values[REMINDERS] = services.repo.ensure_workspace(ctx.team_id).default_reminders
-    reading = read_form(values, ctx, services)
+        values[REMINDERS] = (await services.storage.workspaces.ensure(ctx.team_id)).default_reminders
+    reading = await read_form(values, ctx, services)
     if reading.errors:
         return Reply.ephemeral("\n".join(f"`{name}`: {sentence}" for name, sentence in reading.errors.items()))
     return await create_from(reading, ctx, services)

@@ -14,7 +14,7 @@ from providers import registry
 
 async def providers_command(arguments: NoArguments, ctx: Context, services: Services) -> Reply:
     """One line per provider: its accounts, or how an admin connects it."""
-    connected = connected_providers(services, ctx.team_id)
+    connected = await connected_providers(services, ctx.team_id)
     lines = ["*Providers in this workspace*"]
     for info in registry.PROVIDERS.values():
         accounts = connected.get(info.slug)

@@ -14,7 +14,6 @@ the workspace, such as "a planned kMeet conference needs a connected Infomaniak 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -85,16 +84,16 @@ class Setup:
     kmeet_calendar: bool = False  # the kMeet account names a default calendar
 
     @classmethod
-    def load(cls, services: Services, ctx: Context, *, provider: str, account: str | None) -> Setup:
-        connected = connected_providers(services, ctx.team_id)
+    async def load(cls, services: Services, ctx: Context, *, provider: str, account: str | None) -> Setup:
+        connected = await connected_providers(services, ctx.team_id)
         row = None
         if provider in connected:
             # An account name left over from another provider falls back to this one's default.
-            row = services.repo.get_account(ctx.team_id, provider, account) if account else None
-            row = row or services.repo.get_account(ctx.team_id, provider, None)
+            row = await services.storage.accounts.get(ctx.team_id, provider, account) if account else None
+            row = row or await services.storage.accounts.get(ctx.team_id, provider, None)
         if row is None:
             return cls(connected, provider, None)
-        keys = json.loads(row.credentials)
+        keys = row.credentials
         return cls(connected, provider, row.name, kmeet_planned=provider == "kmeet" and bool(keys.get("token")),
                    kmeet_calendar=provider == "kmeet" and keys.get("calendar_id") is not None)
 

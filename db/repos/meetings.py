@@ -4,6 +4,8 @@
                                          reminder_times=[(due_at, 10)])
     page = storage.meetings.upcoming("T1", after=now, involving_user="U1", limit=10, offset=10)
     page.items, page.total, page.has_more
+    channels = storage.meetings.channels("T1", after=now)          # where the upcoming ones are announced
+    page = storage.meetings.upcoming("T1", after=now, seen_by=SeenBy("U2", frozenset({"C1"})))
 
 Only the rows of the page are read and decrypted: ``ends_at`` and the ``meetingparticipant``
 table (migration 0002) turn "not over yet" and "involving U1" into indexed conditions; the index
@@ -13,10 +15,11 @@ table (migration 0002) turn "not over yet" and "involving U1" into indexed condi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, update
+from sqlalchemy import ColumnElement, Select, distinct, func, or_, update
 from sqlmodel import col, select
 
 from db import models
@@ -25,6 +28,16 @@ from db.repos.base import RepositoryBase, off_loop
 
 Participant = models.MeetingParticipant
 MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
+MAX_CHANNELS = 1000  # distinct channels ``channels`` returns at most (each costs the caller a membership check)
+
+
+@dataclass(frozen=True)
+class SeenBy:
+    """A reader's view: meetings announced in one of ``channels`` (those the reader may read), or that
+    involve ``user_id`` in any role. Invite-only meetings (no channel) match only the second part."""
+
+    user_id: str
+    channels: frozenset[str]
 
 
 def participant_rows(meeting: Meeting) -> list[models.MeetingParticipant]:
@@ -61,6 +74,11 @@ def involving(team_id: str, user_id: str) -> ColumnElement[bool]:
     return col(models.Meeting.id).in_(mine)
 
 
+def visible(team_id: str, seen_by: SeenBy) -> ColumnElement[bool]:
+    """In a channel the reader may read, or involving the reader."""
+    return or_(col(models.Meeting.channel_id).in_(sorted(seen_by.channels)), involving(team_id, seen_by.user_id))
+
+
 def count_query(team_id: str, where: list[ColumnElement[bool]], involving_user: str | None) -> Select[Any]:
     """How many meetings match. For one user the count starts from their participant rows (a few
     thousand at most), not from every upcoming meeting of the team: 60 ms -> 5 ms on SQLite."""
@@ -72,6 +90,20 @@ def count_query(team_id: str, where: list[ColumnElement[bool]], involving_user: 
         .join(models.Meeting, col(models.Meeting.id) == col(Participant.meeting_id))
         .where(Participant.team_id == team_id, Participant.user_id == involving_user, *where)
     )
+
+
+def counts(team_id: str, where: list[ColumnElement[bool]], *, involving_user: str | None,
+           seen_by: SeenBy | None) -> list[Select[Any]]:
+    """Queries whose counts add up to the listing's total. A reader's view is counted in two
+    disjoint parts, each on an index: the meetings in their readable channels, and their own
+    meetings elsewhere (from their participant rows): 50 ms -> 8 ms on SQLite for 19,000 of 30,000."""
+    if seen_by is None or involving_user is not None:
+        return [count_query(team_id, [*where, *([visible(team_id, seen_by)] if seen_by else [])], involving_user)]
+    channels = sorted(seen_by.channels)
+    channel = col(models.Meeting.channel_id)
+    elsewhere = or_(channel.is_(None), channel.not_in(channels))
+    return [count_query(team_id, [*where, channel.in_(channels)], None),
+            count_query(team_id, [*where, elsewhere], seen_by.user_id)]
 
 
 class Meetings(RepositoryBase):
@@ -105,23 +137,42 @@ class Meetings(RepositoryBase):
         after: datetime,
         channel_id: str | None = None,
         involving_user: str | None = None,
+        seen_by: SeenBy | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> Page[Meeting]:
-        """Scheduled meetings ending after ``after``, soonest first; one page and the total count."""
+        """Scheduled meetings ending after ``after``, soonest first; one page and the total count.
+
+        ``involving_user`` keeps the user's own meetings; ``seen_by`` those a reader may see.
+        """
         limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
         where = upcoming_conditions(team_id, after=after, channel_id=channel_id)
         with self.session() as session:
-            total: int = session.scalars(count_query(team_id, where, involving_user)).one()
+            total = sum(session.scalars(query).one()
+                        for query in counts(team_id, where, involving_user=involving_user, seen_by=seen_by))
             if involving_user:
                 where.append(involving(team_id, involving_user))
+            if seen_by is not None:
+                where.append(visible(team_id, seen_by))
             rows = session.scalars(
                 select(models.Meeting).where(*where)
-                .order_by(col(models.Meeting.starts_at), col(models.Meeting.id))
+                # Meetings starting together keep the order they were made in (as the list always had).
+                .order_by(col(models.Meeting.starts_at), col(models.Meeting.created_at), col(models.Meeting.id))
                 .limit(limit).offset(offset)
             )
             items = tuple(Meeting.from_row(row) for row in rows)
         return Page(items=items, total=total, offset=offset, limit=limit)
+
+    @off_loop
+    def channels(self, team_id: str, *, after: datetime, limit: int = MAX_CHANNELS) -> list[str]:
+        """The distinct channels the team's upcoming meetings are announced in (``limit`` at most)."""
+        where = upcoming_conditions(team_id, after=after, channel_id=None)
+        with self.session() as session:
+            found = session.scalars(
+                select(models.Meeting.channel_id).where(*where, col(models.Meeting.channel_id).is_not(None))
+                .distinct().order_by(col(models.Meeting.channel_id)).limit(max(0, min(limit, MAX_CHANNELS)))
+            )
+            return [channel for channel in found if channel]
 
     @off_loop
     def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:

@@ -26,7 +26,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.runtime import Runtime, build_runtime
 from bot.http.app import create_app
 from bot.settings import Settings
-from db.repo import Repository
+from db.storage import Storage
 from tests.fakes.slack import FakeSlack
 
 SIGNING_SECRET = "scenario-signing-secret"
@@ -53,8 +53,8 @@ class SlackScenario:
     app_shell: Any = None  # bot.slack.listeners.SlackShell, for driving the reminder tick
 
     @property
-    def repo(self) -> Repository:
-        return self.runtime.repo
+    def storage(self) -> Storage:
+        return self.runtime.storage
 
     async def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> httpx.Response:
         signed = sign(body) if headers is None else headers

@@ -1,6 +1,6 @@
 """The people command tests talk about: Ada (admin, Zurich), Bob (New York), Cy (Kolkata), Dee (no e-mail).
 
-    services = Services(repo=repo, directory=People())
+    services = Services(storage=storage, directory=People())
     People(private_channels={"G1": {"U1", "U3"}})      # G1 is private to Ada and Cy; the rest is public
 """
 

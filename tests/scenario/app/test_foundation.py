@@ -23,7 +23,7 @@ async def test_bad_signature_and_stale_timestamp_get_401_and_run_nothing(slack: 
     assert (await slack.post(body, "application/x-www-form-urlencoded", stale)).status_code == 401
     await asyncio.sleep(0.3)
     assert slack.fake.calls == [] and slack.fake.responses == []
-    with slack.repo.session() as session:
+    with slack.storage.engine.connect() as session:  # a test may block its own loop
         assert session.execute(text("SELECT count(*) FROM meeting")).scalar() == 0
 
 
@@ -50,12 +50,12 @@ async def test_every_manifest_command_answers_help(slack: SlackScenario) -> None
 async def test_provider_keys_and_tokens_are_nowhere_in_the_sqlite_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
     database = tmp_path / "meetbot.db"
     async with slack_app(f"sqlite:///{database}") as slack:
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-PLAINTEXT-key-4711"})
-        slack.repo.save_installation("T1", bot_token="xoxb-PLAIN42", bot_id="B", bot_user_id="UB",
-                                     bot_scopes="commands")
+        await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-PLAINTEXT-key-4711"})
+        (await slack.storage.workspaces.save_installation("T1", bot_token="xoxb-PLAIN42", bot_id="B", bot_user_id="UB",
+                                     bot_scopes="commands"))
         await slack.command("/meeting new kmeet Standup")
         await slack.fake.wait_for("chat.postMessage")
-        slack.repo.engine.dispose()
+        slack.storage.engine.dispose()
     files = [p for p in tmp_path.iterdir() if p.name.startswith("meetbot.db")]
     content = b"".join(p.read_bytes() for p in files)
     assert b"Standup" in content  # the files are the ones the app wrote

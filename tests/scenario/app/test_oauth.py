@@ -22,14 +22,20 @@ async def install(slack: SlackScenario, *, team: str, token: str) -> None:
     assert done.status_code == 200, done.text
 
 
+async def bot_token_gone(slack: SlackScenario, team: str) -> bool:
+    workspace = await slack.storage.workspaces.get(team)
+    return workspace is not None and workspace.bot_token is None
+
+
 async def test_install_stores_an_encrypted_token_and_serves_that_workspace(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
         await install(slack, team="T1", token="xoxb-inst1")
         assert slack.fake.calls_to("oauth.v2.access")[-1].ok
-        with slack.repo.session() as session:
+        with slack.storage.engine.connect() as session:  # a test may block its own loop
             stored = session.execute(text("SELECT bot_token FROM workspace WHERE team_id = 'T1'")).scalar()
         assert stored and "xoxb-inst1" not in stored
-        assert slack.repo.get_workspace("T1").bot_token == "xoxb-inst1"
+        workspace = await slack.storage.workspaces.get("T1")
+        assert workspace is not None and workspace.bot_token == "xoxb-inst1"
 
         await slack.command("/meeting new kmeet Standup")
         call = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
@@ -41,24 +47,24 @@ async def test_install_with_a_forged_state_stores_nothing(database_url: str) -> 
         slack.fake.add_oauth_code("code-x", team_id="T1", bot_token="xoxb-x")
         response = await slack.http.get("/slack/oauth_redirect", params={"code": "code-x", "state": "forged"})
         assert response.status_code >= 400
-        assert slack.repo.get_workspace("T1") is None
+        assert (await slack.storage.workspaces.get("T1")) is None
         assert slack.fake.calls_to("oauth.v2.access") == []
 
 
 async def test_uninstall_deletes_the_token_and_provider_credentials(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
         await install(slack, team="T1", token="xoxb-inst1")
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+        await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-key"})
         response = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
         assert response.status_code == 200
-        await eventually(lambda: slack.repo.get_workspace("T1").bot_token is None)
-        assert slack.repo.list_accounts("T1") == []
+        await eventually(lambda: bot_token_gone(slack, "T1"))
+        assert (await slack.storage.accounts.all("T1")) == []
 
 
 async def test_tokens_revoked_forgets_the_bot_token(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
         await install(slack, team="T1", token="xoxb-inst1")
-        slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+        await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-key"})
         await slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}, "event_ts": "1.2"})
-        await eventually(lambda: slack.repo.get_workspace("T1").bot_token is None)
-        assert slack.repo.get_account("T1", "whereby") is not None  # only the token is gone
+        await eventually(lambda: bot_token_gone(slack, "T1"))
+        assert (await slack.storage.accounts.get("T1", "whereby")) is not None  # only the token is gone

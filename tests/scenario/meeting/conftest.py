@@ -33,7 +33,7 @@ def clickmeeting() -> Iterator[tuple[FakeClickMeeting, str]]:
 async def connected(database_url: str, *, provider: str, api_key: str, url: str) -> AsyncIterator[SlackScenario]:
     """The app with ``provider`` connected in T1 by ``api_key``, its API at ``url``/v1 (a fake)."""
     async with slack_app(database_url, **{f"{provider}_api_url": f"{url}/v1"}) as slack:
-        slack.repo.save_account("T1", provider=provider, credentials={"api_key": api_key})
+        await slack.storage.accounts.save("T1", provider=provider, credentials={"api_key": api_key})
         yield slack
 
 

@@ -108,7 +108,7 @@ async def test_an_empty_key_is_a_field_error_in_the_ack(slack: SlackScenario, pr
     view = await opened_view(slack)
     response = await slack.interact(submission(slack, view, api_key=None, account="default"))
     assert response.json() == {"response_action": "errors", "errors": {"api_key": "API key is required."}}
-    assert providers.whereby.requests == [] and slack.repo.list_accounts("T1") == []
+    assert providers.whereby.requests == [] and (await slack.storage.accounts.all("T1")) == []
 
 
 async def test_a_wrong_key_saves_nothing_and_the_right_one_connects_whereby(
@@ -126,7 +126,7 @@ async def test_a_wrong_key_saves_nothing_and_the_right_one_connects_whereby(
     [check] = providers.whereby.requests
     assert (check.method, check.path, check.query) == ("GET", "/v1/meetings", {"limit": "1"})
     assert check.headers["authorization"] == f"Bearer {wrong}"
-    assert slack.repo.list_accounts("T1") == []
+    assert (await slack.storage.accounts.all("T1")) == []
 
     mark = slack.fake.mark()
     await slack.command("/meeting connect whereby")
@@ -135,11 +135,11 @@ async def test_a_wrong_key_saves_nothing_and_the_right_one_connects_whereby(
     done = await slack.fake.wait_for("chat.postEphemeral", since=mark)
     assert "Whereby is connected" in done.args["text"]
     assert providers.whereby.requests[-1].query == {"limit": "1"}
-    with slack.repo.session() as session:
+    with slack.storage.engine.connect() as session:  # a test may block its own loop
         stored = session.execute(text("SELECT credentials FROM provideraccount")).scalar_one()
     assert WHEREBY_KEY not in stored and "api_key" not in stored  # ciphertext at rest
-    account = slack.repo.get_account("T1", "whereby")
-    assert account is not None and json.loads(account.credentials) == {"api_key": WHEREBY_KEY}
+    account = await slack.storage.accounts.get("T1", "whereby")
+    assert account is not None and account.credentials == {"api_key": WHEREBY_KEY}
 
     await slack.command('/meeting new whereby "X"')
     assert "Room ready" in await slack.reply()
@@ -161,7 +161,7 @@ async def test_inline_clickmeeting_keys_a_second_account_and_disconnect(
     pings = providers.clickmeeting.requests
     assert [r.path.removesuffix(".json") for r in pings] == ["/v1/ping", "/v1/ping"]
     assert {r.headers["x-api-key"] for r in pings} == {CM_KEY}
-    assert [(a.name, a.is_default) for a in slack.repo.list_accounts("T1")] == [("default", True), ("webinars", False)]
+    assert [(a.name, a.is_default) for a in (await slack.storage.accounts.all("T1"))] == [("default", True), ("webinars", False)]
     assert slack.fake.calls_to("views.open") == []  # inline keys skip the form
 
     await slack.command("/meeting disconnect clickmeeting")
@@ -171,7 +171,7 @@ async def test_inline_clickmeeting_keys_a_second_account_and_disconnect(
     await slack.command("/meeting disconnect clickmeeting default")
     gone = await slack.reply()
     assert "Removed the ClickMeeting account `default`" in gone and "now `webinars`" in gone
-    assert [(a.name, a.is_default) for a in slack.repo.list_accounts("T1")] == [("webinars", True)]
+    assert [(a.name, a.is_default) for a in (await slack.storage.accounts.all("T1"))] == [("webinars", True)]
     assert_secret_nowhere(CM_KEY, slack, caplog)
 
 
@@ -179,12 +179,12 @@ async def test_meetbot_admins_lets_a_member_connect(database_url: str, providers
     async with slack_app(database_url, meetbot_admins="U2", **providers.settings) as slack:
         await slack.command(f"/meeting connect whereby api_key={WHEREBY_KEY}", user="U2")
         assert "Whereby is connected" in await slack.reply()
-        account = slack.repo.get_account("T1", "whereby")
+        account = await slack.storage.accounts.get("T1", "whereby")
         assert account is not None and account.created_by == "U2"
 
 
 async def test_user_and_channel_defaults_pick_the_provider_of_new(slack: SlackScenario, providers: Providers) -> None:
-    slack.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
+    await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
     await slack.command("/meeting default whereby --channel", user="U2")
     assert "default in <#C1>" in await slack.reply()
     await slack.command('/meeting new "Standup"', user="U3")  # no own default: the channel's
@@ -193,7 +193,7 @@ async def test_user_and_channel_defaults_pick_the_provider_of_new(slack: SlackSc
     assert "your default" in await slack.reply()
     await slack.command('/meeting new "Retro"', user="U1")  # the own default comes first
     assert "on Infomaniak kMeet" in await slack.reply()
-    meetings = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    meetings = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
     assert sorted((m.title, m.provider) for m in meetings) == [("Retro", "kmeet"), ("Standup", "whereby")]
     assert len(providers.whereby.meetings) == 1
     await slack.command("/meeting default", user="U1")
@@ -202,7 +202,7 @@ async def test_user_and_channel_defaults_pick_the_provider_of_new(slack: SlackSc
 
 
 async def test_app_home_buttons_open_the_form_and_disconnect(slack: SlackScenario) -> None:
-    slack.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
+    await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
 
     def click(action_id: str, value: str, user: str = "U1") -> dict[str, Any]:
         return {
@@ -221,11 +221,11 @@ async def test_app_home_buttons_open_the_form_and_disconnect(slack: SlackScenari
 
     await slack.interact(click("disconnect_provider", "whereby", user="U2"))
     refusal = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U2")
-    assert refusal.args["text"].startswith("Only workspace admins") and slack.repo.list_accounts("T1")
+    assert refusal.args["text"].startswith("Only workspace admins") and (await slack.storage.accounts.all("T1"))
     await slack.interact(click("disconnect_provider", "whereby"))
     done = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
     assert "Removed the Whereby account `default`" in done.args["text"]
-    assert slack.repo.list_accounts("T1") == []
+    assert (await slack.storage.accounts.all("T1")) == []
 
 
 async def test_the_console_connects_whereby_inline_without_echoing_the_key(

@@ -9,17 +9,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from db.models import Meeting
-from db.repo import new_meeting_id
+from db.records import Meeting, new_meeting_id
 from tests.scenario.harness import SlackScenario
 
 
-def add(slack: SlackScenario, *, title: str, organiser: str, invitees: tuple[str, ...] = (),
+async def add(slack: SlackScenario, *, title: str, organiser: str, invitees: tuple[str, ...] = (),
         host_url: str | None = None) -> Meeting:
-    return slack.repo.add_meeting(Meeting(
+    return await slack.storage.meetings.add(Meeting(
         id=new_meeting_id(), team_id="T1", provider="whereby", title=title,
         starts_at=slack.runtime.services.clock() + timedelta(hours=2), duration_minutes=30, timezone="UTC",
-        channel_id="C1", organiser_id=organiser, invitee_ids=json.dumps(list(invitees)), room_id=title,
+        channel_id="C1", organiser_id=organiser, invitee_ids=invitees, room_id=title,
         join_url=f"https://acme.whereby.com/{title}", host_url=host_url,
     ))
 
@@ -42,8 +41,8 @@ def elements(home: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def test_an_admin_sees_meetings_and_connect_buttons(slack: SlackScenario) -> None:
-    slack.repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
-    board = add(slack, title="Board", organiser="U1", host_url="https://acme.whereby.com/Board?roomKey=secret")
+    await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-key"})
+    board = await add(slack, title="Board", organiser="U1", host_url="https://acme.whereby.com/Board?roomKey=secret")
     await open_home(slack, "U1")
     home = await published_home(slack, "U1")
     text = json.dumps(home)
@@ -55,8 +54,8 @@ async def test_an_admin_sees_meetings_and_connect_buttons(slack: SlackScenario) 
 
 
 async def test_a_member_sees_their_meetings_and_no_admin_buttons(slack: SlackScenario) -> None:
-    invited = add(slack, title="Retro", organiser="U1", invitees=("U2",))
-    add(slack, title="Private", organiser="U3")
+    invited = await add(slack, title="Retro", organiser="U1", invitees=("U2",))
+    await add(slack, title="Private", organiser="U3")
     await open_home(slack, "U2")
     home = await published_home(slack, "U2")
     text = json.dumps(home)

@@ -10,19 +10,18 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from db.models import Meeting
-from db.repo import new_meeting_id
+from db.records import Meeting, new_meeting_id
 from tests.fakes.slack import ResponsePost
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario, block_text
 
 
-def add(slack: SlackScenario, *, title: str, start: timedelta, team: str = "T1", organiser: str = "U1",
+async def add(slack: SlackScenario, *, title: str, start: timedelta, team: str = "T1", organiser: str = "U1",
         channel: str | None = "C1", invitees: tuple[str, ...] = ()) -> Meeting:
     now = slack.runtime.services.clock()
-    return slack.repo.add_meeting(Meeting(
+    return await slack.storage.meetings.add(Meeting(
         id=new_meeting_id(), team_id=team, provider="kmeet", title=title, starts_at=now + start, duration_minutes=30,
-        timezone="UTC", channel_id=channel, organiser_id=organiser, invitee_ids=json.dumps(list(invitees)),
+        timezone="UTC", channel_id=channel, organiser_id=organiser, invitee_ids=invitees,
         room_id=title, join_url=f"https://meet.example.test/{title}",
     ))
 
@@ -52,7 +51,7 @@ async def new_whereby_meeting(slack: SlackScenario, line: str) -> Meeting:
     announcement (whose ts is then stored) and the host's DM."""
     post = await answer(slack, line, user="U1", channel="C1")
     assert "Room ready" in block_text(post.body)
-    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
     assert meeting.announcement_ts and slack.fake.calls_to("chat.postMessage")[-1].args["channel"] == "U1"
     return meeting
 
@@ -61,10 +60,10 @@ async def new_whereby_meeting(slack: SlackScenario, line: str) -> Meeting:
 
 
 async def test_list_all_mine_and_a_channel(slack: SlackScenario) -> None:
-    standup = add(slack, title="Standup", start=timedelta(hours=1))
-    ops = add(slack, title="Ops", start=timedelta(hours=2), channel="C2", organiser="U3")
-    review = add(slack, title="Review", start=timedelta(hours=3), channel=None, invitees=("U2",))
-    add(slack, title="Elsewhere", start=timedelta(hours=1), team="T2")
+    standup = await add(slack, title="Standup", start=timedelta(hours=1))
+    ops = await add(slack, title="Ops", start=timedelta(hours=2), channel="C2", organiser="U3")
+    review = await add(slack, title="Review", start=timedelta(hours=3), channel=None, invitees=("U2",))
+    await add(slack, title="Elsewhere", start=timedelta(hours=1), team="T2")
 
     everything = await answer(slack, "/meeting list", user="U2")
     fields = field_texts(everything)
@@ -82,7 +81,7 @@ async def test_list_all_mine_and_a_channel(slack: SlackScenario) -> None:
 
 
 async def test_a_long_list_pages_with_a_next_button(slack: SlackScenario) -> None:
-    made = [add(slack, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(12)]
+    made = [await add(slack, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(12)]
     first = await answer(slack, "/meeting list")
     assert "12 meetings, page 1 of 2" in block_text(first.body) and len(field_texts(first)) == 10
     [next_button] = [b for b in buttons(first) if "url" not in b]
@@ -119,7 +118,7 @@ async def test_the_organiser_cancels_a_whereby_meeting(
     fake, _ = whereby
     meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 remind 1h,10m')
     assert meeting.room_id in fake.meetings
-    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["pending", "pending"]
+    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["pending", "pending"]
 
     reply = block_text((await answer(slack, f"/meeting cancel {meeting.id}", user="U1")).body)
     assert f"Cancelled *Board* (`{meeting.id}`)" in reply and "The room is deleted at Whereby." in reply
@@ -127,8 +126,8 @@ async def test_the_organiser_cancels_a_whereby_meeting(
     [delete] = fake.requests_to(f"/v1/meetings/{meeting.room_id}", method="DELETE")
     assert delete.headers["authorization"] == "Bearer wb-key"
     assert meeting.room_id not in fake.meetings
-    assert slack.repo.get_meeting("T1", meeting.id).status == "cancelled"
-    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["cancelled", "cancelled"]
+    assert (await slack.storage.meetings.get("T1", meeting.id)).status == "cancelled"
+    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["cancelled", "cancelled"]
     assert meeting.id not in block_text((await answer(slack, "/meeting list")).body)
 
 
@@ -156,16 +155,16 @@ async def test_a_member_cannot_cancel_the_admins_meeting(
     reply = await answer(slack, f"/meeting cancel {meeting.id}", user="U2")
     assert said(reply) == "Only <@U1>, who organises *Board*, or a workspace admin can cancel it."
     assert fake.requests_to("/v1/meetings", method="DELETE") == [] and meeting.room_id in fake.meetings
-    assert slack.repo.get_meeting("T1", meeting.id).status == "scheduled"
+    assert (await slack.storage.meetings.get("T1", meeting.id)).status == "scheduled"
     assert [c.method for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
 
 
 async def test_cancel_of_an_unknown_or_foreign_id(slack: SlackScenario) -> None:
-    theirs = add(slack, title="Theirs", start=timedelta(hours=1), team="T2")
+    theirs = await add(slack, title="Theirs", start=timedelta(hours=1), team="T2")
     for meeting_id in ("zzzzzz", theirs.id):
         reply = await answer(slack, f"/meeting cancel {meeting_id}")
         assert said(reply) == f"There is no meeting `{meeting_id}` in this workspace. `/meeting list` shows the ids."
-    assert slack.repo.get_meeting("T2", theirs.id).status == "scheduled"
+    assert (await slack.storage.meetings.get("T2", theirs.id)).status == "scheduled"
 
 
 # -- link ------------------------------------------------------------------------------------
@@ -188,7 +187,7 @@ async def test_link_gives_the_whereby_host_link_only_to_the_host(on_whereby: Sla
 
 async def test_meetings_of_a_private_channel_are_listed_only_to_its_members(slack: SlackScenario) -> None:
     slack.fake.add_channel("G7", team_id="T1", name="board", members=["U1", "U3"], is_private=True)
-    secret = add(slack, title="Board", start=timedelta(hours=3), channel="G7")
+    secret = await add(slack, title="Board", start=timedelta(hours=3), channel="G7")
     assert secret.id in " ".join(field_texts(await answer(slack, "/meeting list all", user="U3")))
     assert secret.id not in " ".join(field_texts(await answer(slack, "/meeting list all", user="U2")))
     assert [c.args["channel"] for c in slack.fake.calls_to("conversations.info")] == ["G7", "G7"]

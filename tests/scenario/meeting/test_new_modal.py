@@ -59,7 +59,7 @@ async def test_meeting_new_opens_the_modal_in_the_users_zone(slack: SlackScenari
 
 
 async def test_picking_another_provider_updates_the_modal_with_its_section(slack: SlackScenario) -> None:
-    slack.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
+    await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
     view = await open_modal(slack)
     assert block(view, "provider")["element"]["initial_option"]["value"] == "whereby"
     since = slack.fake.mark()
@@ -95,7 +95,7 @@ async def test_a_day_in_the_past_is_refused_on_its_field_and_nothing_is_created(
     assert "already passed" in answer["errors"]["start_date"]
     await asyncio.sleep(0.3)  # the lazy listener runs after the ack: it must not create anything either
     assert [c.method for c in slack.fake.calls[since:] if c.method.startswith("chat.")] == []
-    assert slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH) - timedelta(days=2)) == []
+    assert (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH) - timedelta(days=2))).items == ()
 
 
 async def test_a_good_kmeet_submission_creates_and_announces_the_meeting(slack: SlackScenario) -> None:
@@ -111,10 +111,10 @@ async def test_a_good_kmeet_submission_creates_and_announces_the_meeting(slack: 
     note = await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
     assert note.args["channel"] == "C1" and "Room ready" in note.args["text"]
 
-    [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH))).items
     start = datetime.fromisoformat(f"{tomorrow()}T10:00").replace(tzinfo=ZURICH)
     assert meeting.starts_at == start and meeting.duration_minutes == 15
-    assert meeting.join_url == join["url"] and json.loads(meeting.invitee_ids) == ["U2"]
+    assert meeting.join_url == join["url"] and meeting.invitee_ids == ("U2",)
     assert meeting.announcement_ts == post.response["ts"]
 
 
@@ -151,7 +151,7 @@ async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_l
     host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
     assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
     assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
-    [meeting] = slack.repo.upcoming_meetings("T1", after=datetime.now(ZURICH))
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH))).items
     assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
                                                                      room.viewer_room_url)
 

@@ -20,7 +20,7 @@ async def test_new_kmeet_posts_a_room_link_with_a_join_button(slack: SlackScenar
     assert "<!date^" in json.dumps(blocks)  # each reader sees their own time zone
     confirmation = await slack.reply()
     assert "Room ready" in confirmation and "Standup" in confirmation
-    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
     assert meeting.join_url == button["url"] and meeting.announcement_ts == call.response["ts"]
     assert meeting.timezone == "Europe/Zurich"  # from users.info
 
@@ -38,4 +38,4 @@ async def test_announcement_in_a_channel_without_the_bot_still_lists_the_meeting
                                                   lambda p: p.text not in replies)
         replies.append(post.text)
     assert any("could not post it in <#C2>" in (text or "") for text in replies)
-    assert len(slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())) == 1
+    assert len((await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items) == 1

@@ -21,7 +21,7 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     slack = on_whereby
     await slack.command('/meeting new whereby "Board" in 30m @U2 remind 10m', user="U1")
     assert "Room ready" in await slack.reply()  # sent last: the host's DM is out before we mark
-    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
     assert meeting.host_url and meeting.host_url != meeting.join_url
     mark = slack.fake.mark()
 
@@ -38,7 +38,7 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
     assert [c.args["channel"] for c in dms] == ["U1"]  # the organiser; U2 sees the channel post
     assert meeting.host_url in texts(dms)
-    assert [r.status for r in slack.repo.reminders_for("T1", meeting.id)] == ["sent"]
+    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["sent"]
 
 
 async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
@@ -48,7 +48,7 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     fake, _ = clickmeeting
     await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
     assert "Room ready" in await slack.reply()
-    [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
     hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
     mark = slack.fake.mark()
 
@@ -70,8 +70,8 @@ async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
     async with slack_app(database_url) as slack:
         await slack.command('/meeting new kmeet "Retro" in 30m remind 10m')
         assert "Room ready" in await slack.reply()
-        [meeting] = slack.repo.upcoming_meetings("T1", after=slack.runtime.services.clock())
-        slack.repo.cancel_meeting("T1", meeting.id)
+        [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+        await slack.storage.meetings.cancel("T1", meeting.id)
         services = slack.runtime.services
         real_clock = services.clock
         services.clock = lambda: real_clock() + timedelta(minutes=25)

@@ -53,7 +53,7 @@ async def test_console_runs_commands_from_piped_input(workdir: Path) -> None:
     assert "Did you mean `/meeting new`?" in text
     assert "Type a slash command" in text
     assert "CET" in text  # times in the speaker's zone
-    assert len(runtime.repo.upcoming_meetings("T1", after=runtime.services.clock())) == 1
+    assert len((await runtime.storage.meetings.upcoming("T1", after=runtime.services.clock())).items) == 1
 
 
 def test_start_without_slack_opens_the_console_and_says_so(workdir: Path) -> None:

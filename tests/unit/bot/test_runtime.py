@@ -13,7 +13,7 @@ from commands.framework.router import Registry
 from commands.framework.context import Context, NobodyDirectory, Person, Services
 from commands.framework.replies import Reply
 from commands.framework.errors import UserError
-from db.repo import Repository
+from db.storage import Storage
 from providers.errors import Unavailable
 
 CTX = Context(team_id="T1", user_id="U1", channel_id="C1")
@@ -29,17 +29,17 @@ def registry() -> Registry:
     return command_registry()
 
 
-def services(repo: Repository) -> Services:
-    return Services(repo=repo, directory=Admins())
+def services(storage: Storage) -> Services:
+    return Services(storage=storage, directory=Admins())
 
 
 def test_the_registry_answers_the_manifests_commands(registry: Registry) -> None:
     assert registry.commands() == ["/meeting"]
 
 
-async def test_dispatch_runs_a_command_and_never_raises(registry: Registry, repo: Repository) -> None:
-    assert "/meeting new" in (await registry.dispatch("/meeting", "help", CTX, services(repo))).text
-    assert "I don't handle `/nope`" in (await registry.dispatch("/nope", "", CTX, services(repo))).text
+async def test_dispatch_runs_a_command_and_never_raises(registry: Registry, storage: Storage) -> None:
+    assert "/meeting new" in (await registry.dispatch("/meeting", "help", CTX, services(storage))).text
+    assert "I don't handle `/nope`" in (await registry.dispatch("/nope", "", CTX, services(storage))).text
 
 
 def test_forms_and_buttons_are_found_by_their_slack_ids(registry: Registry) -> None:
@@ -69,6 +69,6 @@ async def test_guard_passes_replies_and_turns_errors_into_one_sentence(
     assert "interaction failed" in caplog.text and "KeyError" in caplog.text
 
 
-async def test_home_is_the_app_home_of_the_speaker(registry: Registry, repo: Repository) -> None:
-    home = await registry.home(CTX, services(repo))
+async def test_home_is_the_app_home_of_the_speaker(registry: Registry, storage: Storage) -> None:
+    home = await registry.home(CTX, services(storage))
     assert home.sections and any("Connect" in b.text for s in home.sections for b in s.buttons)

@@ -12,7 +12,10 @@ from tests.fakes.slack import FakeSlack
 
 
 def for_team(client: AsyncWebClient) -> SlackDirectory:
-    return SlackDirectory(lambda team_id: client if team_id == "T1" else None)
+    async def clients(team_id: str) -> AsyncWebClient | None:
+        return client if team_id == "T1" else None
+
+    return SlackDirectory(clients)
 
 
 async def test_a_person_has_their_name_email_zone_and_admin_flag(client: AsyncWebClient) -> None:

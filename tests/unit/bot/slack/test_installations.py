@@ -6,14 +6,14 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.slack.installations import DbInstallationStore, DbStateStore
-from db.repo import Repository
+from db.storage import Storage
 
 INSTALLATION = Installation(user_id="U1", team_id="T1", team_name="Acme", bot_token="xoxb-inst1", bot_id="B1",
                             bot_user_id="U0BOT", bot_scopes=["commands", "chat:write"])
 
 
-async def test_a_saved_installation_is_found_as_bot_and_installation(repo: Repository) -> None:
-    store = DbInstallationStore(repo)
+async def test_a_saved_installation_is_found_as_bot_and_installation(storage: Storage) -> None:
+    store = DbInstallationStore(storage)
     await store.async_save(INSTALLATION)
     bot = await store.async_find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None and bot.bot_token == "xoxb-inst1" and bot.bot_scopes == ["commands", "chat:write"]
@@ -23,28 +23,28 @@ async def test_a_saved_installation_is_found_as_bot_and_installation(repo: Repos
     assert await store.async_find_installation(enterprise_id=None, team_id=None) is None
 
 
-async def test_an_installation_without_a_bot_token_is_refused(repo: Repository) -> None:
+async def test_an_installation_without_a_bot_token_is_refused(storage: Storage) -> None:
     with pytest.raises(ValueError, match="bot token"):
-        await DbInstallationStore(repo).async_save(Installation(user_id="U1", team_id="T1", user_token="xoxp-1"))
+        await DbInstallationStore(storage).async_save(Installation(user_id="U1", team_id="T1", user_token="xoxp-1"))
 
 
-async def test_deleting_the_bot_keeps_the_workspace_deleting_the_installation_forgets_it(repo: Repository) -> None:
-    store = DbInstallationStore(repo)
+async def test_deleting_the_bot_keeps_the_workspace_deleting_the_installation_forgets_it(storage: Storage) -> None:
+    store = DbInstallationStore(storage)
     await store.async_save(INSTALLATION)
     await store.async_delete_bot(enterprise_id=None, team_id="T1")
     assert await store.async_find_bot(enterprise_id=None, team_id="T1") is None
-    assert repo.get_workspace("T1") is not None
+    assert (await storage.workspaces.get("T1")) is not None
     await store.async_save(INSTALLATION)
     await store.async_delete_installation(enterprise_id=None, team_id="T1", user_id="U1")  # one user: kept
     assert await store.async_find_bot(enterprise_id=None, team_id="T1") is not None
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "wb-key"})
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-key"})
     await store.async_delete_installation(enterprise_id=None, team_id="T1")
     assert await store.async_find_bot(enterprise_id=None, team_id="T1") is None
-    assert repo.list_accounts("T1") == []  # provider credentials go with the installation
+    assert (await storage.accounts.all("T1")) == []  # provider credentials go with the installation
 
 
-async def test_a_state_is_consumed_once(repo: Repository) -> None:
-    states = DbStateStore(repo)
+async def test_a_state_is_consumed_once(storage: Storage) -> None:
+    states = DbStateStore(storage)
     state = await states.async_issue()
     assert await states.async_consume(state) is True
     assert await states.async_consume(state) is False

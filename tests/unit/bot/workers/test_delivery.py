@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from bot.workers.delivery import DeliveryError, deliver
 from commands.framework.context import NobodyDirectory, Services
 from commands.framework.replies import Audience, Message, Reply
-from db.models import Meeting
-from db.repo import Repository, new_meeting_id
+from db.records import Meeting, new_meeting_id
+from db.storage import Storage
 
 
 class RecordingSink:
@@ -26,12 +25,12 @@ class RecordingSink:
         return f"{len(self.posted)}.0001" if message.audience is Audience.CHANNEL else None
 
 
-def seeded(repo: Repository) -> tuple[Services, Meeting]:
-    services = Services(repo=repo, directory=NobodyDirectory())
-    meeting = repo.add_meeting(Meeting(
+async def seeded(storage: Storage) -> tuple[Services, Meeting]:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    meeting = await storage.meetings.add(Meeting(
         id=new_meeting_id(), team_id="T1", provider="kmeet", title="Standup",
         starts_at=services.clock() + timedelta(hours=1), duration_minutes=30, timezone="UTC", channel_id="C1",
-        organiser_id="U1", invitee_ids=json.dumps([]), room_id="r", join_url="https://meet.example.test/r",
+        organiser_id="U1", room_id="r", join_url="https://meet.example.test/r",
     ))
     return services, meeting
 
@@ -41,28 +40,28 @@ def announcement(meeting: Meeting, channel: str) -> Reply:
                   Message("Room ready.")])
 
 
-async def test_every_message_goes_out_and_the_announcement_ts_is_kept(repo: Repository) -> None:
-    services, meeting = seeded(repo)
+async def test_every_message_goes_out_and_the_announcement_ts_is_kept(storage: Storage) -> None:
+    services, meeting = await seeded(storage)
     sink = RecordingSink()
     assert await deliver(announcement(meeting, "C1"), sink, team_id="T1", requester="U1", services=services)
     assert [m.text for m in sink.posted] == ["*Standup*", "Room ready."]
-    stored = repo.get_meeting("T1", meeting.id)
+    stored = await storage.meetings.get("T1", meeting.id)
     assert stored is not None and stored.announcement_ts == "1.0001"
 
 
-async def test_a_failed_announcement_is_told_to_the_organiser_and_the_rest_still_goes(repo: Repository) -> None:
-    services, meeting = seeded(repo)
+async def test_a_failed_announcement_is_told_to_the_organiser_and_the_rest_still_goes(storage: Storage) -> None:
+    services, meeting = await seeded(storage)
     sink = RecordingSink(refuse=("C9",))
     assert not await deliver(announcement(meeting, "C9"), sink, team_id="T1", requester="U1", services=services)
     notice, ready = sink.posted
     assert meeting.id in notice.text and "<#C9>" in notice.text and "not_in_channel" in notice.text
     assert ready.text == "Room ready."
-    stored = repo.get_meeting("T1", meeting.id)
+    stored = await storage.meetings.get("T1", meeting.id)
     assert stored is not None and stored.announcement_ts is None
 
 
-async def test_without_a_requester_a_failure_is_only_reported_as_false(repo: Repository) -> None:
-    services, meeting = seeded(repo)
+async def test_without_a_requester_a_failure_is_only_reported_as_false(storage: Storage) -> None:
+    services, meeting = await seeded(storage)
     sink = RecordingSink(refuse=("C9",))
     assert not await deliver(announcement(meeting, "C9"), sink, team_id="T1", requester=None, services=services)
     assert [m.text for m in sink.posted] == ["Room ready."]

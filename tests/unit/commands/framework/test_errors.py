@@ -7,8 +7,20 @@ import logging
 
 import pytest
 
-from commands.framework.errors import SOMETHING_WENT_WRONG, UserError, guard, provider_sentence
+from sqlalchemy.exc import IntegrityError
+
+from commands.framework.context import Context, Services
+from commands.framework.errors import (
+    DATABASE_UNREACHABLE,
+    SOMETHING_WENT_WRONG,
+    UserError,
+    guard,
+    provider_sentence,
+)
 from commands.framework.replies import Reply
+from db.crypto import Vault
+from db.errors import storage_error
+from db.storage import Storage
 from providers.errors import (
     AuthFailed,
     NotConfigured,
@@ -19,6 +31,9 @@ from providers.errors import (
     TokenExpired,
     Unavailable,
 )
+
+from tests.support.people import People
+from tests.support.registry import REGISTRY
 
 SECRET = "sk-live-7Qx93kLmZr81"
 
@@ -74,6 +89,27 @@ async def test_anything_else_is_one_plain_sentence_and_a_log_line_without_its_me
     assert await answer(RuntimeError(f"INSERT … VALUES ('{SECRET}')")) == SOMETHING_WENT_WRONG
     assert "/meeting new failed: RuntimeError" in caplog.text and SECRET not in caplog.text
     assert "raising" in caplog.text  # the frames say where it happened
+
+
+async def test_a_storage_error_is_one_sentence_and_logged_without_its_parameters(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    raw = IntegrityError("INSERT INTO provideraccount (credentials) VALUES (%(c)s)", {"c": SECRET},
+                         Exception(f"duplicate key value violates unique constraint\nDETAIL: Key (c)=({SECRET})"))
+    assert await answer(storage_error(raw)) == DATABASE_UNREACHABLE
+    assert "duplicate key value" in caplog.text and SECRET not in caplog.text and "INSERT" not in caplog.text
+
+
+async def test_a_command_against_an_unreachable_database_answers_that_sentence(vault: Vault) -> None:
+    storage = Storage.open("postgresql://nobody@127.0.0.1:1/none", vault=vault)
+    try:
+        services = Services(storage=storage, directory=People())
+        reply = await REGISTRY.dispatch("/meeting", "list", Context(team_id="T1", user_id="U1", channel_id="C1"),
+                                        services)
+    finally:
+        await storage.close()
+    assert reply.text == DATABASE_UNREACHABLE
 
 
 async def test_guard_returns_the_reply_when_nothing_goes_wrong() -> None:

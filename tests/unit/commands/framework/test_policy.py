@@ -10,15 +10,14 @@ from commands.framework.context import Context, Services
 from commands.framework.policy import (
     NOT_ADMIN,
     NotAdmin,
-    hosts,
     is_admin,
-    is_host,
     may_cancel,
     may_see,
     require_admin,
     role_of,
+    seen_by,
 )
-from db.repo import Repository
+from db.storage import Storage
 from tests.support.meetings import seed_meeting
 from tests.support.people import People
 
@@ -26,8 +25,8 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def services(repo: Repository) -> Services:
-    return Services(repo=repo, directory=People(private_channels={"G1": {"U1", "U3"}}),
+def services(storage: Storage) -> Services:
+    return Services(storage=storage, directory=People(private_channels={"G1": {"U1", "U3"}}),
                     admins=frozenset({"U9"}), clock=lambda: NOW)
 
 
@@ -44,19 +43,19 @@ async def test_admins_are_slack_admins_and_meetbot_admins(services: Services) ->
     assert str(refused.value) == NOT_ADMIN
 
 
-async def test_roles_and_hosts(services: Services, repo: Repository) -> None:
-    meeting = seed_meeting(repo, now=NOW, organiser="U2", cohost_ids=["U3", "U2"], invitee_ids=["U4"])
+async def test_roles_and_hosts(services: Services, storage: Storage) -> None:
+    meeting = await seed_meeting(storage, now=NOW, organiser="U2", cohost_ids=["U3", "U2"], invitee_ids=["U4"])
     assert [role_of(meeting, u) for u in ("U2", "U3", "U4", "U1")] == [
         "you organise", "you co-host", "you're invited", None]
-    assert hosts(meeting) == ["U2", "U3"] and is_host(meeting, "U3") and not is_host(meeting, "U4")
+    assert meeting.host_ids == ("U2", "U3") and meeting.is_host("U3") and not meeting.is_host("U4")
     assert await may_cancel(meeting, ctx("U2"), services) and await may_cancel(meeting, ctx("U1"), services)
     assert not await may_cancel(meeting, ctx("U3"), services)
 
 
-async def test_who_may_see_a_meeting(services: Services, repo: Repository) -> None:
-    private = seed_meeting(repo, now=NOW, title="Private", channel="G1", organiser="U1")
-    invite_only = seed_meeting(repo, now=NOW, title="Quiet", channel=None, organiser="U1", invitee_ids=["U4"])
-    public = seed_meeting(repo, now=NOW, title="Open", channel="C7", organiser="U1")
+async def test_who_may_see_a_meeting(services: Services, storage: Storage) -> None:
+    private = await seed_meeting(storage, now=NOW, title="Private", channel="G1", organiser="U1")
+    invite_only = await seed_meeting(storage, now=NOW, title="Quiet", channel=None, organiser="U1", invitee_ids=["U4"])
+    public = await seed_meeting(storage, now=NOW, title="Open", channel="C7", organiser="U1")
     assert await may_see(private, ctx("U3"), services, admin=False)  # a member of G1
     assert not await may_see(private, ctx("U2"), services, admin=False)
     assert await may_see(private, ctx("U2", channel="G1"), services, admin=False)  # speaking in it
@@ -64,3 +63,23 @@ async def test_who_may_see_a_meeting(services: Services, repo: Repository) -> No
     assert not await may_see(invite_only, ctx("U2"), services, admin=False)
     assert await may_see(invite_only, ctx("U2"), services, admin=True)
     assert await may_see(public, ctx("U2"), services, admin=False)
+
+
+async def test_a_listing_in_sql_shows_exactly_what_may_see_allows(services: Services, storage: Storage) -> None:
+    """``seen_by`` is ``may_see`` for the database: the same meetings, reader by reader."""
+    seeded = [
+        await seed_meeting(storage, now=NOW, title="Private", channel="G1", organiser="U1"),
+        await seed_meeting(storage, now=NOW, title="Private, U2 invited", channel="G1", organiser="U1",
+                           invitee_ids=["U2"]),
+        await seed_meeting(storage, now=NOW, title="Quiet", channel=None, organiser="U1", invitee_ids=["U4"]),
+        await seed_meeting(storage, now=NOW, title="Quiet, U2 co-hosts", channel=None, organiser="U3",
+                           cohost_ids=["U2"]),
+        await seed_meeting(storage, now=NOW, title="Open", channel="C7", organiser="U1"),
+    ]
+    channels = await storage.meetings.channels("T1", after=NOW)
+    assert channels == ["C7", "G1"]  # each distinct channel once: one membership question each
+    for reader in (ctx("U2"), ctx("U3"), ctx("U4"), ctx("U2", channel="G1")):
+        view = await seen_by(reader, services, channels=channels)
+        page = await storage.meetings.upcoming("T1", after=NOW, seen_by=view)
+        allowed = [m.title for m in seeded if await may_see(m, reader, services, admin=False)]
+        assert sorted(m.title for m in page.items) == sorted(allowed) and page.total == len(allowed)

@@ -11,7 +11,7 @@ from commands.framework.forms import Action, State, Values
 from commands.framework.policy import NOT_ADMIN
 from commands.framework.replies import Message, Modal, Reply
 from commands.framework.router import Group, Subcommand, build_registry
-from db.repo import Repository
+from db.storage import Storage
 from tests.support.people import People
 
 ADA = Context(team_id="T1", user_id="U1", channel_id="C1")  # an admin
@@ -70,8 +70,8 @@ REGISTRY = build_registry([AIRMEET])
 
 
 @pytest.fixture
-def services(repo: Repository) -> Services:
-    return Services(repo=repo, directory=People())
+def services(storage: Storage) -> Services:
+    return Services(storage=storage, directory=People())
 
 
 async def run(text: str, services: Services, ctx: Context = ADA) -> str:
@@ -129,7 +129,7 @@ async def test_entries_load_lazily_once_asked_for(services: Services) -> None:
 async def test_admins_only_rows_and_buttons_refuse_others_before_running(services: Services) -> None:
     assert await run("archive ev1", services) == "archived ev1"
     assert await run("archive ev1", services, BOB) == NOT_ADMIN
-    nobody = Services(repo=services.repo, directory=NobodyDirectory(), admins=frozenset({"U9"}))
+    nobody = Services(storage=services.storage, directory=NobodyDirectory(), admins=frozenset({"U9"}))
     assert (await REGISTRY.dispatch("/airmeet", "archive ev1", Context("T1", "U9"), nobody)).text == "archived ev1"
     wipe, poke = REGISTRY.action("wipe"), REGISTRY.action("poke")
     assert wipe is not None and poke is not None

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from commands.framework.replies import Field
 from commands.lifecycle.card import meeting_fields, room_of
-from db.models import Meeting
+from db.records import Meeting
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 MEETING = Meeting(id="k7m2qx", team_id="T1", provider="whereby", title="Standup", starts_at=START,
                   duration_minutes=15, timezone="UTC", channel_id="C1", organiser_id="U1", room_id="r1",
                   join_url="https://whereby.example/r1", host_url="https://whereby.example/r1?roomKey=k",
-                  provider_data=json.dumps({"roomName": "/r1"}))
+                  provider_data={"roomName": "/r1"})
 
 
 def test_the_fields_each_message_asks_for() -> None:

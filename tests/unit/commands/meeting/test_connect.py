@@ -20,7 +20,7 @@ from commands.framework.errors import UserError
 from commands.framework.replies import Reply
 from commands.meeting.connect import ConnectArgs, connect_modal
 from commands.meeting.credentials import FieldErrors, plain_credentials, read_credentials
-from db.repo import Repository
+from db.storage import Storage
 from providers.base import Endpoints
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.clickmeeting import FakeClickMeeting
@@ -61,11 +61,11 @@ def fakes() -> Iterator[Fakes]:
 
 
 @pytest.fixture
-def services(repo: Repository, fakes: Fakes) -> Services:
+def services(storage: Storage, fakes: Fakes) -> Services:
     for fake in (fakes.whereby, fakes.clickmeeting, fakes.airmeet, fakes.kmeet, fakes.roomful):
         fake.requests.clear()
         fake.faults.clear()
-    return Services(repo=repo, directory=People(), endpoints=fakes.endpoints, policy=FAST)
+    return Services(storage=storage, directory=People(), endpoints=fakes.endpoints, policy=FAST)
 
 
 async def meeting(text: str, ctx: Context, services: Services) -> Reply:
@@ -150,22 +150,22 @@ def test_values_are_stripped_and_stored_as_plain_json() -> None:
 # --- the form -------------------------------------------------------------------------------------
 
 
-def test_modal_inputs_follow_each_credentials_model(services: Services) -> None:
-    services.repo.save_account("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
-    whereby = connect_modal("whereby", ADMIN, services)
+async def test_modal_inputs_follow_each_credentials_model(services: Services) -> None:
+    await services.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
+    whereby = await connect_modal("whereby", ADMIN, services)
     assert whereby.callback == "connect_provider"
     assert whereby.state == {"provider": "whereby", "channel_id": "C1"}
     assert [(i.name, i.kind, i.secret, i.optional, i.initial) for i in whereby.inputs] == [
         ("api_key", "text", True, False, None),  # a secret is never pre-filled, even when one is saved
         ("account", "text", False, True, "default"),
     ]
-    airmeet = {i.name: i for i in connect_modal("airmeet", ADMIN, services).inputs}
+    airmeet = {i.name: i for i in (await connect_modal("airmeet", ADMIN, services)).inputs}
     assert airmeet["region"].kind == "select" and airmeet["region"].initial == "default"
     assert [c.value for c in airmeet["region"].choices] == ["default", "eu", "us"]
     assert airmeet["access_key"].secret and airmeet["secret_key"].secret
-    roomful = {i.name: i for i in connect_modal("roomful", ADMIN, services).inputs}
+    roomful = {i.name: i for i in (await connect_modal("roomful", ADMIN, services)).inputs}
     assert not roomful["email"].secret and roomful["password"].secret and not roomful["network"].optional
-    kmeet = {i.name: i for i in connect_modal("kmeet", ADMIN, services).inputs}
+    kmeet = {i.name: i for i in (await connect_modal("kmeet", ADMIN, services)).inputs}
     assert kmeet["calendar_id"].kind == "number" and not kmeet["token"].optional
 
 
@@ -192,14 +192,14 @@ async def test_members_are_refused_in_one_sentence_and_nothing_happens(
         assert reply.text.startswith("Only workspace admins and owners") and reply.text.count(". ") == 0
         assert_no_secret(WHEREBY_KEY, reply, caplog)
     assert fakes.whereby.requests == []
-    assert services.repo.list_accounts("T1") == []
+    assert (await services.storage.accounts.all("T1")) == []
 
 
 async def test_meetbot_admins_may_connect_too(services: Services, fakes: Fakes) -> None:
     services.admins = frozenset({"U2"})
     reply = await meeting(f"connect whereby api_key={WHEREBY_KEY}", MEMBER, services)
     assert "Whereby is connected" in reply.text
-    assert services.repo.get_account("T1", "whereby").created_by == "U2"  # type: ignore[union-attr]
+    assert (await services.storage.accounts.get("T1", "whereby")).created_by == "U2"  # type: ignore[union-attr]
 
 
 # --- verifying and saving ---------------------------------------------------------------------------
@@ -214,7 +214,7 @@ async def test_a_wrong_key_is_refused_by_the_provider_and_nothing_is_saved(
     assert reply.text.startswith("Whereby refused those credentials, so nothing was saved")
     [request] = fakes.whereby.requests
     assert request.headers["authorization"] == f"Bearer {wrong}" and request.query == {"limit": "1"}
-    assert services.repo.list_accounts("T1") == []
+    assert (await services.storage.accounts.all("T1")) == []
     assert_no_secret(wrong, reply, caplog)
 
 
@@ -226,9 +226,9 @@ async def test_the_right_key_is_checked_once_then_saved(
     assert "Whereby is connected" in reply.text and "`default`" in reply.text
     assert_no_secret(WHEREBY_KEY, reply, caplog)
     assert [(r.method, r.path, r.query) for r in fakes.whereby.requests] == [("GET", "/v1/meetings", {"limit": "1"})]
-    account = services.repo.get_account("T1", "whereby")
+    account = await services.storage.accounts.get("T1", "whereby")
     assert account is not None and account.is_default and account.created_by == "U1"
-    assert json.loads(account.credentials) == {"api_key": WHEREBY_KEY}
+    assert account.credentials == {"api_key": WHEREBY_KEY}
 
 
 async def test_clickmeeting_is_checked_with_ping_and_accounts_can_be_named(
@@ -241,7 +241,7 @@ async def test_clickmeeting_is_checked_with_ping_and_accounts_can_be_named(
     assert "added the account `webinars`" in second.text and "default stays `default`" in second.text
     assert {r.path.removesuffix(".json") for r in fakes.clickmeeting.requests} == {"/v1/ping"}
     assert all(r.headers["x-api-key"] == CM_KEY for r in fakes.clickmeeting.requests)
-    names = {(a.name, a.is_default) for a in services.repo.list_accounts("T1", "clickmeeting")}
+    names = {(a.name, a.is_default) for a in (await services.storage.accounts.all("T1", "clickmeeting"))}
     assert names == {("default", True), ("webinars", False)}
     for reply in (first, second):
         assert_no_secret(CM_KEY, reply, caplog)
@@ -252,9 +252,9 @@ async def test_airmeet_keys_and_region_are_verified_with_auth(services: Services
     assert "Airmeet is connected" in reply.text and "sk-live-secret" not in reply.text
     [auth] = fakes.airmeet.requests_to("/auth")
     assert auth.headers["x-airmeet-access-key"] == "ak-live"
-    stored = services.repo.get_account("T1", "airmeet")
+    stored = await services.storage.accounts.get("T1", "airmeet")
     assert stored is not None
-    assert json.loads(stored.credentials) == {"access_key": "ak-live", "secret_key": "sk-live-secret", "region": "eu"}
+    assert stored.credentials == {"access_key": "ak-live", "secret_key": "sk-live-secret", "region": "eu"}
 
 
 async def test_kmeet_token_is_checked_with_the_profile(services: Services, fakes: Fakes) -> None:
@@ -263,8 +263,8 @@ async def test_kmeet_token_is_checked_with_the_profile(services: Services, fakes
     reply = await meeting("connect kmeet token=ik-secret-token calendar_id=72618", ADMIN, services)
     assert "kMeet is connected" in reply.text
     assert [r.path for r in fakes.kmeet.requests] == ["/1/profile"]
-    stored = services.repo.get_account("T1", "kmeet")
-    assert stored is not None and json.loads(stored.credentials) == {"token": "ik-secret-token", "calendar_id": 72618}
+    stored = await services.storage.accounts.get("T1", "kmeet")
+    assert stored is not None and stored.credentials == {"token": "ik-secret-token", "calendar_id": 72618}
 
 
 async def test_roomful_signs_in_with_a_quoted_password(
@@ -272,14 +272,14 @@ async def test_roomful_signs_in_with_a_quoted_password(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = await meeting("connect roomful email=bot@acme.test password=rf-wrong-pw network=acme", ADMIN, services)
-    assert wrong.text.startswith("Roomful refused those credentials") and services.repo.list_accounts("T1") == []
+    assert wrong.text.startswith("Roomful refused those credentials") and (await services.storage.accounts.all("T1")) == []
     reply = await meeting('connect roomful email=bot@acme.test password="rf secret pw" network=acme', ADMIN, services)
     assert "Roomful is connected" in reply.text
     signins = fakes.roomful.requests_to("/api/v1/auth/signin")
     assert len(signins) == 2 and "rf secret pw" in signins[-1].body.decode()
-    stored = services.repo.get_account("T1", "roomful")
+    stored = await services.storage.accounts.get("T1", "roomful")
     assert stored is not None
-    assert json.loads(stored.credentials) == {"email": "bot@acme.test", "password": "rf secret pw", "network": "acme"}
+    assert stored.credentials == {"email": "bot@acme.test", "password": "rf secret pw", "network": "acme"}
     assert_no_secret("rf secret pw", reply, caplog)
     assert_no_secret("rf-wrong-pw", wrong, caplog)
 
@@ -288,7 +288,7 @@ async def test_an_unreachable_provider_saves_nothing(services: Services, fakes: 
     fakes.whereby.faults.add(Fault(status=503), path="/v1/meetings", times=10)
     reply = await meeting(f"connect whereby api_key={WHEREBY_KEY}", ADMIN, services)
     assert reply.text.startswith("I could not reach Whereby to check those credentials, so nothing was saved")
-    assert services.repo.list_accounts("T1") == []
+    assert (await services.storage.accounts.all("T1")) == []
 
 
 async def test_inline_mistakes_are_one_sentence_naming_the_field(services: Services, fakes: Fakes) -> None:
@@ -298,7 +298,7 @@ async def test_inline_mistakes_are_one_sentence_naming_the_field(services: Servi
     assert "account name" in bad_name.text and WHEREBY_KEY not in bad_name.text
     typo = await meeting(f"connect wherby api_key={WHEREBY_KEY}", ADMIN, services)
     assert "did you mean `whereby`" in typo.text and WHEREBY_KEY not in typo.text
-    assert fakes.whereby.requests == [] and services.repo.list_accounts("T1") == []
+    assert fakes.whereby.requests == [] and (await services.storage.accounts.all("T1")) == []
 
 
 @pytest.mark.parametrize("pasted", [
@@ -314,7 +314,7 @@ async def test_a_key_pasted_in_the_wrong_place_is_not_repeated(pasted: str, serv
     reply = await meeting("connect " + pasted.format(key=key), ADMIN, services)
     assert reply.modal is None and len(reply.messages) == 1
     assert key not in reply.text and "ZGVm".lower() not in reply.text.lower()
-    assert fakes.whereby.requests == [] and services.repo.list_accounts("T1") == []
+    assert fakes.whereby.requests == [] and (await services.storage.accounts.all("T1")) == []
 
 
 async def test_form_check_names_fields_and_submit_verifies_then_saves(services: Services, fakes: Fakes) -> None:
@@ -333,43 +333,43 @@ async def test_form_check_names_fields_and_submit_verifies_then_saves(services: 
     assert await form.check(values, state, ADMIN, services) == {}
     reply = await form.submit(values, state, ADMIN, services)
     assert "added the account `sales`" in reply.text and WHEREBY_KEY not in reply.text
-    stored = services.repo.get_account("T1", "whereby", "sales")
-    assert stored is not None and json.loads(stored.credentials) == {"api_key": WHEREBY_KEY}
+    stored = await services.storage.accounts.get("T1", "whereby", "sales")
+    assert stored is not None and stored.credentials == {"api_key": WHEREBY_KEY}
 
 
 # --- disconnect and defaults -------------------------------------------------------------------------
 
 
 async def test_disconnect_asks_which_of_several_then_names_the_new_default(services: Services) -> None:
-    repo = services.repo
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
+    storage = services.storage
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
     which = await meeting("disconnect whereby", ADMIN, services)
-    assert "`default`, `sales`" in which.text and len(repo.list_accounts("T1")) == 2
+    assert "`default`, `sales`" in which.text and len((await storage.accounts.all("T1"))) == 2
     nope = await meeting("disconnect whereby nope", ADMIN, services)
     assert "no account called `nope`" in nope.text
     gone = await meeting("disconnect whereby default", ADMIN, services)
     assert "Removed the Whereby account `default`" in gone.text and "now `sales`" in gone.text
-    assert [(a.name, a.is_default) for a in repo.list_accounts("T1")] == [("sales", True)]
+    assert [(a.name, a.is_default) for a in (await storage.accounts.all("T1"))] == [("sales", True)]
     last = await meeting("disconnect whereby", ADMIN, services)
-    assert "Whereby is no longer connected" in last.text and repo.list_accounts("T1") == []
+    assert "Whereby is no longer connected" in last.text and (await storage.accounts.all("T1")) == []
     again = await meeting("disconnect whereby", ADMIN, services)
     assert "nothing to remove" in again.text
 
 
 async def test_disconnect_all_and_the_home_buttons(services: Services) -> None:
-    repo = services.repo
+    storage = services.storage
     for name in ("default", "eu", "us"):
-        repo.save_account("T1", provider="airmeet", credentials={"access_key": "a", "secret_key": "s"}, name=name)
-    repo.save_account("T1", provider="clickmeeting", credentials={"api_key": "a"}, name="default")
+        await storage.accounts.save("T1", provider="airmeet", credentials={"access_key": "a", "secret_key": "s"}, name=name)
+    await storage.accounts.save("T1", provider="clickmeeting", credentials={"api_key": "a"}, name="default")
     disconnect = REGISTRY.action("disconnect_provider")
     assert disconnect is not None
     refused = await disconnect("clickmeeting", MEMBER, services)
-    assert refused.text.startswith("Only workspace admins") and len(repo.list_accounts("T1", "clickmeeting")) == 1
+    assert refused.text.startswith("Only workspace admins") and len((await storage.accounts.all("T1", "clickmeeting"))) == 1
     clicked = await disconnect("airmeet", ADMIN, services)  # the default account only
-    assert "`default`" in clicked.text and [a.name for a in repo.list_accounts("T1", "airmeet")] == ["eu", "us"]
+    assert "`default`" in clicked.text and [a.name for a in (await storage.accounts.all("T1", "airmeet"))] == ["eu", "us"]
     everything = await meeting("disconnect airmeet all", ADMIN, services)
-    assert "`eu`, `us`" in everything.text and repo.list_accounts("T1", "airmeet") == []
+    assert "`eu`, `us`" in everything.text and (await storage.accounts.all("T1", "airmeet")) == []
     connect = REGISTRY.action("connect_provider")
     assert connect is not None
     assert (await connect("whereby", MEMBER, services)).modal is None
@@ -378,22 +378,22 @@ async def test_disconnect_all_and_the_home_buttons(services: Services) -> None:
 
 
 async def test_defaults_for_a_person_a_channel_and_an_account(services: Services) -> None:
-    repo = services.repo
+    storage = services.storage
     shown = await meeting("default", MEMBER, services)
     assert "Your default: none" in shown.text and "uses *kMeet*" in shown.text
     channel = await meeting("default clickmeeting --channel", MEMBER, services)  # anyone may
     assert "default in <#C1>" in channel.text and "not connected yet" in channel.text
-    assert repo.default_provider("T1", user_id="U3", channel_id="C1") == "clickmeeting"
+    assert (await storage.preferences.default_provider("T1", user_id="U3", channel_id="C1")) == "clickmeeting"
     mine = await meeting("default whereby", MEMBER, services)
     assert "your default" in mine.text
-    assert repo.default_provider("T1", user_id="U2", channel_id="C1") == "whereby"
+    assert (await storage.preferences.default_provider("T1", user_id="U2", channel_id="C1")) == "whereby"
     shown = await meeting("default", MEMBER, services)
     assert "Your default: *Whereby*" in shown.text and "Default in <#C1>: *ClickMeeting*" in shown.text
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
     assert (await meeting("default whereby account=sales", MEMBER, services)).text.startswith("Only workspace admins")
     assert "`sales` is now the default" in (await meeting("default whereby account=sales", ADMIN, services)).text
-    assert repo.get_account("T1", "whereby").name == "sales"  # type: ignore[union-attr]
+    assert (await storage.accounts.get("T1", "whereby")).name == "sales"  # type: ignore[union-attr]
     no_channel = Context(team_id="T1", user_id="U2")
     assert "in the channel" in (await meeting("default whereby --channel", no_channel, services)).text
 

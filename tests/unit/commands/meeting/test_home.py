@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from commands.framework.context import Services
 from commands.framework.replies import Reply
-from db.repo import Repository
+from db.storage import Storage
 from tests.support.registry import REGISTRY
-from tests.unit.commands.meeting.seeded import (  # noqa: F401  (repo and services are fixtures)
+from tests.unit.commands.meeting.seeded import (  # noqa: F401  (services is a fixture)
     add,
     ctx,
-    repo,
     run,
     services,
 )
@@ -17,10 +16,10 @@ from tests.unit.commands.meeting.seeded import (  # noqa: F401  (repo and servic
 # -- App Home --------------------------------------------------------------------------------
 
 
-async def test_home_for_an_admin_has_my_meetings_and_connect_buttons(services: Services, repo: Repository) -> None:
-    repo.save_account("T1", provider="whereby", credentials={"api_key": "k"})
-    mine = add(repo, title="Mine", organiser="U1", host_url="https://join.example/Mine?roomKey=secret")
-    add(repo, title="Not mine", organiser="U3")
+async def test_home_for_an_admin_has_my_meetings_and_connect_buttons(services: Services, storage: Storage) -> None:
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "k"})
+    mine = await add(storage, title="Mine", organiser="U1", host_url="https://join.example/Mine?roomKey=secret")
+    await add(storage, title="Not mine", organiser="U3")
     home = await REGISTRY.home(ctx("U1"), services)
     text = "\n".join(s.text for s in home.sections)
     assert "Mine" in text and "Not mine" not in text
@@ -32,8 +31,8 @@ async def test_home_for_an_admin_has_my_meetings_and_connect_buttons(services: S
     assert {("connect_provider", slug) for slug in ("kmeet", "clickmeeting", "airmeet", "roomful")} <= actions
 
 
-async def test_home_for_a_member_has_no_admin_buttons(services: Services, repo: Repository) -> None:
-    add(repo, title="Invited", organiser="U1", invitee_ids=["U2"])
+async def test_home_for_a_member_has_no_admin_buttons(services: Services, storage: Storage) -> None:
+    await add(storage, title="Invited", organiser="U1", invitee_ids=["U2"])
     home = await REGISTRY.home(ctx("U2"), services)
     assert all(b.action_id is None for s in home.sections for b in s.buttons)
     assert "A workspace admin can connect the others." in "\n".join(s.text for s in home.sections)
@@ -43,8 +42,8 @@ async def test_home_for_a_member_has_no_admin_buttons(services: Services, repo: 
     assert "None yet" in empty.sections[0].text
 
 
-async def test_a_private_channels_meetings_stay_with_its_members(services: Services, repo: Repository) -> None:
-    secret = add(repo, title="Reorg", channel="G1", organiser="U1")
+async def test_a_private_channels_meetings_stay_with_its_members(services: Services, storage: Storage) -> None:
+    secret = await add(storage, title="Reorg", channel="G1", organiser="U1")
 
     def listed(reply: Reply) -> str:
         return " ".join(f.label for m in reply.messages for f in m.fields)

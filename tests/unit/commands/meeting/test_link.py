@@ -6,15 +6,14 @@ import json
 
 from commands.framework.context import Services
 from commands.framework.replies import Audience
-from db.repo import Repository
+from db.storage import Storage
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.whereby import FakeWhereby
-from tests.unit.commands.meeting.seeded import (  # noqa: F401  (repo, services and the fakes are fixtures)
+from tests.unit.commands.meeting.seeded import (  # noqa: F401  (services and the fakes are fixtures)
     add,
     clickmeeting,
     ctx,
     only,
-    repo,
     run,
     services,
     whereby,
@@ -41,12 +40,12 @@ async def test_whereby_link_is_the_host_link_for_hosts_only(services: Services, 
 
 
 async def test_clickmeeting_link_is_a_personal_sign_in_for_the_callers_email_and_role(
-    services: Services, repo: Repository, clickmeeting: FakeClickMeeting
+    services: Services, storage: Storage, clickmeeting: FakeClickMeeting
 ) -> None:
     room = clickmeeting.add_conference({"name": "Webinar", "room_type": "webinar", "permanent_room": "1",
                                         "access_type": "1"})
-    meeting = add(repo, provider="clickmeeting", title="Webinar", organiser="U1", invitee_ids=["U2"],
-                  room_id=str(room["id"]), join_url=room["room_url"], provider_data=json.dumps({"access_type": 1}))
+    meeting = await add(storage, provider="clickmeeting", title="Webinar", organiser="U1", invitee_ids=["U2"],
+                  room_id=str(room["id"]), join_url=room["room_url"], provider_data={"access_type": 1})
 
     host = only(await run(f"link {meeting.id}", services, user="U1"))
     member = only(await run(f"link {meeting.id}", services, user="U2"))
@@ -66,9 +65,9 @@ async def test_clickmeeting_link_is_a_personal_sign_in_for_the_callers_email_and
     assert len(clickmeeting.requests_to(f"/v1/conferences/{room['id']}/room/autologin_hash")) == 2
 
 
-async def test_link_of_an_invite_only_meeting_needs_an_invitation(services: Services, repo: Repository) -> None:
-    private = add(repo, channel=None, organiser="U3", invitee_ids=["U2"])
+async def test_link_of_an_invite_only_meeting_needs_an_invitation(services: Services, storage: Storage) -> None:
+    private = await add(storage, channel=None, organiser="U3", invitee_ids=["U2"])
     assert "invite-only" in (await run(f"link {private.id}", services, user="U4")).text
     assert [b.url for b in only(await run(f"link {private.id}", services, user="U2")).buttons] == [private.join_url]
-    repo.cancel_meeting("T1", private.id)
+    await storage.meetings.cancel("T1", private.id)
     assert "was cancelled" in (await run(f"link {private.id}", services, user="U2")).text

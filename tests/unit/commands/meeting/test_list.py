@@ -10,15 +10,14 @@ from commands.framework.context import Services
 from commands.framework.errors import UserError
 from commands.framework.replies import Audience
 from commands.meeting.listing import NEXT_PAGE, PAGE_SIZE, PREVIOUS_PAGE, ListQuery, parse_list
-from db.repo import Repository
+from db.storage import Storage
 from tests.support.registry import REGISTRY
-from tests.unit.commands.meeting.seeded import (  # noqa: F401  (repo and services are fixtures)
+from tests.unit.commands.meeting.seeded import (  # noqa: F401  (services is a fixture)
     NOW,
     add,
     ctx,
     labels,
     only,
-    repo,
     run,
     services,
 )
@@ -68,15 +67,15 @@ async def test_help_lists_list_cancel_and_link_with_examples(services: Services)
 
 
 async def test_list_shows_upcoming_meetings_soonest_first_with_times_and_join_links(
-    services: Services, repo: Repository
+    services: Services, storage: Storage
 ) -> None:
-    later = add(repo, title="Retro", start=timedelta(days=2), host_url="https://join.example/Retro?roomKey=secret")
-    soon = add(repo, title="Standup", start=timedelta(hours=1), channel="C2")
-    running = add(repo, title="Ongoing", start=timedelta(minutes=-10))
-    add(repo, title="Over", start=timedelta(hours=-2))  # ended
-    gone = add(repo, title="Gone", start=timedelta(hours=3))
-    repo.cancel_meeting("T1", gone.id)
-    add(repo, title="Theirs", team="T2")
+    later = await add(storage, title="Retro", start=timedelta(days=2), host_url="https://join.example/Retro?roomKey=secret")
+    soon = await add(storage, title="Standup", start=timedelta(hours=1), channel="C2")
+    running = await add(storage, title="Ongoing", start=timedelta(minutes=-10))
+    await add(storage, title="Over", start=timedelta(hours=-2))  # ended
+    gone = await add(storage, title="Gone", start=timedelta(hours=3))
+    await storage.meetings.cancel("T1", gone.id)
+    await add(storage, title="Theirs", team="T2")
 
     message = only(await run("list", services, user="U2"))
     assert message.audience is Audience.REQUESTER
@@ -90,10 +89,10 @@ async def test_list_shows_upcoming_meetings_soonest_first_with_times_and_join_li
 
 
 async def test_invite_only_meetings_are_listed_only_for_those_involved_and_admins(
-    services: Services, repo: Repository
+    services: Services, storage: Storage
 ) -> None:
-    private = add(repo, title="Review", channel=None, organiser="U3", invitee_ids=["U2"])
-    public = add(repo, title="Town hall", organiser="U3")
+    private = await add(storage, title="Review", channel=None, organiser="U3", invitee_ids=["U2"])
+    public = await add(storage, title="Town hall", organiser="U3")
     everyone = {"U1": 2, "U2": 2, "U4": 1}
     for user, count in everyone.items():
         message = only(await run("list all", services, user=user))
@@ -104,11 +103,11 @@ async def test_invite_only_meetings_are_listed_only_for_those_involved_and_admin
     assert private.id not in repr(stranger_view) and public.id in repr(stranger_view)
 
 
-async def test_list_mine_has_what_i_organise_cohost_or_am_invited_to(services: Services, repo: Repository) -> None:
-    organised = add(repo, title="A", organiser="U2", start=timedelta(hours=1))
-    cohosted = add(repo, title="B", organiser="U1", cohost_ids=["U2"], start=timedelta(hours=2))
-    invited = add(repo, title="C", organiser="U1", invitee_ids=["U2"], start=timedelta(hours=3))
-    add(repo, title="D", organiser="U1", start=timedelta(hours=4))
+async def test_list_mine_has_what_i_organise_cohost_or_am_invited_to(services: Services, storage: Storage) -> None:
+    organised = await add(storage, title="A", organiser="U2", start=timedelta(hours=1))
+    cohosted = await add(storage, title="B", organiser="U1", cohost_ids=["U2"], start=timedelta(hours=2))
+    invited = await add(storage, title="C", organiser="U1", invitee_ids=["U2"], start=timedelta(hours=3))
+    await add(storage, title="D", organiser="U1", start=timedelta(hours=4))
     message = only(await run("list mine", services, user="U2"))
     assert "you organise, co-host or are invited to" in message.text
     assert [f.value for f in message.fields] == [organised.starts_at, cohosted.starts_at, invited.starts_at]
@@ -118,11 +117,11 @@ async def test_list_mine_has_what_i_organise_cohost_or_am_invited_to(services: S
 
 
 async def test_list_a_channel_as_slack_escapes_it_and_as_the_console_types_it(
-    services: Services, repo: Repository
+    services: Services, storage: Storage
 ) -> None:
-    in_c2 = add(repo, title="Ops", channel="C2")
-    add(repo, title="Other", channel="C1")
-    named = add(repo, title="Console", channel="general")
+    in_c2 = await add(storage, title="Ops", channel="C2")
+    await add(storage, title="Other", channel="C1")
+    named = await add(storage, title="Console", channel="general")
     message = only(await run("list <#C2|quiet>", services))
     assert "in <#C2>" in message.text and [f.value for f in message.fields] == [in_c2.starts_at]
     assert "<#C2>" not in message.fields[0].label  # the channel is the heading already
@@ -130,8 +129,20 @@ async def test_list_a_channel_as_slack_escapes_it_and_as_the_console_types_it(
     assert (await run("list <#C9>", services)).text == "No upcoming meetings in <#C9>. Create one with `/meeting new`."
 
 
-async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services: Services, repo: Repository) -> None:
-    made = [add(repo, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(23)]
+async def test_a_private_channels_list_shows_a_non_member_only_what_involves_them(
+    services: Services, storage: Storage
+) -> None:
+    board = await add(storage, title="Board", channel="G1", organiser="U3")
+    invited = await add(storage, title="Budget", channel="G1", organiser="U3", invitee_ids=["U2"])
+    assert [f.value for f in only(await run("list <#G1>", services, user="U3")).fields] == [
+        board.starts_at, invited.starts_at]  # a member of G1
+    outsider = only(await run("list <#G1>", services, user="U2"))
+    assert "1 meeting" in outsider.text and invited.id in repr(outsider) and board.id not in repr(outsider)
+    assert (await run("list <#G1>", services, user="U4")).text.startswith("No upcoming meetings in <#G1>")
+
+
+async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services: Services, storage: Storage) -> None:
+    made = [await add(storage, title=f"M{i:02d}", start=timedelta(hours=i + 1)) for i in range(23)]
     first = only(await run("list", services))
     assert "23 meetings, page 1 of 3" in first.text and len(first.fields) == PAGE_SIZE
     [next_button] = [b for b in first.buttons if b.action_id]

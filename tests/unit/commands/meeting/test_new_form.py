@@ -1,6 +1,6 @@
 """commands/meeting/new_form.py and sections.py: the ``/meeting new`` modal, its field checks, the meeting it creates.
 
-The form runs against a real Repository (SQLite, and PostgreSQL when configured) and, where a
+The form runs against the real storage (SQLite, and PostgreSQL when configured) and, where a
 provider is called, against that provider's loopback fake. ``now`` is fixed: Wednesday 20 March
 2030, 08:07 UTC (09:07 in Zurich, winter time); Zurich's clocks jump 02:00 -> 03:00 on 31 March 2030.
 """
@@ -26,7 +26,7 @@ from commands.meeting.new_form import (
     on_shown_fields,
 )
 from commands.meeting.sections import SECTIONS
-from db.repo import Repository
+from db.storage import Storage
 from providers import registry
 from providers.airmeet import ACCESS_TYPES
 from providers.base import Endpoints
@@ -92,15 +92,15 @@ def airmeet(server: tuple[Fakes, str]) -> FakeAirmeet:
 
 
 @pytest.fixture
-def services(repo: Repository, server: tuple[Fakes, str]) -> Services:
+def services(storage: Storage, server: tuple[Fakes, str]) -> Services:
     url = server[1]
     endpoints = Endpoints(whereby=f"{url}/whereby/v1", clickmeeting=f"{url}/clickmeeting/v1",
                           airmeet=f"{url}/airmeet", infomaniak=f"{url}/infomaniak", kmeet_host="meet.example.test")
-    return Services(repo=repo, directory=People(), endpoints=endpoints, policy=FAST, clock=lambda: NOW)
+    return Services(storage=storage, directory=People(), endpoints=endpoints, policy=FAST, clock=lambda: NOW)
 
 
-def connect(services: Services, provider: str, credentials: dict[str, Any], *, name: str = "default") -> None:
-    services.repo.save_account(TEAM, provider=provider, credentials=credentials, name=name)
+async def connect(services: Services, provider: str, credentials: dict[str, Any], *, name: str = "default") -> None:
+    await services.storage.accounts.save(TEAM, provider=provider, credentials=credentials, name=name)
 
 
 def names(modal: Modal) -> list[str]:
@@ -135,8 +135,8 @@ async def values_for(services: Services, section: str | None = None, /, **typed:
     return slack_values(modal, **(good | typed))
 
 
-def stored_meetings(services: Services) -> list[Any]:
-    return services.repo.upcoming_meetings(TEAM, after=NOW - timedelta(days=1))
+async def stored_meetings(services: Services) -> list[Any]:
+    return list((await services.storage.meetings.upcoming(TEAM, after=NOW - timedelta(days=1))).items)
 
 
 FORM = REGISTRY.form(CALLBACK)
@@ -147,7 +147,7 @@ assert FORM is not None
 
 
 async def test_modal_has_every_field_with_defaults_in_the_users_zone(services: Services) -> None:
-    services.repo.set_default_reminders(TEAM, "1h,10m")
+    await services.storage.workspaces.set_default_reminders(TEAM, "1h,10m")
     modal = await new_meeting_modal(CTX, services)
     assert modal.callback == CALLBACK and modal.submit == "Create"
     assert names(modal) == ["provider", "title", "start_date", "start_time", "duration", "channel", "invitees",
@@ -184,17 +184,17 @@ async def test_provider_choices_put_connected_ones_first_and_kmeet_is_always_the
     assert labels[0] == ("kmeet", "Infomaniak kMeet (instant rooms)")
     assert all(label.endswith("(not connected)") for _, label in labels[1:])
 
-    connect(services, "clickmeeting", {"api_key": CLICKMEETING_KEY})
-    connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    await connect(services, "clickmeeting", {"api_key": CLICKMEETING_KEY})
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
     modal = await new_meeting_modal(CTX, services)
     values = [c.value for c in field(modal, "provider").choices]
     assert values == ["whereby", "clickmeeting", "kmeet", "airmeet", "roomful"]
     assert field(modal, "provider").initial == "whereby"  # the first connected one
     assert names(modal)[-4:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
 
-    services.repo.set_default_provider(TEAM, scope="user", scope_id="U1", provider="clickmeeting")
+    await services.storage.preferences.set_default_provider(TEAM, scope="user", scope_id="U1", provider="clickmeeting")
     assert field(await new_meeting_modal(CTX, services), "provider").initial == "clickmeeting"
-    services.repo.set_default_provider(TEAM, scope="user", scope_id="U1", provider="airmeet")  # not connected
+    (await services.storage.preferences.set_default_provider(TEAM, scope="user", scope_id="U1", provider="airmeet"))  # not connected
     assert field(await new_meeting_modal(CTX, services), "provider").initial == "whereby"
 
 
@@ -229,15 +229,15 @@ def test_every_provider_has_a_section_of_its_models_fields() -> None:
 async def test_kmeet_planned_is_offered_only_with_a_token(services: Services) -> None:
     mode = field(await new_meeting_modal(CTX, services, provider="kmeet"), "mode")
     assert [c.value for c in mode.choices] == ["instant"] and "/meeting connect kmeet" in (mode.hint or "")
-    connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 72618})
+    await connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 72618})
     mode = field(await new_meeting_modal(CTX, services, provider="kmeet"), "mode")
     assert [c.value for c in mode.choices] == ["instant", "planned"] and mode.dispatch and mode.hint is None
 
 
 async def test_a_second_account_adds_an_account_choice(services: Services) -> None:
-    connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
     assert "account" not in names(await new_meeting_modal(CTX, services, provider="whereby"))
-    connect(services, "whereby", {"api_key": "wb-other"}, name="sales")
+    await connect(services, "whereby", {"api_key": "wb-other"}, name="sales")
     account = field(await new_meeting_modal(CTX, services, provider="whereby"), "account")
     assert [c.value for c in account.choices] == ["default", "sales"] and account.initial == "default"
 
@@ -275,7 +275,7 @@ async def test_a_bad_value_is_shown_on_its_field(
     errors = await FORM.check(values, {"channel_id": "C1"}, CTX, services)
     assert list(errors) == [name], errors
     assert words in errors[name]
-    assert stored_meetings(services) == []
+    assert (await stored_meetings(services)) == []
 
 
 SECTION_BAD_VALUES = [
@@ -300,7 +300,7 @@ SECTION_BAD_VALUES = [
 async def test_a_bad_provider_setting_is_shown_on_its_field(
     services: Services, provider: str, typed: dict[str, Any], name: str, words: str
 ) -> None:
-    connect(services, provider, {"api_key": "k"} if provider in ("whereby", "clickmeeting") else
+    await connect(services, provider, {"api_key": "k"} if provider in ("whereby", "clickmeeting") else
             {"access_key": "ak", "secret_key": "sk"} if provider == "airmeet" else
             {"email": "bot@acme.com", "password": "pw", "network": "acme"})
     values = await values_for(services, provider, **typed)
@@ -310,7 +310,7 @@ async def test_a_bad_provider_setting_is_shown_on_its_field(
 
 
 async def test_kmeet_planned_checks_calendar_drive_and_title(services: Services) -> None:
-    connect(services, "kmeet", {"token": INFOMANIAK_TOKEN})  # no calendar on the account
+    await connect(services, "kmeet", {"token": INFOMANIAK_TOKEN})  # no calendar on the account
     modal = await new_meeting_modal(CTX, services, values={"provider": "kmeet", "mode": "planned"})
     assert field(modal, "calendar_id").optional is False
     values = slack_values(modal, title="x" * 151, start_date="2030-03-21", start_time="10:00",
@@ -340,11 +340,11 @@ async def test_submit_creates_a_kmeet_room_announces_it_and_stores_reminders(ser
     values = await values_for(services, "kmeet", duration="45", invitees=["U2"], reminders="1h,10m", channel="C9")
     assert await FORM.check(values, {"channel_id": "C1"}, CTX, services) == {}
     reply = await FORM.submit(values, {"channel_id": "C1"}, CTX, services)
-    [meeting] = stored_meetings(services)
+    [meeting] = await stored_meetings(services)
     assert meeting.starts_at == datetime(2030, 3, 21, 10, 0, tzinfo=ZURICH)
     assert (meeting.title, meeting.provider, meeting.duration_minutes, meeting.channel_id) == ("Standup", "kmeet", 45, "C9")
-    assert json.loads(meeting.invitee_ids) == ["U2"] and meeting.timezone == "Europe/Zurich"
-    assert sorted(r.offset_minutes for r in services.repo.reminders_for(TEAM, meeting.id)) == [10, 60]
+    assert meeting.invitee_ids == ("U2",) and meeting.timezone == "Europe/Zurich"
+    assert sorted(r.offset_minutes for r in (await services.storage.reminders.for_meeting(TEAM, meeting.id))) == [10, 60]
     [announcement] = [m for m in reply.messages if m.audience is Audience.CHANNEL]
     assert announcement.to == "C9" and announcement.buttons[0].url == meeting.join_url
     assert meeting.join_url.startswith("https://meet.example.test/")
@@ -354,14 +354,14 @@ async def test_submit_creates_a_kmeet_room_announces_it_and_stores_reminders(ser
 async def test_empty_reminders_mean_none(services: Services) -> None:
     values = await values_for(services, "kmeet", reminders=None)
     await FORM.submit(values, {}, CTX, services)
-    [meeting] = stored_meetings(services)
-    assert services.repo.reminders_for(TEAM, meeting.id) == []
+    [meeting] = await stored_meetings(services)
+    assert (await services.storage.reminders.for_meeting(TEAM, meeting.id)) == []
 
 
 async def test_submit_on_whereby_sends_the_options_and_keeps_the_host_link_out_of_the_channel(
     services: Services, whereby: FakeWhereby
 ) -> None:
-    connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
     values = await values_for(services, "whereby", viewer_mode=["yes"], room_name_prefix="team standup",
                               room_mode="group")
     assert await FORM.check(values, {}, CTX, services) == {}
@@ -382,20 +382,20 @@ async def test_submit_on_whereby_sends_the_options_and_keeps_the_host_link_out_o
 
 
 async def test_a_provider_failure_leaves_nothing_half_made(services: Services, whereby: FakeWhereby) -> None:
-    connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
     whereby.faults.add(Fault(status=500), path="/v1/meetings", method="POST")
     values = await values_for(services, "whereby")
     with pytest.raises(Unavailable) as raised:  # the shell turns it into its sentence (bot.slack.guarded)
         await FORM.submit(values, {}, CTX, services)
     assert "Whereby" in raised.value.user_message
     assert len(whereby.requests_to("/v1/meetings", "POST")) == 1  # a create is never blindly retried
-    assert whereby.meetings == {} and stored_meetings(services) == []
+    assert whereby.meetings == {} and (await stored_meetings(services)) == []
 
 
 async def test_submit_on_kmeet_planned_sends_the_conference_settings(
     services: Services, infomaniak: FakeInfomaniak
 ) -> None:
-    connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 72618})
+    await connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 72618})
     modal = await new_meeting_modal(CTX, services, values={"provider": "kmeet", "mode": "planned"})
     values = slack_values(modal, title="Board", start_date="2030-03-21", start_time="10:00", lobby=["yes"],
                           e2ee=["yes"], muted=["yes"], password="pin-42")
@@ -409,24 +409,24 @@ async def test_submit_on_kmeet_planned_sends_the_conference_settings(
     assert (options["lobby_enabled"], options["e2ee_enabled"], options["start_audio_muted"]) == (True, True, True)
     assert options["enable_recording"] is False and options["password"] == "pin-42"
     assert "Room ready" in reply.text and "pin-42" not in reply.text
-    assert len(stored_meetings(services)) == 1
+    assert len((await stored_meetings(services))) == 1
 
 
 async def test_submit_on_clickmeeting_sends_access_type_and_password(
     services: Services, clickmeeting: FakeClickMeeting
 ) -> None:
-    connect(services, "clickmeeting", {"api_key": CLICKMEETING_KEY})
+    await connect(services, "clickmeeting", {"api_key": CLICKMEETING_KEY})
     values = await values_for(services, "clickmeeting", room_type="webinar", access_type="2", password="s3cret")
     assert await FORM.check(values, {}, CTX, services) == {}
     await FORM.submit(values, {}, CTX, services)
     [room] = clickmeeting.conferences.values()
     assert (room["room_type"], room["access_type"]) == ("webinar", 2)
     assert clickmeeting.passwords[room["id"]] == "s3cret"
-    assert [m.room_id for m in stored_meetings(services)] == [str(room["id"])]
+    assert [m.room_id for m in (await stored_meetings(services))] == [str(room["id"])]
 
 
 async def test_submit_on_airmeet_uses_the_host_email_from_the_form(services: Services, airmeet: FakeAirmeet) -> None:
-    connect(services, "airmeet", {"access_key": "ak", "secret_key": "sk"})
+    await connect(services, "airmeet", {"access_key": "ak", "secret_key": "sk"})
     values = await values_for(services, "airmeet", host_email="host@example.com", short_desc="Quarterly",
                               access_type="WITH_VERIFIED_EMAIL")
     assert await FORM.check(values, {}, CTX, services) == {}
@@ -434,15 +434,15 @@ async def test_submit_on_airmeet_uses_the_host_email_from_the_form(services: Ser
     [event] = airmeet.events.values()
     assert event.fields["hostEmail"] == "host@example.com"
     assert (event.fields["shortDesc"], event.fields["accessType"]) == ("Quarterly", "WITH_VERIFIED_EMAIL")
-    assert len(stored_meetings(services)) == 1
+    assert len((await stored_meetings(services))) == 1
 
 
 # --- change: the provider section follows the provider ---------------------------------------------
 
 
 async def test_changing_the_provider_swaps_the_section_and_keeps_what_was_typed(services: Services) -> None:
-    connect(services, "whereby", {"api_key": WHEREBY_KEY})
-    connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 1})
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    await connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 1})
     opened = await new_meeting_modal(CTX, services, provider="kmeet", values={"mode": "planned"})
     typed = slack_values(opened, provider="whereby", title="Retro", start_time="16:30", invitees=["U2"],
                          password="kmeet-only")
@@ -459,7 +459,7 @@ async def test_changing_the_provider_swaps_the_section_and_keeps_what_was_typed(
 
 
 async def test_changing_the_kmeet_mode_shows_the_planned_settings(services: Services) -> None:
-    connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 1})
+    await connect(services, "kmeet", {"token": INFOMANIAK_TOKEN, "calendar_id": 1})
     opened = await new_meeting_modal(CTX, services)
     changed = await FORM.change(slack_values(opened, mode="planned", title="Board"), opened.state, CTX, services)
     assert changed is not None
@@ -483,14 +483,14 @@ async def test_inline_fields_create_the_same_meeting(services: Services) -> None
         CTX, services,
     )
     assert "Room ready" in reply.text
-    [meeting] = stored_meetings(services)
+    [meeting] = await stored_meetings(services)
     assert (meeting.provider, meeting.duration_minutes, meeting.channel_id) == ("kmeet", 60, "C7")
-    assert json.loads(meeting.invitee_ids) == ["U2", "U3"]
-    assert [r.offset_minutes for r in services.repo.reminders_for(TEAM, meeting.id)] == [10]  # workspace default
+    assert meeting.invitee_ids == ("U2", "U3")
+    assert [r.offset_minutes for r in (await services.storage.reminders.for_meeting(TEAM, meeting.id))] == [10]  # workspace default
 
 
 async def test_inline_errors_name_each_key(services: Services) -> None:
     reply = await new_meeting_inline({"title": "Standup", "start_date": "2030-03-19", "start_time": "10:00",
                                       "provider": "whereby"}, CTX, services)
     assert isinstance(reply, Reply) and "`start_date`" in reply.text and "`provider`" in reply.text
-    assert stored_meetings(services) == []
+    assert (await stored_meetings(services)) == []

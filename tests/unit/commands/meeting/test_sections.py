@@ -26,7 +26,7 @@ from commands.meeting.sections import (
     section_inputs,
     validated_options,
 )
-from db.repo import Repository
+from db.storage import Storage
 from providers import registry
 from providers.base import Endpoints, OptionRule
 from providers.clickmeeting.options import AccessType
@@ -70,10 +70,10 @@ def whereby() -> Iterator[tuple[FakeWhereby, str]]:
 
 
 @pytest.fixture
-def services(repo: Repository, whereby: tuple[FakeWhereby, str]) -> Services:
-    repo.save_account("T1", provider="whereby", credentials={"api_key": KEY})
+async def services(storage: Storage, whereby: tuple[FakeWhereby, str]) -> Services:
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": KEY})
     endpoints = Endpoints(whereby=f"{whereby[1]}/v1")
-    return Services(repo=repo, directory=People(), endpoints=endpoints, policy=FAST, clock=lambda: NOW)
+    return Services(storage=storage, directory=People(), endpoints=endpoints, policy=FAST, clock=lambda: NOW)
 
 
 # --- inputs: the model's fields ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.records import Meeting
+from db.repos.meetings import SeenBy
 from db.storage import Storage
 from tests.support.storage import NOW, meeting_record, raw_rows
 
@@ -91,11 +92,15 @@ seeded = st.lists(
 )
 
 
+views = st.one_of(st.none(), st.builds(SeenBy, st.sampled_from(USERS),
+                                       st.frozensets(st.sampled_from(["C1", "C2", "C9"]), max_size=2)))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=seeded, channel=st.sampled_from([None, "C1", "C2"]), user=st.sampled_from([None, *USERS]),
-       limit=st.integers(0, 5), offset=st.integers(0, 6))
+       view=views, limit=st.integers(0, 5), offset=st.integers(0, 6))
 async def test_paging_in_sql_matches_a_brute_force_filter(  # type: ignore[no-untyped-def]
-    storage: Storage, rows, channel, user, limit, offset
+    storage: Storage, rows, channel, user, view, limit, offset
 ) -> None:
     team = f"T{secrets.token_hex(4)}"  # a fresh workspace per example: the database is shared between them
     stored: list[Meeting] = []
@@ -110,10 +115,36 @@ async def test_paging_in_sql_matches_a_brute_force_filter(  # type: ignore[no-un
             stored.append(meeting)
     expected = sorted(
         (m for m in stored
-         if m.ends_at > NOW and (channel is None or m.channel_id == channel) and (user is None or m.involves(user))),
-        key=lambda m: (m.starts_at, m.id),
+         if m.ends_at > NOW and (channel is None or m.channel_id == channel) and (user is None or m.involves(user))
+         and (view is None or m.channel_id in view.channels or m.involves(view.user_id))),
+        key=lambda m: (m.starts_at, m.created_at, m.id),
     )
-    page = await storage.meetings.upcoming(team, after=NOW, channel_id=channel, involving_user=user,
+    page = await storage.meetings.upcoming(team, after=NOW, channel_id=channel, involving_user=user, seen_by=view,
                                            limit=limit, offset=offset)
     assert [m.id for m in page.items] == [m.id for m in expected[offset:offset + limit]]
     assert page.total == len(expected)
+
+
+async def test_the_channels_of_upcoming_meetings_each_once_and_bounded(storage: Storage) -> None:
+    for channel in ("C2", "C1", "C2", None):
+        await storage.meetings.add(meeting_record("T1", channel_id=channel))
+    await storage.meetings.add(meeting_record("T1", start=NOW - timedelta(days=1), channel_id="C3"))  # over
+    gone = await storage.meetings.add(meeting_record("T1", channel_id="C4"))
+    await storage.meetings.cancel("T1", gone.id)
+    await storage.meetings.add(meeting_record("T2", channel_id="C5"))  # another workspace
+    assert await storage.meetings.channels("T1", after=NOW) == ["C1", "C2"]
+    assert await storage.meetings.channels("T1", after=NOW, limit=1) == ["C1"]
+
+
+async def test_a_readers_view_is_their_readable_channels_or_their_own_meetings(storage: Storage) -> None:
+    public = await storage.meetings.add(meeting_record("T1", channel_id="C1", organiser="U3"))
+    private = await storage.meetings.add(meeting_record("T1", channel_id="G1", organiser="U3"))
+    invited = await storage.meetings.add(meeting_record("T1", channel_id="G1", organiser="U3", invitee_ids=("U2",)))
+    quiet = await storage.meetings.add(meeting_record("T1", channel_id=None, organiser="U3", cohost_ids=("U2",)))
+    await storage.meetings.add(meeting_record("T1", channel_id=None, organiser="U3"))
+    page = await storage.meetings.upcoming("T1", after=NOW, seen_by=SeenBy("U2", frozenset({"C1"})))
+    assert {m.id for m in page.items} == {public.id, invited.id, quiet.id} and page.total == 3
+    nothing_readable = await storage.meetings.upcoming("T1", after=NOW, seen_by=SeenBy("U9", frozenset()))
+    assert nothing_readable.items == () and nothing_readable.total == 0
+    member = await storage.meetings.upcoming("T1", after=NOW, seen_by=SeenBy("U9", frozenset({"C1", "G1"})))
+    assert {m.id for m in member.items} == {public.id, private.id, invited.id}
