@@ -121,7 +121,7 @@ class SlackShell:
         services = self.runtime.services
         if await form.check(values, state, ctx, services):
             return  # the user already sees the field errors
-        reply = await registry.guard(form.submit(values, state, ctx, services))
+        reply = await form.submit(values, state, ctx, services)
         await self.send(reply, ctx, services, client)
 
     async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
@@ -146,7 +146,7 @@ class SlackShell:
                 log.info("no handler for action %s", action_id)
                 continue
             ctx = await self.context_of(body)
-            reply = await registry.guard(handler(clicked.get("value") or "", ctx, services))
+            reply = await handler(clicked.get("value") or "", ctx, services)
             await self.send(reply, ctx, services, client, respond=respond if body.get("response_url") else None,
                             trigger_id=body.get("trigger_id"))
 

@@ -21,10 +21,10 @@ from pydantic import BaseModel
 
 from commands.framework.arguments import console_form, read, usage
 from commands.framework.context import Context, Services
-from commands.framework.errors import guard
-from commands.framework.forms import Action, ActionHandler, Form
+from commands.framework.errors import guard, sentence_for
+from commands.framework.forms import Action, ActionHandler, Form, State, Values
 from commands.framework.policy import require_admin
-from commands.framework.replies import Home, Message, Reply
+from commands.framework.replies import Home, Message, Modal, Reply
 
 Handler = Callable[[Any, Context, Services], Awaitable[Reply]]
 Reader = Callable[[str, Context, Services], Any]  # text → the subcommand's arguments model
@@ -121,7 +121,7 @@ Entry = Subcommand | Group
 
 
 class Registry:
-    """Every slash command, form and button the core answers (see /work/seam.md for the shell's use)."""
+    """Every slash command, form and button the core answers; none of what it hands out raises."""
 
     def __init__(self, groups: Sequence[Group]) -> None:
         self._groups = {group.name: group for group in groups}
@@ -149,7 +149,9 @@ class Registry:
         return await guard(group.run(text, ctx, services, prefix=command), where=where)
 
     def form(self, callback_id: str) -> Form | None:
-        return self._forms.get(callback_id)
+        """The modal's handler, wrapped so that none of its three steps raises (see ``GuardedForm``)."""
+        form = self._forms.get(callback_id)
+        return GuardedForm(form, where=f"form {callback_id}") if form is not None else None
 
     def action(self, action_id: str) -> ActionHandler | None:
         """The button's handler, with its admin check and the error mapping (it never raises)."""
@@ -167,10 +169,6 @@ class Registry:
 
         return guarded
 
-    async def guard(self, reply: Awaitable[Reply]) -> Reply:
-        """The one error → sentence mapping, for buttons and forms run by the shell."""
-        return await guard(reply)
-
     async def home(self, ctx: Context, services: Services) -> Home:
         """The App Home tab: each group's sections, in the order the groups were listed."""
         sections: list[Message] = []
@@ -178,6 +176,36 @@ class Registry:
             if group.home is not None:
                 sections += await group.home(ctx, services)
         return Home(sections=tuple(sections))
+
+
+class GuardedForm:
+    """A form whose steps never raise: the shell calls ``check`` inside Slack's 3-second ack.
+
+    A failing ``check`` or ``change`` is logged (``errors.sentence_for``) and treated as "no field
+    errors" / "no new view", so the modal closes and ``submit`` — guarded like every command —
+    answers with the one sentence; a failing ``submit`` is that sentence.
+    """
+
+    def __init__(self, form: Form, *, where: str) -> None:
+        self.form = form
+        self.where = where
+
+    async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
+        try:
+            return await self.form.check(values, state, ctx, services)
+        except Exception as error:
+            sentence_for(error, where=self.where)
+            return {}
+
+    async def submit(self, values: Values, state: State, ctx: Context, services: Services) -> Reply:
+        return await guard(self.form.submit(values, state, ctx, services), where=self.where)
+
+    async def change(self, values: Values, state: State, ctx: Context, services: Services) -> Modal | None:
+        try:
+            return await self.form.change(values, state, ctx, services)
+        except Exception as error:
+            sentence_for(error, where=self.where)
+            return None
 
 
 def _add(table: dict[str, Any], key: str, value: Any, *, what: str) -> None:

@@ -1,20 +1,19 @@
-"""runtime.registry, the one way bot/ reaches the command core: commands, dispatch, forms, buttons, guard, home.
+"""runtime.registry, the one way bot/ reaches the command core: commands, dispatch, forms, buttons, home.
 
 These check the interface bot/ relies on, whatever builds the registry.
 """
 
 from __future__ import annotations
 
-import logging
 import pytest
 
 from bot.runtime import command_registry
-from commands.framework.router import Registry
 from commands.framework.context import Context, NobodyDirectory, Person, Services
+from commands.framework.errors import DATABASE_UNREACHABLE
 from commands.framework.replies import Reply
-from commands.framework.errors import UserError
+from commands.framework.router import Group, Registry, build_registry
+from db.errors import StorageError
 from db.storage import Storage
-from providers.errors import Unavailable
 
 CTX = Context(team_id="T1", user_id="U1", channel_id="C1")
 
@@ -49,24 +48,31 @@ def test_forms_and_buttons_are_found_by_their_slack_ids(registry: Registry) -> N
     assert registry.action("no_such_button") is None
 
 
-async def answer(reply: Reply) -> Reply:
-    return reply
+class Broken:
+    """A form every step of which fails as an unreachable database would."""
+
+    async def check(self, *args: object) -> dict[str, str]:
+        raise StorageError("The database did not answer.")
+
+    async def submit(self, *args: object) -> Reply:
+        raise StorageError("The database did not answer.")
+
+    async def change(self, *args: object) -> None:
+        raise KeyError("boom")
 
 
-async def fail(error: Exception) -> Reply:
-    raise error
-
-
-async def test_guard_passes_replies_and_turns_errors_into_one_sentence(
-    registry: Registry, caplog: pytest.LogCaptureFixture
+async def test_a_failing_form_never_raises_and_its_submit_answers_one_sentence(
+    storage: Storage, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert (await registry.guard(answer(Reply.ephemeral("Saved.")))).text == "Saved."
-    assert (await registry.guard(fail(UserError("Give a title.")))).text == "Give a title."
-    outage = Unavailable(provider="whereby")
-    assert (await registry.guard(fail(outage))).text == outage.user_message
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # the user can act on these
-    assert (await registry.guard(fail(KeyError("boom")))).text.startswith("Something went wrong on our side")
-    assert "interaction failed" in caplog.text and "KeyError" in caplog.text
+    registry = build_registry([Group(name="/broken", summary="a form that fails", entries=(),
+                                     forms={"broken": Broken()})])
+    form = registry.form("broken")
+    assert form is not None
+    assert await form.check({}, {}, CTX, services(storage)) == {}  # the ack goes out; the modal closes
+    assert await form.change({}, {}, CTX, services(storage)) is None
+    reply = await form.submit({}, {}, CTX, services(storage))
+    assert reply.text == DATABASE_UNREACHABLE
+    assert "form broken" in caplog.text and "KeyError" in caplog.text
 
 
 async def test_home_is_the_app_home_of_the_speaker(registry: Registry, storage: Storage) -> None:
