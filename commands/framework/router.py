@@ -43,6 +43,7 @@ class Subcommand:
     example: str
     admin: bool = False  # policy.require_admin runs before the handler
     reader: Reader | None = None  # default: arguments.read(model, text)
+    details: Callable[[], str] | None = None  # more lines for its own help (made when asked)
 
     def usage(self) -> str:
         return usage(self.name, self.arguments)
@@ -52,6 +53,8 @@ class Subcommand:
         text = f"`{prefix} {self.usage()}` — {self.summary}\ne.g. `{prefix} {self.example}`"
         if self.reader is None and self.arguments.model_fields:
             text += f"\nas key=value: `{prefix} {console_form(self.name, self.arguments)}`"
+        if self.details is not None:
+            text += f"\n{self.details()}"
         return text
 
     async def run(self, text: str, ctx: Context, services: Services, *, prefix: str) -> Reply:

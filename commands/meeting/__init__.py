@@ -10,12 +10,12 @@ from __future__ import annotations
 from commands.framework.arguments import NoArguments
 from commands.framework.oneline import NewMeetingLine
 from commands.framework.router import Group, Subcommand
-from commands.meeting import cancel, connect, default, disconnect, home, link, listing, new, new_form, providers
+from commands.meeting import cancel, connect, default, disconnect, home, link, listing, new, new_form, providers, sections
 from commands.meeting.lookup import MeetingId, meeting_id_reader
 
 SUBCOMMANDS = (
     Subcommand(name="new", handler=new.new_command, arguments=NewMeetingLine, reader=new.read_new,
-               example='new kmeet "Standup" tomorrow 10:00 for 15m', summary="create a room and announce it"),
+               details=sections.settings_help, example='new kmeet "Standup" tomorrow 10:00 for 15m', summary="create a room and announce it"),
     Subcommand(name="providers", handler=providers.providers_command, arguments=NoArguments,
                example="providers", summary="which providers are connected, and how to connect the others"),
     Subcommand(name="list", handler=listing.list_meetings, arguments=listing.ListQuery, reader=listing.parse_list,

@@ -156,6 +156,27 @@ def _flag(value: Any) -> bool:
     return value is not None and str(value).strip().lower() in TRUE_WORDS
 
 
+def settings_help() -> str:
+    """Every provider's ``key=value`` settings, from its options model (what ``/meeting new help`` lists)."""
+    lines = ["Provider settings go after the rest as `key=value` (`account=<name>` picks one of several accounts):"]
+    for slug in registry.slugs():
+        fields = registry.options_model(slug).model_fields
+        settings = [f"`{name}={_value_hint(info)}`" for name, info in fields.items()]
+        if requires_host(slug):
+            settings.append(f"`{HOST_EMAIL}=…` (the event's host; default: your Slack e-mail)")
+        lines.append(f"• {registry.info(slug).name}: " + ", ".join(settings))
+    return "\n".join(lines)
+
+
+def _value_hint(info: FieldInfo) -> str:
+    kind = _bare(info.annotation)
+    if kind is bool:
+        return "yes|no"
+    if (choices := _choice_values(kind)) is not None:
+        return "|".join(choices)
+    return "<number>" if kind is int else "…"
+
+
 # --- one provider's part of the form ---------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ import pytest
 from pydantic import Field, model_validator
 
 from commands.framework.context import Context, Services
+from commands.framework.router import Subcommand
+from commands.meeting import GROUP
 from commands.meeting.new_form import CALLBACK, new_meeting_inline, new_meeting_modal
 from commands.meeting.sections import (
     HOST_EMAIL,
@@ -239,3 +241,13 @@ def test_validated_options_raise_the_models_rejection() -> None:
     with pytest.raises(Rejected) as raised:
         validated_options("kmeet", {"recording": "yes"})
     assert raised.value.field == "drive_id"
+
+
+def test_new_help_lists_every_setting_of_every_provider_from_its_model() -> None:
+    new = GROUP.table()["new"]
+    assert isinstance(new, Subcommand)
+    text = new.help("/meeting")
+    for slug in registry.slugs():
+        for name in registry.options_model(slug).model_fields:
+            assert f"`{name}=" in text, (slug, name)
+    assert "`room_mode=normal|group`" in text and "`lobby=yes|no`" in text and "`host_email=" in text
