@@ -61,6 +61,8 @@ class Endpoints(BaseModel):
     infomaniak: str = "https://api.infomaniak.com"
     roomful: str = "https://api.roomful.net"
     kmeet_host: str = "kmeet.infomaniak.com"
+    # None: calendar.infomaniak.com beside the real API, else the `infomaniak` base (a fake serves both)
+    infomaniak_calendar: str | None = None
 
 
 class Credentials(BaseModel):
