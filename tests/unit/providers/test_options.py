@@ -79,7 +79,8 @@ def test_every_field_has_a_form_label_and_a_hint() -> None:
 def test_whereby_rules() -> None:
     options = WherebyOptions.parse({"room_mode": "GROUP", "room_name_prefix": "team standup"}, provider="whereby")
     assert (options.room_mode, options.room_name_prefix) == (RoomMode.GROUP, "teamstandup")
-    assert rejected(WherebyOptions, "whereby", room_name_prefix="Team").field == "room_name_prefix"
+    assert WherebyOptions.parse({"room_name_prefix": "Team Sync"}, provider="whereby").room_name_prefix == "teamsync"
+    assert rejected(WherebyOptions, "whereby", room_name_prefix="team_sync").field == "room_name_prefix"
     assert rejected(WherebyOptions, "whereby", viewer_mode="yes", room_mode="normal").field == "room_mode"
     assert rejected(WherebyOptions, "whereby", viewer_mode=True, is_locked="no").field == "is_locked"
 
