@@ -16,6 +16,8 @@ offers is a public method of its own adapter, reached by that provider's command
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +63,8 @@ class Endpoints(BaseModel):
     infomaniak: str = "https://api.infomaniak.com"
     roomful: str = "https://api.roomful.net"
     kmeet_host: str = "kmeet.infomaniak.com"
+    # None: calendar.infomaniak.com beside the real API, else the `infomaniak` base (a fake serves both)
+    infomaniak_calendar: str | None = None
 
 
 class Credentials(BaseModel):
@@ -158,6 +162,7 @@ class MeetingProvider(Protocol):
     async def aclose(self) -> None: ...
 
 
+SAFE_OPTION_NAME = re.compile(r"[a-z][a-z0-9_.]{0,39}")  # shown back as typed; anything else is not
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", ""})
 
@@ -220,8 +225,7 @@ class ProviderOptions(BaseModel):
         field = str(first["loc"][0]) if first["loc"] else None
         name = display_name(provider)
         if first["type"] == "extra_forbidden":
-            known = ", ".join(f"`{key}`" for key in cls.model_fields)
-            sentence = f"{name} has no option `{field}`; it understands {known}."
+            sentence = cls.unknown_option(field or "", name=name)
             return Rejected(sentence, provider=provider, field=field, reason="unknown option")
         info = cls.model_fields.get(field or "")
         reason = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
@@ -237,6 +241,24 @@ class ProviderOptions(BaseModel):
             reason = f"it {reason}"
         sentence = f"{name} cannot take that `{field}`{label}: {reason}."
         return Rejected(sentence, provider=provider, field=field, reason=reason)
+
+
+    @classmethod
+    def unknown_option(cls, typed: str, *, name: str) -> str:
+        """The sentence for an option the model lacks: the closest known one, else all of them.
+
+            WherebyOptions.unknown_option("room_mod", name="Whereby")
+            # "Whereby has no option `room_mod` — did you mean `room_mode`?"
+
+        What was typed is named only when it looks like an option name (a pasted secret before ``=``
+        never is); the value is never quoted.
+        """
+        missing = f"no option `{typed}`" if SAFE_OPTION_NAME.fullmatch(typed) else "no such option"
+        closest = difflib.get_close_matches(typed.lower(), list(cls.model_fields), n=1, cutoff=0.6)
+        if closest:
+            return f"{name} has {missing} — did you mean `{closest[0]}`?"
+        known = ", ".join(f"`{key}`" for key in cls.model_fields)
+        return f"{name} has {missing}; it understands {known}."
 
 
 def _labels(info: FieldInfo | None) -> dict[str, str]:

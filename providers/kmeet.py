@@ -5,12 +5,16 @@
     room.join_url   # "https://kmeet.infomaniak.com/<26 random characters>"
 
 A planned conference (``options={"mode": "planned", "lobby": True}``) needs a token and a calendar id:
-``POST /1/kmeet/rooms`` adds an event to the Infomaniak Calendar and returns the room name.
+``POST /1/kmeet/rooms`` adds an event to the Infomaniak Calendar and returns the room name. The seed's
+own example answer carries neither ``name`` nor ``id``: once the provider said "success" the room is
+made, so create never fails afterwards (the link is built from ``hostname`` and the name, looked up
+by id, or, with neither, points at the calendar event that carries it).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from datetime import datetime
 from typing import Any, ClassVar, Literal
@@ -23,6 +27,7 @@ from providers.adapter import HttpAdapter
 from providers.base import (
     Capability,
     Credentials,
+    Endpoints,
     Flag,
     OptionRule,
     ProviderOptions,
@@ -34,6 +39,11 @@ from providers.errors import AuthFailed, NotConfigured, NotSupported, ProviderEr
 from providers.http import error_for_status, read_json
 
 SLUG = "kmeet"
+log = logging.getLogger(__name__)
+# Seed 004: calendar_id is "The unique identifier (ID) of the Infomaniak Calendar [...] Make a GET request
+# on https://calendar.infomaniak.com/api/pim/calendar" — the one calendar call the document names.
+CALENDAR_LIST_PATH = "/api/pim/calendar"
+CALENDAR_HOST = "https://calendar.infomaniak.com"
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the API's "Y-m-d H:i:s", wall time in `timezone`
 PLANNED_ONLY_OPTIONS = frozenset(
     {"calendar_id", "lobby", "password", "e2ee", "recording", "drive_id", "muted", "audio_only", "moderator_video"}
@@ -128,11 +138,30 @@ class KMeetProvider(HttpAdapter[KMeetCredentials]):
     def room_url(self, name: str, hostname: str | None = None) -> str:
         return f"https://{hostname or self.host}/{name}"
 
+    def calendar_base(self) -> str:
+        """The calendar API: its own host for the real API, else the same base (a fake or a proxy serves both)."""
+        if self.endpoints.infomaniak_calendar is not None:
+            return self.endpoints.infomaniak_calendar
+        return CALENDAR_HOST if self.base_url == Endpoints().infomaniak else self.base_url
+
     async def verify(self) -> None:
-        """Checks the token with ``GET /1/profile`` (any account's own profile); instant needs none."""
+        """Checks the token and that it may use the calendar, with the call seed 004 names for calendar ids.
+
+        ``GET https://calendar.infomaniak.com/api/pim/calendar`` answers ``{"data": {"calendars": [...]}}``
+        (the shape read by public client code calling it; the seed gives no response body). A calendar
+        missing from that list is one this token cannot plan conferences in. Instant rooms need no token.
+        """
         if self.credentials.token is None:
             return
-        await self._call("GET", "/1/profile", idempotent=True)
+        calendar = self.credentials.calendar_id
+        response = await self.http("GET", self.calendar_base() + CALENDAR_LIST_PATH, idempotent=True)
+        if response.status_code == 403 and calendar is not None:
+            raise calendar_refused(calendar, status=403, raw=f"403 on {CALENDAR_LIST_PATH}")
+        body = read_json(response, provider=SLUG) if response.content else {}
+        if not (response.is_success and isinstance(body, dict) and body.get("result") == "success"):
+            raise error_from(response, body)
+        if calendar is not None and calendar not in calendar_ids(body.get("data")):
+            raise calendar_refused(calendar, status=response.status_code, raw="calendar not listed for this token")
 
     async def create_room(self, request: RoomRequest) -> Room:
         options = KMeetOptions.parse(request.options, provider=SLUG)
@@ -154,18 +183,36 @@ class KMeetProvider(HttpAdapter[KMeetCredentials]):
         body = planned_conference_body(
             request, options, hostname=self.host, calendar_id=self.credentials.calendar_id
         )
-        data = await self._call("POST", "/1/kmeet/rooms", idempotent=False, json=body)
+        try:
+            data = await self._call("POST", "/1/kmeet/rooms", idempotent=False, json=body)
+        except AuthFailed as error:
+            if error.status == 403:  # the token is good (401 otherwise) but not for this calendar
+                raise calendar_refused(body["calendar_id"], status=403, raw=error.raw) from None
+            raise
+        return await self.planned_room(request, data if isinstance(data, dict) else {})
+
+    async def planned_room(self, request: RoomRequest, data: dict[str, Any]) -> Room:
+        """The created conference as a Room; never raises, as the calendar event already exists."""
         name = str(data.get("name") or "")
-        if not name:
-            raise ProviderError(provider=SLUG, raw=f"planned room without a name: {data!r}")
-        return Room(
-            provider=SLUG,
-            room_id=str(data.get("id", name)),
-            join_url=self.room_url(name, data.get("hostname")),
-            starts_at=request.start,
-            ends_at=request.end,
-            details={"kind": "planned", "name": name, "code": data.get("code"), "event_id": data.get("event_id")},
-        )
+        room_id = str(data.get("id") or "")
+        if not name and room_id:
+            try:  # the OpenAPI return has the name; find it through the documented settings call
+                found = await self.room_settings(room_id)
+                name = str(found.get("name") or "") if isinstance(found, dict) else ""
+            except ProviderError as error:
+                log.warning("kMeet room %s made, but its settings could not be read: %s", room_id, error.raw)
+        hostname = str(data.get("hostname") or self.host)
+        details: dict[str, Any] = {"kind": "planned", "name": name or None, "code": data.get("code"),
+                                   "event_id": data.get("event_id")}
+        if name:
+            join_url = self.room_url(name, hostname)
+        else:  # seed 004: the event "on your Infomaniak Calendar [carries] the meeting url"
+            log.warning("kMeet planned a conference but answered no room name; linking the calendar")
+            join_url = CALENDAR_HOST
+            details["link_note"] = "kMeet put the room link in the Infomaniak Calendar event."
+        reference = room_id or name or str(data.get("event_id") or "") or f"planned-{unguessable_room_name()}"
+        return Room(provider=SLUG, room_id=reference, join_url=join_url, starts_at=request.start,
+                    ends_at=request.end, details=details)
 
     async def room_settings(self, room_id: str) -> dict[str, Any]:
         """``GET /1/kmeet/rooms/{room_id}/settings`` for a planned room."""
@@ -225,11 +272,8 @@ def planned_conference_body(
         "timezone": request.timezone,
         "hostname": hostname,
         "title": title,
-        # The seed (and its OpenAPI copy) shows `options` as an array holding one object, but the
-        # client code that works against the real API sends one object. The API is PHP, where both
-        # decode to an array; the per-key rules (options.lobby_enabled …) only match an object, and
-        # the array form is what a doc generator prints for "object" — so we send the object.
-        "options": room_options,
+        # Seed 004: "options required array of object", and its example sends `[ {...} ]`.
+        "options": [room_options],
     }
     if request.description:
         body["description"] = request.description
@@ -249,6 +293,27 @@ def _check_request(request: RoomRequest) -> None:
     if len(request.invitee_emails) > KMeetOptions.max_attendees:
         raise Rejected(f"kMeet takes at most {KMeetOptions.max_attendees} attendees.", provider=SLUG,
                        field="attendees")
+
+
+def calendar_ids(data: Any) -> set[int]:
+    """The ids in the calendar list's ``data.calendars`` (ids as numbers or digit strings)."""
+    calendars = data.get("calendars") if isinstance(data, dict) else None
+    ids: set[int] = set()
+    for calendar in calendars if isinstance(calendars, list) else []:
+        value = calendar.get("id") if isinstance(calendar, dict) else None
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.add(int(value))
+    return ids
+
+
+def calendar_refused(calendar: int, *, status: int | None, raw: str | None) -> Rejected:
+    """The token works but may not plan in this calendar: said about the calendar, not the key."""
+    sentence = (
+        f"kMeet cannot add conferences to Infomaniak Calendar {calendar}: the token may not write to that "
+        "calendar. Connect kMeet with the id of a calendar the token's account owns or may edit."
+    )
+    return Rejected(sentence, provider=SLUG, field="calendar_id", reason="the token may not write to it",
+                    status=status, raw=raw)
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:

@@ -52,8 +52,11 @@ SLUG = "whereby"
 MAX_PAGE_SIZE = 100  # GET /meetings `limit`: 1..100, default 50
 DEFAULT_PAGE_SIZE = 50
 EXTRA_FIELDS = ("hostRoomUrl", "viewerRoomUrl")  # the spec's `Fields` enum: always ask for both
-# The document gives `[a-z0-9]{0,39}` and says spaces are removed automatically (so we remove them).
-ROOM_NAME_PREFIX = re.compile(r"[a-z0-9]{0,39}")
+# Seed 001: the prefix "should be lowercase, and spaces will be automatically removed. 39 character max",
+# example "example-prefix". whereby_openapi.json: maxLength 39 and the pattern `[a-z0-9]{0,39}`, which a
+# JSON Schema matches unanchored (any string holds it). So we lowercase, remove spaces, and send lowercase
+# letters, digits and hyphens (the seed's example), 39 at most: the room name ends up in a URL path.
+ROOM_NAME_PREFIX = re.compile(r"[a-z0-9-]{0,39}")
 # Whereby's body field -> the name our callers use, so a server-side 400 names the same field
 # a local check would have named.
 CALLER_FIELD = {
@@ -102,7 +105,7 @@ class WherebyOptions(ProviderOptions):
     )
     room_name_prefix: str | None = Field(
         None, title="Room name prefix", pattern=f"^{ROOM_NAME_PREFIX.pattern}$",
-        description="Lowercase letters and digits, 39 at most, e.g. standup.",
+        description="Letters, digits and hyphens, 39 at most (lowercased, spaces removed), e.g. team-standup.",
     )
     room_name_pattern: RoomNamePattern | None = Field(
         None, title="Room name pattern", description="uuid (the default) or human-short (six characters).",
@@ -115,9 +118,9 @@ class WherebyOptions(ProviderOptions):
 
     @field_validator("room_name_prefix", mode="before")
     @classmethod
-    def _without_spaces(cls, value: Any) -> Any:
-        # The seed: "spaces will be automatically removed"; we remove them so the check sees what Whereby keeps.
-        return value.replace(" ", "") if isinstance(value, str) else value
+    def _lowercase_without_spaces(cls, value: Any) -> Any:
+        # Seed 001: "should be lowercase, and spaces will be automatically removed": we do both before sending.
+        return value.replace(" ", "").lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _viewer_mode_is_a_locked_group_room(self) -> WherebyOptions:
@@ -298,7 +301,7 @@ class WherebyProvider(HttpAdapter[WherebyCredentials]):
     async def create_room(self, request: RoomRequest) -> Room:
         """Create a room ending at ``request.end``; ``starts_at`` keeps the planned start.
 
-        Options: ``room_mode`` (normal|group), ``is_locked``, ``room_name_prefix`` ([a-z0-9], 39 max),
+        Options: ``room_mode`` (normal|group), ``is_locked``, ``room_name_prefix`` ([a-z0-9-], 39 max),
         ``room_name_pattern`` (uuid|human-short), ``viewer_mode`` (join_url becomes the viewer link).
         """
         spec = MeetingSpec.from_request(request)

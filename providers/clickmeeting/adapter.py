@@ -27,15 +27,8 @@ from providers.clickmeeting.tokens import TokensAPI, autologin_url
 from providers.errors import NotFound, Rejected, Unavailable
 
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the seed's "YYYY-mm-dd H:i:s", wall time in `timezone`
-# Create fields a caller may set through RoomRequest.options, sent as they are (the seed's optional ones).
-PASS_THROUGH_CREATE_OPTIONS = (
-    "custom_room_url_name",
-    "lobby_enabled",
-    "lobby_description",
-    "skin_id",
-    "registration",
-    "settings",
-)
+# Create fields a caller may set through RoomRequest.options, sent as typed (the seed's optional ones).
+PASS_THROUGH_CREATE_OPTIONS = ("custom_room_url_name", "lobby_enabled", "lobby_description", "skin_id")
 
 
 class ClickMeetingProvider(ConferencesAPI, TokensAPI, SessionsAPI, ReportsAPI, LibraryAPI, AccountAPI):
@@ -96,6 +89,10 @@ class ClickMeetingProvider(ConferencesAPI, TokensAPI, SessionsAPI, ReportsAPI, L
         for key in PASS_THROUGH_CREATE_OPTIONS:
             if key in options.model_fields_set:
                 form[key] = getattr(options, key)
+        if (registration := options.registration_array()) is not None:
+            form["registration"] = registration
+        if (settings := options.settings_array()) is not None:
+            form["settings"] = settings
         return form
 
     async def delete_room(self, room_id: str) -> None:

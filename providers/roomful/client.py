@@ -11,6 +11,7 @@ How Roomful is reached (see specs/roomful/NOTES.md): ``POST {base}/api/v1/auth/s
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -88,16 +89,27 @@ def error_for_code(code: int, message: str, *, sign_in: bool = False, status: in
 
 
 def _ack_error(ack: Mapping[str, Any]) -> tuple[int, str] | None:
-    """(code, message) when the ack's ``error`` says something went wrong, else None."""
-    error = ack.get("error")
-    if not isinstance(error, dict):
-        return None
-    code = error.get("code")
-    failed = bool(error.get("status")) or (isinstance(code, int) and code != 0)
-    if not failed:
-        return None
-    return (int(code) if isinstance(code, (int, float)) else 0), str(error.get("message") or "")
+    """(code, message) when the ack's ``error`` says something went wrong, else None.
 
+    As Roomful's own client reads an ack (Roomful/valu-api src/socket/ValuSocket.js, ``isAckError``:
+    ``ack.error && ack.error.status !== false``): any ``error`` is a failure unless it says
+    ``status: false`` — some RPCs answer a bare ``error`` object with no status at all.
+    """
+    error = ack.get("error")
+    if not error:
+        return None
+    if isinstance(error, dict):
+        if error.get("status") is False:
+            return None
+        code = error.get("code")
+        message = error.get("message") or error.get("description") or ""
+        number = 0
+        if isinstance(code, int) and not isinstance(code, bool):
+            number = code
+        elif isinstance(code, float) and math.isfinite(code):
+            number = int(code)
+        return number, str(message)
+    return 0, str(error)[:200]
 
 
 class RoomfulClient(HttpAdapter[RoomfulCredentials]):

@@ -108,18 +108,27 @@ class MeetingsAPI(RoomfulSocket):
         start: datetime | None = None,
         end: datetime | None = None,
         color: str | Mapping[str, float] | None = None,
+        invited_user_ids: Iterable[str] | None = None,
     ) -> RoomfulMeeting:
-        """``meeting:updateMeeting``. It replaces the meeting, so fields not given are read and sent back."""
+        """``meeting:updateMeeting``. It replaces the meeting, so fields not given are read and sent back.
+
+        The body is what Roomful's own client sends (Roomful/valu-api, ``Events.edit-meeting``):
+        meetingId, sourceType, subject, description, color, invitedUserIds (the current participantIds
+        unless new ones are given), startDate, endDate — leaving out the invitees would drop them.
+        """
         current = await self.get_meeting(meeting_id)
         new_color = current.color if color is None else hex_to_rgba(color) if isinstance(color, str) else dict(color)
         new_start = start or current.start
         new_end = end or current.end
         if new_start is None or new_end is None:
             raise Unavailable(provider=SLUG, raw=f"meeting {meeting_id} came back without dates")
+        invited = current.participant_ids if invited_user_ids is None else tuple(invited_user_ids)
         data: dict[str, Any] = {
             "meetingId": meeting_id,
+            "sourceType": current.source_type,
             "subject": current.subject if subject is None else subject,
             "description": current.description if description is None else description,
+            "invitedUserIds": list(invited),
             "startDate": iso_instant(new_start),
             "endDate": iso_instant(new_end),
         }

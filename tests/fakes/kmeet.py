@@ -1,8 +1,17 @@
-"""A loopback Infomaniak API for kMeet: ``POST /1/kmeet/rooms``, room settings, ``GET /1/profile``.
+"""A loopback Infomaniak API for kMeet: ``POST /1/kmeet/rooms``, room settings, the calendar list.
 
 Checks what the kMeet document states: bearer token, JSON body, required fields, ``Y-m-d H:i:s``
-times, a real time zone, title 1..150, attendee states, option flags (password and kDrive id when
-they are enabled). Validation errors answer 422 in Infomaniak's error envelope.
+times, a real time zone, title 1..150, attendee states, ``options`` as an array of objects (seed 004:
+"options required array of object", its example sends ``[ {...} ]``), option flags (password and kDrive
+id when they are enabled). Validation errors answer 422 in Infomaniak's error envelope.
+
+``answer`` picks the success body: "full" is the OpenAPI ``PlannedConferenceReturn`` (id, name, ...),
+"seed" is seed 004's own example (no ``name``, no ``id``), "no-name" has the id but not the name.
+
+ASSUMPTIONS (not in the documents): ``GET /api/pim/calendar`` (named by seed 004 for calendar ids)
+answers ``{"result": "success", "data": {"calendars": [{"id": ...}]}}`` as public client code reads it,
+listing the calendars the token may plan in; a calendar the token may not write answers 403
+``not_authorized`` on ``POST /1/kmeet/rooms`` (the settings call's documented 403 envelope).
 """
 
 from __future__ import annotations
@@ -39,8 +48,10 @@ def invalid(attribute: str, description: str) -> JSONResponse:
 class FakeInfomaniak(FakeService):
     """State: ``rooms`` (settings id -> stored room), ``calendars`` the token may write to."""
 
-    def __init__(self, *, token: str = "ik-token", calendars: tuple[int, ...] = (72618,), user_id: int = 42) -> None:
+    def __init__(self, *, token: str = "ik-token", calendars: tuple[int, ...] = (72618,), user_id: int = 42,
+                 answer: str = "full") -> None:
         self.token = token
+        self.answer = answer
         self.calendars = set(calendars)
         self.user_id = user_id
         self.rooms: dict[int, dict[str, Any]] = {}
@@ -51,16 +62,17 @@ class FakeInfomaniak(FakeService):
         return Starlette(routes=[
             Route("/1/kmeet/rooms", self.plan, methods=["POST"]),
             Route("/1/kmeet/rooms/{room_id}/settings", self.settings, methods=["GET"]),
-            Route("/1/profile", self.profile, methods=["GET"]),
+            Route("/api/pim/calendar", self.calendar_list, methods=["GET"]),
         ])
 
     def authorised(self, request: Request) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.token}"
 
-    async def profile(self, request: Request) -> JSONResponse:
+    async def calendar_list(self, request: Request) -> JSONResponse:
         if not self.authorised(request):
             return error(401, "not_authorized", "Unauthorized")
-        return JSONResponse({"result": "success", "data": {"user_id": self.user_id, "email": "owner@ik.me"}})
+        calendars = [{"id": calendar, "name": f"Calendar {calendar}"} for calendar in sorted(self.calendars)]
+        return JSONResponse({"result": "success", "data": {"calendars": calendars}})
 
     async def settings(self, request: Request) -> JSONResponse:
         if not self.authorised(request):
@@ -84,7 +96,7 @@ class FakeInfomaniak(FakeService):
             return problem
         if body["calendar_id"] not in self.calendars:
             return error(403, "not_authorized", "Forbidden")
-        options = body["options"][0] if isinstance(body["options"], list) else body["options"]
+        options = body["options"][0]
         room_id = next(self._ids)
         room = {
             "id": room_id, "name": secrets.token_hex(8), "code": f"{secrets.randbelow(10**9):09d}",
@@ -97,7 +109,14 @@ class FakeInfomaniak(FakeService):
             "options": [{k: v for k, v in options.items() if k != "password"}],
         }
         self.rooms[room_id] = room
-        return JSONResponse({"result": "success", "data": room})
+        return JSONResponse({"result": "success", "data": self.answered(room)})
+
+    def answered(self, room: dict[str, Any]) -> dict[str, Any]:
+        if self.answer == "seed":  # seed 004's example response: these three keys only
+            return {key: room[key] for key in ("ending_at", "hostname", "options")}
+        if self.answer == "no-name":
+            return {key: value for key, value in room.items() if key != "name"}
+        return room
 
     def validate(self, body: Any) -> JSONResponse | None:
         if not isinstance(body, dict):
@@ -130,11 +149,18 @@ class FakeInfomaniak(FakeService):
         for attendee in attendees:
             if not isinstance(attendee, dict) or "address" not in attendee or attendee.get("state") not in STATES:
                 return invalid("attendees", "Each attendee needs an address and a valid state.")
-        options = body["options"]
-        if isinstance(options, list):  # PHP decodes both an object and a one-item list to an array
-            options = options[0] if len(options) == 1 else None
+        if not isinstance(body["options"], list) or not body["options"]:
+            return invalid("options", "The options must be an array of objects.")
+        for options in body["options"]:
+            problem = self.invalid_options(options)
+            if problem is not None:
+                return problem
+        return None
+
+    @staticmethod
+    def invalid_options(options: Any) -> JSONResponse | None:
         if not isinstance(options, dict):
-            return invalid("options", "The options must describe one room.")
+            return invalid("options", "The options must be an array of objects.")
         for field in REQUIRED_OPTIONS:
             if field not in options:
                 return invalid(f"options.{field}", f"The options.{field} field is required.")

@@ -11,7 +11,11 @@ What it enforces (seed 001 and whereby_openapi.json):
   ``{"error": "Access token is missing or invalid"}``, the spec's description).
 - POST needs ``Content-Type: application/json`` and a JSON object; ``endDate`` is required, an RFC 3339
   date-time (no offset = UTC) not in the past; ``roomMode``, ``roomNamePattern``, ``templateType`` and
-  ``fields`` take their enum values; ``roomNamePrefix`` is ``[a-z0-9]{0,39}`` after removing spaces.
+  ``fields`` take their enum values; ``roomNamePrefix`` is a string of 39 characters at most (the
+  file's ``maxLength``; its pattern ``[a-z0-9]{0,39}`` is unanchored, as JSON Schema patterns are, so
+  it holds for any string) whose spaces are removed ("spaces will be automatically removed").
+  ASSUMPTION: an uppercase prefix is refused with 400 (seed: it "should be lowercase"; whether Whereby
+  refuses or lowercases it is not documented).
   The body schema has no ``additionalProperties: false``, so unknown keys are ignored, as the spec allows.
 - ``hostRoomUrl``/``viewerRoomUrl`` appear only when requested in ``fields`` (or by the viewerMode
   template); the viewerMode template locks the room and makes it a group room.
@@ -46,7 +50,8 @@ ROOM_MODES = ("group", "normal")
 ROOM_NAME_PATTERNS = ("uuid", "human-short")
 TEMPLATE_TYPES = ("viewerMode",)
 FIELDS = ("hostRoomUrl", "viewerRoomUrl")
-PREFIX = re.compile(r"[a-z0-9]{0,39}")
+PREFIX = re.compile(r"[a-z0-9]{0,39}")  # matched with search(), as JSON Schema does
+PREFIX_MAX_LENGTH = 39
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", re.IGNORECASE)
 HUMAN_SHORT_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # "six distinguishable characters"
 ROOM_LIFETIME_AFTER_END = timedelta(hours=1)
@@ -225,9 +230,11 @@ class FakeWhereby(FakeService):
         prefix = body.get("roomNamePrefix", "")
         if not isinstance(prefix, str):
             raise Invalid('"roomNamePrefix" must be a string')
+        if len(prefix) > PREFIX_MAX_LENGTH or not PREFIX.search(prefix):
+            raise Invalid('"roomNamePrefix" length must be less than or equal to 39 characters long')
+        if prefix != prefix.lower():  # the assumption in the module docstring
+            raise Invalid('"roomNamePrefix" should be lowercase')
         prefix = prefix.replace(" ", "")  # "spaces will be automatically removed"
-        if not PREFIX.fullmatch(prefix):
-            raise Invalid('"roomNamePrefix" must be lowercase letters and digits, 39 characters at most')
         if "fields" in body:
             requested_fields(body["fields"])
         for name in ("recording", "liveTranscription", "streaming"):

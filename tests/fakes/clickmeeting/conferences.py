@@ -182,8 +182,11 @@ class ConferencesFake(ClickMeetingApp):
             room["lobby_enabled"] = lobby
         if "lobby_description" in form:
             room["lobby_description"] = str(form["lobby_description"])
-        if "skin_id" in form and str(form["skin_id"]) not in {skin["id"] for skin in self.skins}:
-            raise Invalid(422, ("skin_id", "Unknown skin."))
+        if "skin_id" in form:  # the seed: "(int) skin_id"
+            if not str(form["skin_id"]).isdigit():
+                raise Invalid(422, ("skin_id", "This value should be of type int."))
+            if str(form["skin_id"]) not in {skin["id"] for skin in self.skins}:
+                raise Invalid(422, ("skin_id", "Unknown skin."))
         registration = form.get("registration")
         if registration is not None:
             if not isinstance(registration, dict):

@@ -18,9 +18,11 @@ It behaves the way specs/roomful/NOTES.md and the meeting API document describe:
 - Every current meeting RPC keeps state: meetings with per-user request status, availability per user
   (explicit days and the weekly pattern), and free time slots computed from both.
 - Requests must carry ``{"data": {...}, "event": {"id", "date"}}``; missing or badly encoded fields are
-  answered with the ``error`` object. Codes the document lists are used where they fit (705, 401, 1021);
-  for a malformed request (400) and an unknown meeting (404) Roomful documents no code, so the fake uses
-  the HTTP-like ones, as Roomful's 401 does.
+  answered with the ``error`` object. Codes the document lists are used where they fit (705, 401, 1021).
+  ASSUMPTION: for a malformed request (400) and an unknown meeting (404) Roomful documents no code, so
+  the fake invents HTTP-like ones, as Roomful's 401 is; the adapter must not rely on more than "failed".
+- ``meeting:updateMeeting`` replaces the meeting: invitees, description and color not sent are gone.
+  ASSUMPTION: ``sourceType``, when sent, must be the meeting's own (a meeting does not change place).
 - ``meeting:onMeeting*`` pushes go to the network's other sockets (the document does not say the
   caller gets its own, so it does not).
 - RPC faults use the shared switchboard with ``method=RPC`` and the event name as ``path``:

@@ -100,9 +100,19 @@ class MeetingsFake(RoomfulApp):
         if not isinstance(description, str):
             raise RpcError(400, "Bad request: description must be a string")
         start, end = self._dates(data)
+        source_type = data.get("sourceType", meeting["sourceType"])
+        if source_type != meeting["sourceType"]:  # ASSUMPTION: a meeting cannot change its kind of place
+            raise RpcError(400, "Bad request: sourceType cannot change")
+        # updateMeeting replaces the meeting: invitees not sent are no longer invited (Roomful's own
+        # client sends invitedUserIds on every update for that reason), and so are description and color.
+        invited = self._known_users(data.get("invitedUserIds", []), "invitedUserIds")
+        organizer = meeting["organizerId"]
+        participants = [organizer] + [i for i in dict.fromkeys(invited) if i != organizer]
+        old = self.statuses.get(meeting["meetingId"], {})
+        self.statuses[meeting["meetingId"]] = {p: old.get(p, "received") for p in participants}
         meeting.update(
             subject=subject, description=description, startDate=iso(start), endDate=iso(end),
-            color=self._color(data.get("color")),
+            color=self._color(data.get("color")), participantIds=participants,
         )
         await self._push("meeting:onMeetingUpdated", {"meeting": meeting}, skip_sid=sid)
         return {"meeting": meeting}

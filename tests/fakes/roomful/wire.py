@@ -13,9 +13,9 @@ import socketio
 RPC = "RPC"  # the ``method`` under which socket events are matched in ``faults``
 OK = {"status": False, "code": 0, "message": ""}
 MESSAGES = {
-    400: "Bad request",
+    400: "Bad request",  # ASSUMPTION: Roomful documents no code for a malformed request; HTTP-like, as its 401
     401: "Unauthorized",
-    404: "Not found",
+    404: "Not found",  # ASSUMPTION: Roomful documents no code for an unknown meeting; HTTP-like, as its 401
     500: "Internal server error",
     705: "Too frequent request",
     1021: "User not found",

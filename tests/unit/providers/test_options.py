@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from providers import registry
 from providers.airmeet.options import ACCESS_TYPES, AirmeetOptions
@@ -79,7 +81,8 @@ def test_every_field_has_a_form_label_and_a_hint() -> None:
 def test_whereby_rules() -> None:
     options = WherebyOptions.parse({"room_mode": "GROUP", "room_name_prefix": "team standup"}, provider="whereby")
     assert (options.room_mode, options.room_name_prefix) == (RoomMode.GROUP, "teamstandup")
-    assert rejected(WherebyOptions, "whereby", room_name_prefix="Team").field == "room_name_prefix"
+    assert WherebyOptions.parse({"room_name_prefix": "Team Sync"}, provider="whereby").room_name_prefix == "teamsync"
+    assert rejected(WherebyOptions, "whereby", room_name_prefix="team_sync").field == "room_name_prefix"
     assert rejected(WherebyOptions, "whereby", viewer_mode="yes", room_mode="normal").field == "room_mode"
     assert rejected(WherebyOptions, "whereby", viewer_mode=True, is_locked="no").field == "is_locked"
 
@@ -128,3 +131,50 @@ def test_a_choice_outside_the_list_names_every_choice_with_its_label() -> None:
     assert caught.value.field == "room_type"
     assert "choose one of `meeting` (Meeting), `webinar` (Webinar)" in caught.value.user_message
     assert "seminar" not in caught.value.user_message  # what was typed is never quoted
+
+
+@pytest.mark.parametrize(
+    ("slug", "typed", "meant"),
+    [
+        ("whereby", "room_mod", "room_mode"),
+        ("kmeet", "lobbby", "lobby"),
+        ("kmeet", "calendar", "calendar_id"),
+        ("clickmeeting", "acces_type", "access_type"),
+        ("clickmeeting", "skinid", "skin_id"),
+        ("airmeet", "short_description", "short_desc"),
+        ("roomful", "source_id", "source_ids"),
+    ],
+)
+def test_an_unknown_option_close_to_a_known_one_asks_did_you_mean(slug: str, typed: str, meant: str) -> None:
+    error = rejected(registry.options_model(slug), slug, **{typed: "group"})
+    assert error.field == typed and error.reason == "unknown option"
+    assert error.user_message.endswith(f"has no option `{typed}` — did you mean `{meant}`?")
+    assert "group" not in error.user_message
+
+
+@pytest.mark.parametrize("slug", ["whereby", "kmeet", "clickmeeting", "airmeet", "roomful"])
+def test_every_provider_refuses_an_unknown_option(slug: str) -> None:
+    error = rejected(registry.options_model(slug), slug, bogus="1")
+    assert error.field == "bogus" and "has no option `bogus`" in error.user_message
+
+
+def test_a_key_that_is_no_option_name_is_not_repeated() -> None:
+    error = rejected(KMeetOptions, "kmeet", **{"xK9pQ2mZr7TsecretTOKEN": "1"})
+    assert "xK9pQ2" not in error.user_message and "has no such option" in error.user_message
+
+
+@given(
+    slug=st.sampled_from(["whereby", "kmeet", "clickmeeting", "airmeet", "roomful"]),
+    key=st.text(min_size=1, max_size=30),
+    value=st.from_regex(r"Zq[0-9]{6,12}", fullmatch=True),
+)
+def test_any_unknown_option_gets_one_sentence_without_the_value(slug: str, key: str, value: str) -> None:
+    model = registry.options_model(slug)
+    if key in model.model_fields or key in ("settings", "registration"):
+        return
+    with pytest.raises(Rejected) as caught:
+        model.parse({key: value}, provider=slug)
+    sentence = caught.value.user_message
+    assert value not in sentence.replace(f"`{key}`", "")
+    assert "\n" not in sentence and sentence[-1] in ".?"
+    assert caught.value.field == key and caught.value.reason == "unknown option"

@@ -257,14 +257,21 @@ async def test_airmeet_keys_and_region_are_verified_with_auth(services: Services
     assert stored.credentials == {"access_key": "ak-live", "secret_key": "sk-live-secret", "region": "eu"}
 
 
-async def test_kmeet_token_is_checked_with_the_profile(services: Services, fakes: Fakes) -> None:
+async def test_kmeet_token_and_calendar_are_checked_with_the_calendar_list(services: Services, fakes: Fakes) -> None:
     missing = await meeting("connect kmeet token=ik-secret-token", ADMIN, services)
     assert "`calendar_id=`: Calendar id is required" in missing.text and fakes.kmeet.requests == []
     reply = await meeting("connect kmeet token=ik-secret-token calendar_id=72618", ADMIN, services)
     assert "kMeet is connected" in reply.text
-    assert [r.path for r in fakes.kmeet.requests] == ["/1/profile"]
+    assert [r.path for r in fakes.kmeet.requests] == ["/api/pim/calendar"]
     stored = await services.storage.accounts.get("T1", "kmeet")
     assert stored is not None and stored.credentials == {"token": "ik-secret-token", "calendar_id": 72618}
+
+
+async def test_kmeet_connect_refuses_a_calendar_the_token_cannot_write_to(services: Services) -> None:
+    reply = await meeting("connect kmeet token=ik-secret-token calendar_id=555", ADMIN, services)
+    assert "Calendar 555" in reply.text and "kMeet is connected" not in reply.text
+    assert "ik-secret-token" not in reply.text
+    assert await services.storage.accounts.get("T1", "kmeet") is None
 
 
 async def test_roomful_signs_in_with_a_quoted_password(

@@ -404,7 +404,7 @@ async def test_submit_on_kmeet_planned_sends_the_conference_settings(
     body = request.json
     assert body["calendar_id"] == 72618 and body["starting_at"] == "2030-03-21 10:00:00"
     assert body["timezone"] == "Europe/Zurich"
-    options = body["options"]
+    [options] = body["options"]
     assert (options["lobby_enabled"], options["e2ee_enabled"], options["start_audio_muted"]) == (True, True, True)
     assert options["enable_recording"] is False and options["password"] == "pin-42"
     assert "Room ready" in reply.text and "pin-42" not in reply.text

@@ -91,6 +91,49 @@ async def test_create_room_password_webinar_with_settings(
     assert stored["registration_enabled"] == 1 and stored["lobby_enabled"] is True and stored["room_type"] == "webinar"
 
 
+async def test_create_options_typed_as_the_seed_from_console_words(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
+    await adapter.create_room(request_for(
+        "Launch", lobby_enabled="yes", skin_id="2", registration="on", registration_template="3",
+        show_on_personal_page="no", thank_you_page_url="https://example.com/thanks",
+    ))
+    form = form_of(last(fake, "POST", "/v1/conferences.json"))
+    assert form[-6:] == [
+        ("lobby_enabled", "1"),
+        ("skin_id", "2"),
+        ("registration[enabled]", "1"),
+        ("registration[template]", "3"),
+        ("settings[show_on_personal_page]", "0"),
+        ("settings[thank_you_page_url]", "https://example.com/thanks"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "words"),
+    [
+        ({"lobby_enabled": "maybe"}, "lobby_enabled", "yes or no"),
+        ({"skin_id": "dark"}, "skin_id", "whole number"),
+        ({"skin_id": "0"}, "skin_id", "skins list"),
+        ({"registration": "sometimes"}, "registration", "yes or no"),
+        ({"registration_template": "5"}, "registration_template", "1, 2 or 3"),
+        ({"registration": {"enabled": True, "template": 9}}, "registration_template", "1, 2 or 3"),
+        ({"show_on_personal_page": "perhaps"}, "show_on_personal_page", "yes or no"),
+        ({"settings": {"recorder_autostart_enabled": "later"}}, "recorder_autostart_enabled", "yes or no"),
+        ({"settings": {"confetti": True}}, "confetti", "no option"),
+        ({"settings": "all"}, "settings", "one by one"),
+    ],
+)
+async def test_a_wrong_create_option_is_refused_in_words_before_sending(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider, options: dict, field: str, words: str
+) -> None:
+    with pytest.raises(Rejected) as caught:
+        await adapter.create_room(request_for("Launch", **options))
+    assert caught.value.field == field and words in caught.value.user_message
+    assert caught.value.user_message.endswith(".") and "\n" not in caught.value.user_message
+    assert fake.requests == []
+
+
 async def test_create_room_instant_permanent_room(
     fake: FakeClickMeeting, adapter: ClickMeetingProvider
 ) -> None:

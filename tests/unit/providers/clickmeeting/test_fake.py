@@ -85,6 +85,11 @@ async def test_create_requires_the_documented_fields(raw: httpx.AsyncClient) -> 
         ({"timezone": "Mars/Base"}, "timezone"),
         ({"starts_at": "tomorrow"}, "starts_at"),
         ({"settings": {"confetti": 1}}, "settings"),
+        ({"lobby_enabled": "yes"}, "lobby_enabled"),  # the seed's "(bool)": 1/0 or true/false
+        ({"skin_id": "dark"}, "skin_id"),  # "(int) skin_id"
+        ({"settings": {"show_on_personal_page": "maybe"}}, "settings[show_on_personal_page]"),
+        ({"registration": {"enabled": "sometimes"}}, "registration[enabled]"),
+        ({"registration": {"template": 4}}, "registration[template]"),
     ):
         bad = await raw.post("conferences.json", content=php_form_encode(CREATE | change), headers=FORM)
         assert (bad.status_code, bad.json()["errors"][0]["name"]) == (422, field), change

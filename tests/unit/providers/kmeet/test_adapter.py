@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from providers.base import Endpoints, Role, RoomRequest
 from providers.errors import AuthFailed, NotConfigured, NotFound, NotSupported, Rejected, Unavailable
 from providers.kmeet import KMeetCredentials, KMeetProvider
-from tests.fakes.kmeet import FakeInfomaniak
+from tests.fakes.kmeet import REQUIRED_OPTIONS, FakeInfomaniak
 from tests.fakes.server import Fault, serve
 from tests.support.policy import FAST
 
@@ -56,7 +57,7 @@ async def test_instant_room_sends_no_request(fake: FakeInfomaniak) -> None:
     assert fake.requests == []
 
 
-async def test_planned_conference_sends_local_times_and_one_options_object(fake: FakeInfomaniak) -> None:
+async def test_planned_conference_sends_local_times_and_options_as_an_array_of_one_object(fake: FakeInfomaniak) -> None:
     kmeet = adapter(fake)
     room = await kmeet.create_room(
         RoomRequest(title="Planning", start=START, end=START + timedelta(minutes=45), timezone="Europe/Zurich",
@@ -70,8 +71,9 @@ async def test_planned_conference_sends_local_times_and_one_options_object(fake:
     assert body["ending_at"] == "2026-12-01 10:45:00"
     assert body["timezone"] == "Europe/Zurich" and body["hostname"] == "meet.example.test"
     assert body["calendar_id"] == 72618
-    assert body["options"]["lobby_enabled"] is True and body["options"]["password_enabled"] is True
-    assert body["options"]["password"] == "s3cret" and body["options"]["e2ee_enabled"] is True
+    [options] = body["options"]  # seed 004: "options required array of object"
+    assert options["lobby_enabled"] is True and options["password_enabled"] is True
+    assert options["password"] == "s3cret" and options["e2ee_enabled"] is True
     assert body["attendees"] == [{"address": "ana@example.com", "state": "NEEDS-ACTION"}]
     stored = fake.rooms[int(room.room_id)]
     assert room.join_url == f"https://meet.example.test/{stored['name']}"
@@ -123,9 +125,68 @@ async def test_validation_error_names_the_field(fake: FakeInfomaniak) -> None:
     assert caught.value.field == "ending_at" and caught.value.status == 422
 
 
-async def test_calendar_of_someone_else_is_refused(fake: FakeInfomaniak) -> None:
-    with pytest.raises(AuthFailed):
+async def test_calendar_of_someone_else_is_refused_naming_the_calendar(fake: FakeInfomaniak) -> None:
+    with pytest.raises(Rejected) as caught:
         await adapter(fake, calendar_id=1).create_room(request(mode="planned"))
+    assert "Calendar 1" in caught.value.user_message and "key" not in caught.value.user_message
+    assert caught.value.status == 403
+
+
+async def test_verify_uses_the_calendar_list_the_seed_names(fake: FakeInfomaniak) -> None:
+    await adapter(fake).verify()
+    assert [r.path for r in fake.requests] == ["/api/pim/calendar"]
+    assert fake.requests[0].headers["authorization"] == "Bearer ik-token"
+
+
+async def test_verify_refuses_a_calendar_the_token_cannot_write_to(fake: FakeInfomaniak) -> None:
+    with pytest.raises(Rejected) as caught:
+        await adapter(fake, calendar_id=555).verify()
+    assert "Calendar 555" in caught.value.user_message and "key" not in caught.value.user_message
+    assert caught.value.field == "calendar_id"
+    assert fake.requests_to("/1/kmeet/rooms", "POST") == []
+
+
+async def test_verify_reports_a_403_on_the_calendar_list_as_the_calendar(fake: FakeInfomaniak) -> None:
+    fake.faults.add(Fault(status=403), path="/api/pim/calendar")
+    with pytest.raises(Rejected) as caught:
+        await adapter(fake).verify()
+    assert "Calendar 72618" in caught.value.user_message and "key" not in caught.value.user_message
+
+
+def test_real_calendar_list_lives_on_the_calendar_host() -> None:
+    assert adapter(None).calendar_base() == "http://127.0.0.1:9"
+    real = KMeetProvider(KMeetCredentials(token="t", calendar_id=1), endpoints=Endpoints())
+    assert real.calendar_base() == "https://calendar.infomaniak.com"
+
+
+async def test_fake_refuses_options_sent_as_one_object(fake: FakeInfomaniak) -> None:
+    body = {"calendar_id": 72618, "starting_at": "2026-12-01 10:00:00", "ending_at": "2026-12-01 11:00:00",
+            "timezone": "Europe/Zurich", "hostname": "kmeet.infomaniak.com", "title": "x",
+            "options": {key: False for key in REQUIRED_OPTIONS} | {"subject": "x"}}
+    async with httpx.AsyncClient(base_url=fake.url) as client:  # type: ignore[attr-defined]
+        answer = await client.post("/1/kmeet/rooms", json=body, headers={"Authorization": "Bearer ik-token"})
+        assert answer.status_code == 422 and "array of objects" in answer.text
+        body["options"] = [body["options"]]
+        answer = await client.post("/1/kmeet/rooms", json=body, headers={"Authorization": "Bearer ik-token"})
+        assert answer.status_code == 200
+
+
+async def test_seed_shaped_answer_without_name_or_id_still_makes_the_room(fake: FakeInfomaniak) -> None:
+    fake.answer = "seed"
+    room = await adapter(fake).create_room(request(mode="planned"))
+    assert len(fake.rooms) == 1 and len(fake.requests_to("/1/kmeet/rooms", "POST")) == 1
+    assert room.join_url == "https://calendar.infomaniak.com" and room.details["link_note"]
+    assert room.room_id
+
+
+async def test_answer_with_an_id_but_no_name_finds_the_room(fake: FakeInfomaniak) -> None:
+    fake.answer = "no-name"
+    room = await adapter(fake).create_room(request(mode="planned"))
+    stored = fake.rooms[int(room.room_id)]
+    assert room.join_url == f"https://meet.example.test/{stored['name']}"
+    fake.faults.add(Fault(status=404), path="/1/kmeet/rooms/")
+    unlisted = await adapter(fake).create_room(request(mode="planned"))
+    assert unlisted.join_url == "https://calendar.infomaniak.com" and len(fake.rooms) == 2
 
 
 async def test_unknown_settings_is_not_found(fake: FakeInfomaniak) -> None:

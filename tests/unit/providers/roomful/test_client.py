@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from providers.errors import AuthFailed, RateLimited, Unavailable
 from providers.roomful import RoomfulCredentials
+from providers.roomful.client import _ack_error
 from tests.fakes.server import Fault
 
 
@@ -75,3 +78,39 @@ def test_credentials_validate_and_hide_the_password():
         RoomfulCredentials(email="not-an-email", password="x", network="acme")
     with pytest.raises(pydantic.ValidationError):
         RoomfulCredentials(email="bot@acme.test", password="x", network="")
+
+
+# --- reading an ack's error object, as Roomful's own client does ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ack", "failure"),
+    [
+        ({"data": {}, "error": {"status": False, "code": 0, "message": ""}}, None),
+        ({"data": {}}, None),
+        ({"data": {}, "error": None}, None),
+        ({"error": {"status": True, "code": 705, "message": "Too frequent request"}}, (705, "Too frequent request")),
+        ({"error": {"code": 0, "message": "Meeting not found"}}, (0, "Meeting not found")),  # no status at all
+        ({"error": {"status": None, "code": 404}}, (404, "")),
+        ({"error": {"status": 0, "description": "timed out"}}, (0, "timed out")),  # 0 is not `false`
+        ({"error": "boom"}, (0, "boom")),
+        ({"error": {"code": float("inf")}}, (0, "")),
+    ],
+)
+def test_an_error_object_fails_the_call_unless_its_status_is_false(ack, failure):
+    assert _ack_error(ack) == failure
+
+
+@given(st.dictionaries(st.sampled_from(["data", "error"]), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["status", "code", "message", "description"]), inner, max_size=4),
+    max_leaves=8,
+)))
+def test_any_ack_reads_as_success_or_one_failure(ack):
+    failure = _ack_error(ack)
+    error = ack.get("error")
+    succeeded = not error or (isinstance(error, dict) and error.get("status") is False)
+    assert (failure is None) == succeeded
+    if failure is not None:
+        assert isinstance(failure[0], int) and isinstance(failure[1], str)

@@ -8,7 +8,7 @@ import socketio
 
 from providers.errors import Rejected
 from providers.roomful import TimeSlot
-from tests.unit.providers.roomful.support import MONDAY, at
+from tests.unit.providers.roomful.support import MONDAY, at, create
 
 
 async def test_fake_refuses_bad_values_with_the_error_object(fake, make):
@@ -33,3 +33,16 @@ async def test_fake_requires_the_event_envelope(fake):
     finally:
         await client.disconnect()
     assert ack == {"error": {"status": True, "code": 400, "message": "Bad request: event.id is required"}}
+
+
+async def test_fake_update_replaces_the_meeting_and_drops_invitees_not_sent(fake, make):
+    guest = fake.add_user("guest@acme.test")
+    adapter = make()
+    created = await create(adapter, description="Daily", invited_user_ids=[guest])
+    data = {"meetingId": created.meeting_id, "subject": "Retro", "startDate": "2030-01-07T09:00:00.000Z",
+            "endDate": "2030-01-07T10:00:00.000Z"}
+    await adapter._call("meeting:updateMeeting", data)
+    stored = fake.meetings[created.meeting_id]
+    assert stored["participantIds"] == [fake.owner_id] and stored["description"] == ""
+    with pytest.raises(Rejected):
+        await adapter._call("meeting:updateMeeting", {**data, "sourceType": "group"})

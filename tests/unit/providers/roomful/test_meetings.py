@@ -69,22 +69,35 @@ async def test_get_meeting(fake, make):
     assert (meeting.start, meeting.organizer_id, meeting.network_id) == (at(MONDAY, 10), fake.owner_id, "acme")
 
 
-async def test_update_meeting_reads_then_sends_every_field(fake, make):
+async def test_update_meeting_reads_then_sends_what_roomfuls_client_sends(fake, make):
+    guest = fake.add_user("guest@acme.test")
     adapter = make()
-    created = await create(adapter, description="Daily", color="#ff0000")
+    created = await create(adapter, description="Daily", color="#ff0000", invited_user_ids=[guest])
     updated = await adapter.update_meeting(created.meeting_id, subject="Retro", end=at(MONDAY, 11))
 
     assert [r.event for r in fake.rpcs[-2:]] == ["meeting:getMeeting", "meeting:updateMeeting"]
     assert envelope(fake, "meeting:updateMeeting") == {
         "meetingId": created.meeting_id,
+        "sourceType": "room",
         "subject": "Retro",
         "description": "Daily",  # kept: updateMeeting replaces the meeting
+        "invitedUserIds": [fake.owner_id, guest],  # kept, as Roomful's client keeps participantIds
         "startDate": "2030-01-07T09:00:00.000Z",
         "endDate": "2030-01-07T10:00:00.000Z",
         "color": {"r": 1.0, "g": 0.0, "b": 0.0, "a": 1.0},
     }
     assert fake.meetings[created.meeting_id]["subject"] == "Retro"
-    assert updated.end == at(MONDAY, 11)
+    assert fake.meetings[created.meeting_id]["participantIds"] == [fake.owner_id, guest]
+    assert fake.statuses[created.meeting_id] == {fake.owner_id: "accepted", guest: "received"}
+    assert updated.end == at(MONDAY, 11) and updated.participant_ids == (fake.owner_id, guest)
+
+
+async def test_update_meeting_can_change_the_invitees(fake, make):
+    ana, bo = fake.add_user("ana@acme.test"), fake.add_user("bo@acme.test")
+    adapter = make()
+    created = await create(adapter, invited_user_ids=[ana])
+    await adapter.update_meeting(created.meeting_id, invited_user_ids=[bo])
+    assert fake.meetings[created.meeting_id]["participantIds"] == [fake.owner_id, bo]
 
 
 async def test_delete_meeting(fake, make):

@@ -193,8 +193,8 @@ async def test_verify_with_a_wrong_key_is_auth_failed(base_url: str, policy: Ret
 @pytest.mark.parametrize(
     ("options", "field"),
     [
-        ({"room_name_prefix": "Standup"}, "room_name_prefix"),
-        ({"room_name_prefix": "team-standup"}, "room_name_prefix"),
+        ({"room_name_prefix": "team_standup"}, "room_name_prefix"),
+        ({"room_name_prefix": "team/standup"}, "room_name_prefix"),
         ({"room_name_prefix": "a" * 40}, "room_name_prefix"),
         ({"room_mode": "huge"}, "room_mode"),
         ({"room_name_pattern": "words"}, "room_name_pattern"),
@@ -214,6 +214,18 @@ async def test_bad_options_are_rejected_before_any_request(
     assert caught.value.status is None
     assert f"`{field}`" in caught.value.user_message
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [("example-prefix", "example-prefix"), ("Team Sync", "teamsync"), ("All Hands 2026", "allhands2026")],
+)
+async def test_a_prefix_is_lowercased_without_spaces_as_the_seed_says(
+    adapter: WherebyProvider, fake: FakeWhereby, typed: str, sent: str
+) -> None:
+    room = await adapter.create_room(request(room_name_prefix=typed))
+    assert fake.requests[-1].json["roomNamePrefix"] == sent
+    assert room.join_url.startswith(f"https://acme.whereby.com/{sent}")
 
 
 async def test_a_prefix_of_39_lowercase_letters_and_digits_is_accepted(

@@ -28,6 +28,8 @@ async def test_the_fake_enforces_the_documented_rules(base_url: str, fake: FakeW
             {"endDate": future, "roomNamePattern": "words"},
             {"endDate": future, "templateType": "audienceMode"},
             {"endDate": future, "roomNamePrefix": "Upper"},
+            {"endDate": future, "roomNamePrefix": "a" * 40},
+            {"endDate": future, "roomNamePrefix": 7},
             {"endDate": future, "isLocked": "yes"},
             {"endDate": future, "fields": ["everything"]},
         ]
@@ -43,11 +45,15 @@ async def test_the_fake_enforces_the_documented_rules(base_url: str, fake: FakeW
         assert plain.status_code == 201
         assert "hostRoomUrl" not in plain.json() and "viewerRoomUrl" not in plain.json()
         assert plain.json()["roomUrl"].startswith("https://acme.whereby.com/ab")
+        hyphen = await client.post("/meetings", json={"endDate": future, "roomNamePrefix": "example-prefix"},
+                                   headers=auth)  # the seed's own example
+        assert hyphen.status_code == 201
+        assert hyphen.json()["roomUrl"].startswith("https://acme.whereby.com/example-prefix")
         for limit in ("0", "101", "x"):
             assert (await client.get("/meetings", params={"limit": limit}, headers=auth)).status_code == 400
         assert (await client.get("/meetings", params={"cursor": "!!"}, headers=auth)).status_code == 400
         page = (await client.get("/meetings", headers=auth)).json()
-        assert page == {"results": [plain.json()], "cursor": None}
+        assert page == {"results": [plain.json(), hyphen.json()], "cursor": None}
 
 
 async def test_the_fake_forgets_a_room_an_hour_after_its_end(base_url: str, fake: FakeWhereby) -> None:
