@@ -349,6 +349,6 @@ def _bad_clock(text: str, day_word: str) -> str:
 
 def _too_far(text: str, now: datetime) -> str:
     return (
-        f"That is too far ahead ({quote(text)}) — try something like `in 2h` or "
-        f"`{_example_date(now)} 10:00`."
+        f"That is too far ahead ({quote(text)}) — a meeting can start at most a year from now, e.g. "
+        f"`{_example_date(now)} 10:00` or `in 2h`."
     )

@@ -10,11 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from commands.framework.oneline import NewMeetingLine, ParseError, parse_new_line
-from commands.framework.when import WhenError
+from commands.framework.when import WhenError, parse_when
 from tests.support.sentences import assert_one_sentence_with_example
+from tests.unit.commands.framework.test_when import PHRASES_ACCEPTED
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -333,3 +336,28 @@ def test_time_phrase_refusals_reach_the_line(text: str, fragment: str) -> None:
         parse(text, tz=NEW_YORK) if "9999" in text else parse(text)
     assert fragment in str(caught.value)
     assert_one_sentence_with_example(str(caught.value))
+
+
+# --- properties: the time phrase ends where the options begin; any text is a line or one sentence ---
+
+TITLES = st.sampled_from(["Standup", "Weekly sync", "Time for coffee", "Next steps", "Noon walk", '"May 5 review"'])
+PHRASES = st.sampled_from([text for text, _ in PHRASES_ACCEPTED] + ["tomorrow 10:00 EST", "fri 9am America/New_York"])
+TAILS = st.permutations(["for 45m", "#general", "@alice", "remind 1h"])
+
+
+@settings(max_examples=200)
+@given(TITLES, PHRASES, TAILS)
+def test_the_time_phrase_is_read_whole_between_title_and_options(title: str, phrase: str, tail: list[str]) -> None:
+    line = parse(f"kmeet {title} {phrase} {' '.join(tail)}")
+    assert line.title == title.strip('"')
+    assert line.start == parse_when(phrase, now=NOW, tz=ZURICH)
+    assert (line.duration, line.channel, line.invitees, line.reminders) == (45 * M, "general", ("alice",), (H,))
+
+
+@given(st.text(max_size=60))
+def test_any_text_after_new_is_a_line_or_one_sentence(text: str) -> None:
+    try:
+        parse(f"kmeet {text}")
+    except ParseError as error:
+        message = str(error)
+        assert "\n" not in message and message[0].isupper() and message.rstrip("`'").endswith((".", "?")), message
