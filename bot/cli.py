@@ -54,19 +54,39 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
 
     speaker = Person(id=args.user, name=args.name, email=args.email, tz=args.tz, is_admin=args.admin)
     runtime = build_runtime(settings, purpose="console", directory=ConsoleDirectory(speaker))
-    for notice in runtime.notices:
-        print(notice, flush=True)
+    for notice in runtime.notices:  # stdout carries the replies only
+        print(notice, file=sys.stderr, flush=True)
     ctx = Context(team_id=args.team, user_id=args.user, channel_id=args.channel, user_tz=args.tz, user_name=args.name)
     return asyncio.run(console_loop(runtime, ctx))
 
 
+def partly_configured(settings: Settings) -> str | None:
+    """The sentence for a Slack configuration with variables missing, or None."""
+    missing = settings.slack_missing()
+    if missing is None:
+        return None
+    return (f"meetbot: Slack is only partly configured: set {missing}, or unset the Slack variables "
+            "to use the console.")
+
+
 def run_serve(settings: Settings, port: int | None) -> int:
     if settings.slack_mode() is None:
-        print(NO_SLACK, file=sys.stderr)
+        print(partly_configured(settings) or NO_SLACK, file=sys.stderr)
         return 2
     from bot.http.app import serve
 
     return serve(settings, port=port or settings.port)
+
+
+def configure_logging(command: str | None, *, force: bool = False) -> None:
+    """The server logs everything from INFO with timestamps; the console and the one-shot commands
+    show only warnings and errors on stderr, one short line each (their own output is what the
+    operator reads, and a user's mistake is answered, not logged, there)."""
+    if command in ("console", "start", "migrate"):
+        logging.basicConfig(level=logging.WARNING, format="meetbot: %(levelname)s: %(message)s", stream=sys.stderr,
+                            force=force)
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=force)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.runtime import StartupError
 
     args = parser().parse_args(argv)
-    quiet = args.command in ("console", "start", "migrate")  # their own output is what the operator reads
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.command)
     if args.command is None:
         parser().print_help()
         return 2
@@ -92,9 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "start":
             if settings.slack_mode() is not None:
                 print("Slack is configured: starting `meetbot serve`.", flush=True)
+                configure_logging("serve", force=True)
                 return run_serve(settings, None)
+            partial = partly_configured(settings)
+            if partial:
+                print(partial, file=sys.stderr)
+                return 2
             print("Slack is not configured (see README.md): starting `meetbot console`. "
-                  "Type `/meeting help`; end with Ctrl-D.", flush=True)
+                  "Type `/meeting help`; end with Ctrl-D.", file=sys.stderr, flush=True)
         return run_console(args, settings)
     except StartupError as error:
         print(f"meetbot: {error}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
     settings = Settings()                      # reads os.environ and ./.env
     settings.slack_mode()                      # "single", "oauth", or None
+    settings.slack_missing()                   # what a partial Slack configuration lacks, or None
 
 The variable names are a stable interface (README.md lists them); nothing else in the code
 reads the environment.
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from providers.base import Endpoints
 
 SlackMode = Literal["single", "oauth"]
+SLACK_FIELDS = ("slack_signing_secret", "slack_bot_token", "slack_client_id", "slack_client_secret", "slack_app_token")
 
 
 class Settings(BaseSettings):
@@ -46,6 +48,12 @@ class Settings(BaseSettings):
     roomful_api_url: str = "https://api.roomful.net"
     kmeet_host: str = "kmeet.infomaniak.com"
 
+    @field_validator(*SLACK_FIELDS, mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``SLACK_BOT_TOKEN=`` (a blank line copied from an example .env) is not a setting."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     def slack_mode(self) -> SlackMode | None:
         """Which way to talk to Slack: one workspace by bot token, many by OAuth, or not configured."""
         if self.slack_signing_secret is None and self.slack_app_token is None:
@@ -55,6 +63,26 @@ class Settings(BaseSettings):
         if self.slack_client_id and self.slack_client_secret is not None:
             return "oauth"
         return None
+
+    def slack_missing(self) -> str | None:
+        """The variables a partial Slack configuration lacks, as words for a sentence; None when
+        Slack is configured or not configured at all (then the console is meant).
+
+            Settings(slack_signing_secret="s").slack_missing()
+            # "SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth)"
+        """
+        if self.slack_mode() is not None or all(getattr(self, name) is None for name in SLACK_FIELDS):
+            return None
+        missing = []
+        if self.slack_signing_secret is None and self.slack_app_token is None:
+            missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+        oauth = {"SLACK_CLIENT_ID": self.slack_client_id, "SLACK_CLIENT_SECRET": self.slack_client_secret}
+        if self.slack_bot_token is None and None in oauth.values():
+            if all(value is None for value in oauth.values()):
+                missing.append("SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth)")
+            else:  # OAuth begun: name the half that is missing
+                missing += [name for name, value in oauth.items() if value is None]
+        return " and ".join(missing)
 
     def endpoints(self) -> Endpoints:
         """Provider base URLs for the adapters."""

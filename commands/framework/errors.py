@@ -20,12 +20,24 @@ from collections.abc import Awaitable
 
 from commands.framework.replies import Reply
 from db.errors import StorageError
-from providers.errors import AuthFailed, NotConfigured, ProviderError, TokenExpired
+from providers.errors import (
+    AuthFailed,
+    NotConfigured,
+    NotFound,
+    NotReady,
+    NotSupported,
+    ProviderError,
+    Rejected,
+    TokenExpired,
+)
 
 log = logging.getLogger(__name__)
 
 CONNECT_COMMAND = "/meeting connect"
 SOMETHING_WENT_WRONG = "Something went wrong on our side and nothing was changed. Please try again in a minute."
+# Provider answers caused by what was asked (a refused value, a meeting deleted there, a provider
+# not connected yet): logged at INFO. The rest (unreachable, rate-limited, revoked keys) at WARNING.
+USER_SIDE = (Rejected, NotFound, NotConfigured, NotSupported, NotReady)
 DATABASE_UNREACHABLE = "I could not reach meetbot's database, so nothing was changed. Please try again in a minute."
 
 
@@ -54,7 +66,9 @@ def sentence_for(error: Exception, *, where: str) -> str:
     if isinstance(error, UserError):
         return str(error)
     if isinstance(error, ProviderError):
-        log.warning("provider error in %s: %s (status %s)", where, type(error).__name__, error.status)
+        # What the user asked for was refused or is not there: answered, not a problem to log loudly.
+        level = logging.INFO if isinstance(error, USER_SIDE) else logging.WARNING
+        log.log(level, "provider error in %s: %s (status %s)", where, type(error).__name__, error.status)
         return provider_sentence(error)
     if isinstance(error, StorageError):
         log.error("storage error in %s: %s", where, error)

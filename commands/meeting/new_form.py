@@ -26,7 +26,7 @@ from typing import Any
 from commands.framework.context import Context, Services
 from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
-from commands.framework.when import GRACE, WhenError, parse_duration, parse_offsets, parse_when
+from commands.framework.when import GRACE, TooFarAhead, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
 from commands.lifecycle.create import NewMeeting, create_meeting
 from commands.meeting.sections import (
@@ -231,7 +231,8 @@ def read_start(values: Values, *, ctx: Context, now: datetime) -> tuple[datetime
     zone = ctx.zone()
     local_now = now.astimezone(zone)
     wall = datetime.combine(day, at, tzinfo=zone)
-    if wall.astimezone(UTC) < now.astimezone(UTC) - GRACE:
+    # An earlier day has passed; only today's needs the instant (and 9999-12-31 must not reach UTC).
+    if day < local_now.date() or (day == local_now.date() and wall.astimezone(UTC) < now.astimezone(UTC) - GRACE):
         field = START_DATE if day < local_now.date() else START_TIME
         return None, {field: f"That start has already passed: it is {local_now:%H:%M} on {local_now:%a %d %b} "
                              f"in {zone.key}. Pick a later time."}
@@ -240,7 +241,7 @@ def read_start(values: Values, *, ctx: Context, now: datetime) -> tuple[datetime
         # skip is an error naming the nearest real one, a repeated hour means its first occurrence.
         return parse_when(f"{day.isoformat()} {at:%H:%M}", now=now, tz=zone), {}
     except WhenError as error:
-        return None, {START_TIME: str(error)}
+        return None, {START_DATE if isinstance(error, TooFarAhead) else START_TIME: str(error)}
 
 
 def read_duration_minutes(values: Values) -> tuple[timedelta | None, str | None]:

@@ -75,6 +75,25 @@ async def test_a_user_error_is_its_sentence() -> None:
         "Give one meeting id, e.g. `/meeting cancel k7m2qx`.")
 
 
+@pytest.mark.parametrize(
+    ("error", "level"),
+    [
+        (Rejected(provider="whereby", field="roomMode", status=400), logging.INFO),  # the user's value
+        (NotFound(provider="kmeet", status=404), logging.INFO),
+        (NotConfigured(provider="airmeet"), logging.INFO),
+        (Unavailable(provider="whereby", status=503), logging.WARNING),  # a real problem
+        (RateLimited(provider="whereby", status=429), logging.WARNING),
+        (AuthFailed(provider="clickmeeting", status=401), logging.WARNING),  # stored keys revoked
+    ],
+)
+async def test_user_side_provider_answers_are_not_warnings(
+    caplog: pytest.LogCaptureFixture, error: ProviderError, level: int
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await answer(error)
+    assert [record.levelno for record in caplog.records] == [level]
+
+
 async def test_a_provider_error_is_logged_without_its_raw_answer(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     error = Rejected("Whereby did not accept the room.", provider="whereby", status=400, raw=f'{{"key": "{SECRET}"}}')

@@ -10,11 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from commands.framework.oneline import NewMeetingLine, ParseError, parse_new_line
-from commands.framework.when import WhenError
+from commands.framework.when import WhenError, parse_when
 from tests.support.sentences import assert_one_sentence_with_example
+from tests.unit.commands.framework.test_when import PHRASES_ACCEPTED
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -291,3 +294,70 @@ def test_the_result_is_frozen() -> None:
     line = parse("Standup")
     with pytest.raises(ValidationError):  # a pydantic argument model, frozen
         line.title = "Other"  # type: ignore[misc]
+
+
+# --- the time phrases of issue 8 inside a line ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        ("kmeet Planning next monday 10am for 1h", "Planning", at(2026, 6, 15, 10, 0)),
+        ("kmeet Next steps next monday 10am", "Next steps", at(2026, 6, 15, 10, 0)),
+        ("kmeet Retro 3pm tomorrow #general", "Retro", at(2026, 6, 11, 15, 0)),
+        ("kmeet Lunch noon tomorrow", "Lunch", at(2026, 6, 11, 12, 0)),
+        ("kmeet Noon walk tomorrow 12:30", "Noon walk", at(2026, 6, 11, 12, 30)),
+        ("kmeet May update dec 5 14:00 for 30m", "May update", at(2026, 12, 5, 14, 0)),
+        ("kmeet Review 5 dec 14:00", "Review", at(2026, 12, 5, 14, 0)),
+        ("kmeet Board 05.12.2026 10:00 remind 1h", "Board", at(2026, 12, 5, 10, 0)),
+        ("kmeet Sync 2026-12-05T10:00 @alice", "Sync", at(2026, 12, 5, 10, 0)),
+        ("kmeet Call tomorrow 10:00 America/New_York for 30m", "Call", at(2026, 6, 11, 16, 0)),
+        ("kmeet Call tomorrow 10:00 EST #general", "Call", at(2026, 6, 11, 17, 0)),
+        ('kmeet "x" 2026-10-25 02:30 +01:00', "x", at(2026, 10, 25, 2, 30).replace(fold=1)),
+    ],
+)
+def test_time_phrases_end_where_the_options_start(text: str, title: str, start: datetime) -> None:
+    line = parse(text)
+    assert (line.title, line.start) == (title, start)
+    assert line.start.utcoffset() == start.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('kmeet "x" 9999-12-31 23:59', "too far ahead"),
+        ('kmeet "x" 9999-12-31 23:59 for 1h', "too far ahead"),
+        ('kmeet "x" yesterday', "Yesterday has already passed"),
+        ('kmeet "x" 2026-10-25 02:30', "twice"),
+    ],
+)
+def test_time_phrase_refusals_reach_the_line(text: str, fragment: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text, tz=NEW_YORK) if "9999" in text else parse(text)
+    assert fragment in str(caught.value)
+    assert_one_sentence_with_example(str(caught.value))
+
+
+# --- properties: the time phrase ends where the options begin; any text is a line or one sentence ---
+
+TITLES = st.sampled_from(["Standup", "Weekly sync", "Time for coffee", "Next steps", "Noon walk", '"May 5 review"'])
+PHRASES = st.sampled_from([text for text, _ in PHRASES_ACCEPTED] + ["tomorrow 10:00 EST", "fri 9am America/New_York"])
+TAILS = st.permutations(["for 45m", "#general", "@alice", "remind 1h"])
+
+
+@settings(max_examples=200)
+@given(TITLES, PHRASES, TAILS)
+def test_the_time_phrase_is_read_whole_between_title_and_options(title: str, phrase: str, tail: list[str]) -> None:
+    line = parse(f"kmeet {title} {phrase} {' '.join(tail)}")
+    assert line.title == title.strip('"')
+    assert line.start == parse_when(phrase, now=NOW, tz=ZURICH)
+    assert (line.duration, line.channel, line.invitees, line.reminders) == (45 * M, "general", ("alice",), (H,))
+
+
+@given(st.text(max_size=60))
+def test_any_text_after_new_is_a_line_or_one_sentence(text: str) -> None:
+    try:
+        parse(f"kmeet {text}")
+    except ParseError as error:
+        message = str(error)
+        assert "\n" not in message and message[0].isupper() and message.rstrip("`'").endswith((".", "?")), message

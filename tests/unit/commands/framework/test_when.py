@@ -9,8 +9,18 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from commands.framework.when import WhenError, begins_when, parse_duration, parse_offsets, parse_when
+from commands.framework.when import (
+    MAX_AHEAD,
+    TooFarAhead,
+    WhenError,
+    begins_when,
+    parse_duration,
+    parse_offsets,
+    parse_when,
+)
 from tests.support.sentences import assert_one_sentence_with_example
 
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -224,25 +234,48 @@ def test_time_in_spring_forward_gap_is_an_error(
 
 
 @pytest.mark.parametrize(
-    ("tz", "now", "text", "expected_utc"),
+    ("tz", "now", "text", "offsets", "example"),
     [
-        # 02:30 happens twice in Zurich on 25 October 2026: the first one (summer time) is meant.
-        (ZURICH, NOW, "2026-10-25 02:30", utc(2026, 10, 25, 0, 30)),
-        (ZURICH, local(ZURICH, 2026, 10, 24, 12, 0), "tomorrow 02:30", utc(2026, 10, 25, 0, 30)),
-        (ZURICH, local(ZURICH, 2026, 10, 20, 12, 0), "sun 2:30am", utc(2026, 10, 25, 0, 30)),
-        (NEW_YORK, NOW, "2026-11-01 01:30", utc(2026, 11, 1, 5, 30)),
-        (AUCKLAND, NOW, "2027-04-04 02:30", utc(2027, 4, 3, 13, 30)),
-        # At 02:10 in the *repeated* hour the first 02:30 is 40 minutes gone, so a bare "02:30"
-        # is tomorrow's (compared as instants, not as wall times).
-        (ZURICH, local(ZURICH, 2026, 10, 25, 2, 10, fold=1), "02:30", utc(2026, 10, 26, 1, 30)),
+        # 02:30 happens twice in Zurich on 25 October 2026 (+02:00, then +01:00): asked, not guessed.
+        (ZURICH, NOW, "2026-10-25 02:30", ("+02:00", "+01:00"), "`2026-10-25 02:30 +02:00`"),
+        (ZURICH, local(ZURICH, 2026, 10, 24, 12, 0), "tomorrow 02:30", ("+02:00", "+01:00"), None),
+        (ZURICH, local(ZURICH, 2026, 10, 20, 12, 0), "sun 2:30am", ("+02:00", "+01:00"), None),
+        (ZURICH, local(ZURICH, 2026, 10, 20, 12, 0), "oct 25 02:30", ("+02:00", "+01:00"), None),
+        (NEW_YORK, NOW, "2026-11-01 01:30", ("-04:00", "-05:00"), "`2026-11-01 01:30 -04:00`"),
+        (AUCKLAND, NOW, "2027-04-04 02:30", ("+13:00", "+12:00"), None),
     ],
 )
-def test_ambiguous_time_takes_first_occurrence(
+def test_ambiguous_time_asks_which_one(
+    tz: ZoneInfo, now: datetime, text: str, offsets: tuple[str, str], example: str | None
+) -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(text, now=now, tz=tz)
+    message = str(caught.value)
+    assert "twice" in message and tz.key in message and offsets[0] in message and offsets[1] in message
+    assert message.index(offsets[0]) < message.index(offsets[1])
+    if example:
+        assert example in message
+    assert_one_sentence_with_example(message)
+
+
+@pytest.mark.parametrize(
+    ("tz", "now", "text", "expected_utc"),
+    [
+        # The offset the question asked for picks one of the two.
+        (ZURICH, NOW, "2026-10-25 02:30 +02:00", utc(2026, 10, 25, 0, 30)),
+        (ZURICH, NOW, "2026-10-25 02:30 +01:00", utc(2026, 10, 25, 1, 30)),
+        (ZURICH, NOW, "2026-10-25T02:30+01:00", utc(2026, 10, 25, 1, 30)),
+        (ZURICH, local(ZURICH, 2026, 10, 20, 12, 0), "sun 02:30 +01:00", utc(2026, 10, 25, 1, 30)),
+        # At 02:10 in the *repeated* hour the first 02:30 is 40 minutes gone: only the second one
+        # is still ahead, so there is nothing to ask.
+        (ZURICH, local(ZURICH, 2026, 10, 25, 2, 10, fold=1), "02:30", utc(2026, 10, 25, 1, 30)),
+        (ZURICH, local(ZURICH, 2026, 10, 25, 2, 10, fold=1), "today 02:30", utc(2026, 10, 25, 1, 30)),
+    ],
+)
+def test_ambiguous_time_with_an_offset_or_one_left_is_read(
     tz: ZoneInfo, now: datetime, text: str, expected_utc: datetime
 ) -> None:
-    result = parse_when(text, now=now, tz=tz)
-    assert_same_instant_in(result, expected_utc, tz)
-    assert result.fold == 0
+    assert_same_instant_in(parse_when(text, now=now, tz=tz), expected_utc, tz)
 
 
 @pytest.mark.parametrize(
@@ -254,8 +287,8 @@ def test_ambiguous_time_takes_first_occurrence(
         (NOW, "2026-06-10"),  # midnight today
         (NOW, "2026-01-01 10:00"),
         (NOW, "2026-06-10T09:00Z"),  # 11:00 in Zurich
-        # Second pass through 02:xx on fall-back night: the first 02:30 was 40 minutes ago.
-        (local(ZURICH, 2026, 10, 25, 2, 10, fold=1), "today 02:30"),
+        # Second pass through 02:xx on fall-back night: both 02:05 have gone.
+        (local(ZURICH, 2026, 10, 25, 2, 10, fold=1), "today 02:05"),
     ],
 )
 def test_past_time_is_an_error(now: datetime, text: str) -> None:
@@ -300,7 +333,6 @@ def test_unreadable_time_message_names_the_input_and_working_examples() -> None:
         ("tomorrow 25:00", "I can't read '25:00' as a time of day"),
         ("tomorrow 13pm", "I can't read '13pm' as a time of day"),
         ("today 10:60", "'10:60'"),
-        ("at noon", "'noon'"),
         ("2026-02-30", "There is no date '2026-02-30'"),
         ("2026-13-01 10:00", "There is no date '2026-13-01'"),
         ("2026-12-01 banana", "'banana'"),
@@ -450,3 +482,158 @@ def test_parse_offsets_refuses(text: str, fragment: str) -> None:
         parse_offsets(text)
     assert fragment in str(caught.value)
     assert_one_sentence_with_example(str(caught.value))
+
+
+# --- time phrases as people type them (issue 8) ---------------------------------------------
+
+# Wednesday 10 June 2026, 12:00 in Zurich (10:00 UTC).
+PHRASES_ACCEPTED = [
+    ("next monday 10am", (2026, 6, 15, 10, 0)),
+    ("next wednesday 13:00", (2026, 6, 17, 13, 0)),  # "next" is never today
+    ("this wednesday 13:00", (2026, 6, 10, 13, 0)),
+    ("10am next monday", (2026, 6, 15, 10, 0)),
+    ("3pm tomorrow", (2026, 6, 11, 15, 0)),
+    ("3pm on friday", (2026, 6, 12, 15, 0)),
+    ("noon", (2026, 6, 10, 12, 0)),  # right now counts as ahead
+    ("at noon", (2026, 6, 10, 12, 0)),
+    ("noon tomorrow", (2026, 6, 11, 12, 0)),
+    ("tomorrow at noon", (2026, 6, 11, 12, 0)),
+    ("midnight", (2026, 6, 11, 0, 0)),
+    ("dec 5 14:00", (2026, 12, 5, 14, 0)),
+    ("Dec 5, 14:00", (2026, 12, 5, 14, 0)),
+    ("5 dec 14:00", (2026, 12, 5, 14, 0)),
+    ("december 5th 2pm", (2026, 12, 5, 14, 0)),
+    ("5th december 2026 9am", (2026, 12, 5, 9, 0)),
+    ("dec 5 2026 14:00", (2026, 12, 5, 14, 0)),
+    ("14:00 dec 5", (2026, 12, 5, 14, 0)),
+    ("jun 10 13:00", (2026, 6, 10, 13, 0)),  # today, still ahead
+    ("jun 9 10:00", (2027, 6, 9, 10, 0)),  # passed this year: next year's
+    ("05.12.2026 10:00", (2026, 12, 5, 10, 0)),
+    ("5.12. 10:00", (2026, 12, 5, 10, 0)),
+    ("2026-12-05T10:00", (2026, 12, 5, 10, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASES_ACCEPTED)
+def test_time_phrases_people_type(text: str, expected: tuple[int, ...]) -> None:
+    result = parse_when(text, now=NOW, tz=ZURICH)
+    assert result.tzinfo is ZURICH
+    assert result.replace(tzinfo=None) == datetime(*expected)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_utc"),
+    [
+        ("tomorrow 10:00 EST", utc(2026, 6, 11, 15, 0)),  # EST is UTC-5 even in June
+        ("tomorrow 10:00 edt", utc(2026, 6, 11, 14, 0)),
+        ("tomorrow 10:00 America/New_York", utc(2026, 6, 11, 14, 0)),
+        ("tomorrow 10:00 america/new_york", utc(2026, 6, 11, 14, 0)),
+        ("tomorrow 10:00 UTC", utc(2026, 6, 11, 10, 0)),
+        ("2026-12-05 10:00 Asia/Kolkata", utc(2026, 12, 5, 4, 30)),
+        ("dec 5 10:00 +05:30", utc(2026, 12, 5, 4, 30)),
+        ("10:00 EST", utc(2026, 6, 10, 15, 0)),  # 05:00 in New York: still ahead today there
+        ("10:00 UTC", utc(2026, 6, 11, 10, 0)),  # two minutes ago in UTC: tomorrow's
+        ("3pm tomorrow Europe/London", utc(2026, 6, 11, 14, 0)),
+    ],
+)
+def test_a_zone_word_overrides_the_speakers_zone(text: str, expected_utc: datetime) -> None:
+    result = parse_when(text, now=NOW + timedelta(minutes=2), tz=ZURICH)
+    assert_same_instant_in(result, expected_utc, ZURICH)
+
+
+PHRASES_REFUSED = [
+    ("yesterday", "Yesterday has already passed"),
+    ("yesterday 10:00", "That time has already passed"),
+    ("9999-12-31 23:59", "too far ahead"),
+    ("9999-12-31 23:59 America/New_York", "too far ahead"),
+    ("31.12.9999 23:59", "too far ahead"),
+    ("dec 31 9999 23:59", "too far ahead"),
+    ("2027-06-12 10:00", "too far ahead"),  # a year and two days
+    ("in 400d", "too far ahead"),
+    ("0001-01-01 00:00", "already passed"),
+    ("0001-01-01 00:00 +14:00", "already passed"),
+    ("feb 30 10:00", "There is no 'feb 30'"),
+    ("31.04.2026 10:00", "There is no '31.04.2026'"),
+    ("5/12 10:00", "I couldn't read"),  # day/month or month/day: not guessed
+    ("next week", "I couldn't read"),
+    ("next monday", "Add a time"),
+    ("dec 5", "Add a time"),
+    ("noon walk", "I couldn't read"),
+    ("10:00 Mars/Olympus", "I don't know the time zone 'Mars/Olympus'"),
+    ("2027-03-28 02:30 Europe/Zurich", "clocks jump forward"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment"), PHRASES_REFUSED)
+def test_time_phrases_refused_in_one_sentence(text: str, fragment: str) -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(text, now=NOW, tz=ZURICH)
+    assert fragment in str(caught.value)
+    assert_one_sentence_with_example(str(caught.value))
+
+
+def test_more_than_a_year_ahead_is_its_own_error_and_a_year_is_fine() -> None:
+    assert parse_when("2027-06-10 10:00", now=NOW, tz=ZURICH).year == 2027
+    with pytest.raises(TooFarAhead):
+        parse_when("9999-12-31 23:59", now=NOW, tz=NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["next", "monday"], True),
+        (["next", "steps"], False),
+        (["this", "friday"], True),
+        (["this", "week's"], False),
+        (["noon"], True),
+        (["noon", "tomorrow"], True),
+        (["noon", "walk"], False),
+        (["dec", "5"], True),
+        (["may", "update"], False),
+        (["5", "dec"], True),
+        (["5", "people"], False),
+        (["05.12.2026"], True),
+        (["3pm", "tomorrow"], True),
+        (["yesterday"], True),
+        (["at", "noon"], True),
+    ],
+)
+def test_begins_when_knows_the_new_phrases(words: list[str], expected: bool) -> None:
+    assert begins_when(words) is expected
+
+
+# --- any text: a time or one sentence, never a crash -----------------------------------------
+
+VOCABULARY = st.sampled_from(
+    "now in at on next this today tomorrow yesterday noon midnight mon fri sunday dec may 5 31 5th "
+    "9999 2026 0001 10 14:00 2:30pm 02:30 25:00 10am 12pm 1h 90 2026-10-25 9999-12-31 0001-01-01T00:00 "
+    "05.12.2026 31.12.9999 5.12. 29.02. est utc z +02:00 -05:00 +14:00 america/new_york europe/zurich a/b "
+    "5/12".split()
+)
+ZONES = st.sampled_from([ZURICH, NEW_YORK, KOLKATA, AUCKLAND, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Etc/GMT+12")])
+NOWS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC))
+
+
+def _check(text: str, now: datetime, tz: ZoneInfo, *, strict: bool) -> None:
+    try:
+        result = parse_when(text, now=now, tz=tz)
+    except WhenError as error:
+        message = str(error)
+        if strict:  # typed words carry no quotes or backticks of their own
+            assert_one_sentence_with_example(message)
+        else:
+            assert "\n" not in message and message[0].isupper() and message.endswith(".") and "`" in message
+    else:
+        assert result.tzinfo is tz
+        assert now - timedelta(minutes=1) <= result <= now + MAX_AHEAD
+
+
+@settings(max_examples=300)
+@given(st.lists(VOCABULARY, min_size=1, max_size=5), NOWS, ZONES)
+def test_phrases_of_time_words_parse_or_fail_with_one_sentence(words: list[str], now: datetime, tz: ZoneInfo) -> None:
+    _check(" ".join(words), now, tz, strict=True)
+
+
+@given(st.text(max_size=40), NOWS, ZONES)
+def test_any_text_parses_or_fails_with_one_sentence(text: str, now: datetime, tz: ZoneInfo) -> None:
+    _check(text, now, tz, strict=False)

@@ -7,6 +7,7 @@ provider is called, against that provider's loopback fake. ``now`` is fixed: Wed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -255,6 +256,11 @@ BAD_VALUES = [
                  id="time passed today"),
     pytest.param("kmeet", {"start_date": "2030-03-31", "start_time": "02:30"}, "start_time", "jump forward",
                  id="DST gap"),
+    pytest.param("kmeet", {"start_date": "2030-10-27", "start_time": "02:30"}, "start_time", "twice",
+                 id="DST fold"),
+    pytest.param("kmeet", {"start_date": "9999-12-31", "start_time": "23:59"}, "start_date", "too far ahead",
+                 id="year 9999"),
+    pytest.param("kmeet", {"start_date": "2031-03-21"}, "start_date", "too far ahead", id="a year and a day"),
     pytest.param("kmeet", {"duration": "0"}, "duration", "1 to 1440", id="zero minutes"),
     pytest.param("kmeet", {"duration": "1441"}, "duration", "1 to 1440", id="over a day"),
     pytest.param("kmeet", {"duration": "soon"}, "duration", "duration", id="unreadable duration"),
@@ -275,6 +281,14 @@ async def test_a_bad_value_is_shown_on_its_field(
     errors = await FORM.check(values, {"channel_id": "C1"}, CTX, services)
     assert list(errors) == [name], errors
     assert words in errors[name]
+    assert (await stored_meetings(services)) == []
+
+
+async def test_a_start_past_the_year_9999_in_utc_is_a_field_error_too(services: Services) -> None:
+    new_york = dataclasses.replace(CTX, user_tz="America/New_York")
+    values = await values_for(services, "kmeet", start_date="9999-12-31", start_time="23:59")
+    errors = await FORM.check(values, {"channel_id": "C1"}, new_york, services)
+    assert list(errors) == ["start_date"] and "too far ahead" in errors["start_date"], errors
     assert (await stored_meetings(services)) == []
 
 
