@@ -3,9 +3,10 @@
     reply = await create_meeting(NewMeeting(provider="kmeet", title="Standup", start=now,
                                             duration=timedelta(minutes=30)), ctx, services)
 
-Nothing is left half-made: if the meeting cannot be stored, the room is deleted again where the
-provider allows it and the user is told; if the announcement later fails, the meeting stays
-listed and the shell tells the organiser (see ``announcement_failed``).
+Nothing is left half-made: a channel the speaker is not in, or the bot cannot post in, is refused
+before the room exists (``channel_problem``); if the meeting cannot be stored, the room is deleted
+again where the provider allows it and the user is told; if the announcement still fails (the bot was removed
+meanwhile), the meeting stays listed and the shell tells the organiser (``announcement_failed``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from commands.framework.context import Context, Services
+from commands.framework.errors import UserError
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
@@ -56,6 +58,8 @@ def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
 
 async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> Reply:
     """Create the room, store the meeting and reminders, and return the messages to send."""
+    if new.channel_id and (problem := await channel_problem(new.channel_id, ctx, services)):
+        raise UserError(problem)  # before the room exists: nothing to undo, one sentence
     emails = await invitee_emails(new.invitees, ctx, services)
     organiser = await services.directory.person(ctx.team_id, ctx.user_id)
     request = RoomRequest(
@@ -84,6 +88,21 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
             tail = "I removed the room again." if undone else f"The room may still exist at {display_name(new.provider)}."
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
     return announce(meeting, room, new, ctx)
+
+
+async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
+    """Why the meeting cannot be announced in ``channel_id`` (the speaker is not in it, or the bot
+    cannot post there), or None. ``plain``: for a modal's field error, which shows no mrkdwn."""
+    where = "that channel" if plain else ("this conversation" if channel_id == ctx.channel_id else f"<#{channel_id}>")
+    speaker_in = channel_id == ctx.channel_id or await services.directory.is_member(ctx.team_id, channel_id, ctx.user_id)
+    if not speaker_in:
+        return (f"You can only announce a meeting in a channel you are in, and you are not in {where}, "
+                "so nothing was created: join it or pick another.")
+    if not await services.directory.can_post(ctx.team_id, channel_id):
+        invite = "/invite @meetbot" if plain else "`/invite @meetbot`"
+        return (f"I can't post in {where}, so nothing was created: invite me there with {invite}, "
+                "or pick another channel.")
+    return None
 
 
 async def invitee_emails(user_ids: tuple[str, ...], ctx: Context, services: Services) -> tuple[str, ...]:

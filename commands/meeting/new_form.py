@@ -28,7 +28,7 @@ from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
-from commands.lifecycle.create import NewMeeting, create_meeting
+from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting
 from commands.meeting.sections import (
     HOST_EMAIL,
     TITLE,
@@ -281,6 +281,9 @@ class NewMeetingForm:
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
         errors = (await read_form(values, ctx, services)).errors
+        channel = slack_ids(values.get(CHANNEL), "#")
+        if channel and CHANNEL not in errors and (problem := await channel_problem(channel[0], ctx, services, plain=True)):
+            errors[CHANNEL] = problem
         provider = text_value(values, PROVIDER).lower()
         if provider in registry.PROVIDERS:
             errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}
