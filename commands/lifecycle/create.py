@@ -48,6 +48,25 @@ class NewMeeting:
     host_email: str | None = None  # Airmeet's event host; default: the organiser's Slack e-mail
 
 
+# Slack's header block takes 150 characters of plain text (Block Kit reference, "Header block"):
+# a title that fits there fits every message we post it in, with "Organised by" after it.
+TITLE_MAX = 150
+
+
+def title_limit(provider: str) -> int:
+    """The one limit on a meeting title: ``TITLE_MAX``, or less where the provider's options model says so."""
+    own = getattr(registry.options_model(provider), "title_max_length", None) if provider in registry.PROVIDERS else None
+    return min(TITLE_MAX, own) if isinstance(own, int) else TITLE_MAX
+
+
+def title_problem(provider: str, title: str) -> str | None:
+    """The sentence refusing a title too long for ``provider``, or None."""
+    limit = title_limit(provider)
+    if len(title) <= limit:
+        return None
+    return f"A meeting title has at most {limit} characters and this one has {len(title)}: please shorten it."
+
+
 def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
     """The workspace's stored default, e.g. "1h,10m"; an unreadable setting means no reminders."""
     try:
@@ -58,6 +77,8 @@ def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
 
 async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> Reply:
     """Create the room, store the meeting and reminders, and return the messages to send."""
+    if problem := title_problem(new.provider, new.title):
+        raise UserError(problem)
     if new.channel_id and (problem := await channel_problem(new.channel_id, ctx, services)):
         raise UserError(problem)  # before the room exists: nothing to undo, one sentence
     emails = await invitee_emails(new.invitees, ctx, services)

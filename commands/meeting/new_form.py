@@ -28,7 +28,7 @@ from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
-from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting
+from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting, title_problem
 from commands.meeting.sections import (
     HOST_EMAIL,
     TITLE,
@@ -168,6 +168,8 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
     title = " ".join(text_value(values, TITLE).split())
     if not title:
         errors[TITLE] = "Give the meeting a title."
+    elif problem := title_problem(provider, title):
+        errors[TITLE] = problem
     start, start_errors = read_start(values, ctx=ctx, now=services.clock())
     errors.update(start_errors)
     duration, duration_error = read_duration_minutes(values)
