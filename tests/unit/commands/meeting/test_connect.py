@@ -381,7 +381,10 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
     storage = services.storage
     shown = await meeting("default", MEMBER, services)
     assert "Your default: none" in shown.text and "uses *kMeet*" in shown.text
-    channel = await meeting("default clickmeeting --channel", MEMBER, services)  # anyone may
+    refused = await meeting("default clickmeeting --channel", MEMBER, services)  # admins only
+    assert refused.text.startswith("Only workspace admins and owners can set a channel's default provider")
+    assert await storage.preferences.defaults("T1", user_id="U2", channel_id="C1") == []
+    channel = await meeting("default clickmeeting --channel", ADMIN, services)
     assert "default in <#C1>" in channel.text and "not connected yet" in channel.text
     assert (await storage.preferences.default_provider("T1", user_id="U3", channel_id="C1")) == "clickmeeting"
     mine = await meeting("default whereby", MEMBER, services)
@@ -389,6 +392,7 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
     assert (await storage.preferences.default_provider("T1", user_id="U2", channel_id="C1")) == "whereby"
     shown = await meeting("default", MEMBER, services)
     assert "Your default: *Whereby*" in shown.text and "Default in <#C1>: *ClickMeeting*" in shown.text
+    assert "Your default Whereby and this channel's default ClickMeeting are not connected" in shown.text
     await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
     await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
     assert (await meeting("default whereby account=sales", MEMBER, services)).text.startswith("Only workspace admins")
@@ -400,5 +404,20 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
 
 async def test_help_lists_the_three_commands(services: Services) -> None:
     text = (await meeting("help", ADMIN, services)).text
-    for usage in ("/meeting connect <provider>", "/meeting disconnect <provider>", "/meeting default [provider]"):
+    for usage in ("/meeting connect <provider>", "/meeting disconnect <provider>", "/meeting default [provider|none]"):
         assert usage in text
+
+
+async def test_default_none_clears_yours_or_as_an_admin_the_channels(services: Services) -> None:
+    prefs = services.storage.preferences
+    assert "You have no default provider" in (await meeting("default none", MEMBER, services)).text
+    await prefs.set_default_provider("T1", scope="user", scope_id="U2", provider="whereby")
+    await prefs.set_default_provider("T1", scope="channel", scope_id="C1", provider="kmeet")
+    cleared = await meeting("default none", MEMBER, services)
+    assert cleared.text == ("Cleared the default Whereby. `/meeting new` without a provider now uses *kMeet* for you "
+                            "here.")
+    assert (await meeting("default none --channel", MEMBER, services)).text.startswith("Only workspace admins")
+    assert await prefs.defaults("T1", user_id="U2", channel_id="C1") == [("channel", "kmeet")]
+    assert "Cleared the default kMeet" in (await meeting("default none --channel", ADMIN, services)).text
+    assert await prefs.defaults("T1", user_id="U2", channel_id="C1") == []
+    assert "`account=` needs a provider" in (await meeting("default none account=x", ADMIN, services)).text
