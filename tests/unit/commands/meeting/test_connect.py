@@ -275,6 +275,9 @@ async def test_roomful_signs_in_with_a_quoted_password(
     assert wrong.text.startswith("Roomful refused those credentials") and (await services.storage.accounts.all("T1")) == []
     reply = await meeting('connect roomful email=bot@acme.test password="rf secret pw" network=acme', ADMIN, services)
     assert "Roomful is connected" in reply.text
+    # The suggestion works as typed (test_try_it.py): a Roomful meeting needs its place.
+    assert ('Try `/meeting new roomful "Standup" tomorrow 10:00 source_type=room source_ids=<room id>` with the id '
+            "of a Roomful room for `<room id>`; `/meeting new help` lists every setting.") in reply.text
     signins = fakes.roomful.requests_to("/api/v1/auth/signin")
     assert len(signins) == 2 and "rf secret pw" in signins[-1].body.decode()
     stored = await services.storage.accounts.get("T1", "roomful")
