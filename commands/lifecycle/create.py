@@ -22,6 +22,7 @@ from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.hostlinks import has_host_link, host_links, no_host_link
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
 from providers import registry
@@ -108,7 +109,7 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
                     log.warning("could not delete the orphan %s room %s", new.provider, room.room_id)
             tail = "I removed the room again." if undone else f"The room may still exist at {display_name(new.provider)}."
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
-    return announce(meeting, room, new, ctx)
+    return announce(meeting, room, new, ctx, hosts=await host_links(meeting, services))
 
 
 async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
@@ -163,7 +164,7 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
     return await services.storage.meetings.add(meeting, reminder_times=reminder_times)
 
 
-def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Reply:
+def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str]) -> Reply:
     """The channel announcement (viewer link only), host links by DM, and a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
@@ -178,25 +179,36 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
                 purpose=f"announcement:{meeting.id}",
             )
         )
-    if room.host_url:
-        for host in dict.fromkeys((ctx.user_id, *new.cohosts)):
-            reply.add(
-                Message(
-                    f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
-                    "it gives host rights.",
-                    audience=Audience.DM,
-                    to=host,
-                    buttons=(Button("Join as host", url=room.host_url, style="primary"),),
-                )
+    for host, link in hosts.items():
+        reply.add(
+            Message(
+                f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
+                "it gives host rights.",
+                audience=Audience.DM,
+                to=host,
+                buttons=(Button("Join as host", url=link, style="primary"),),
             )
+        )
     provider = registry.info(meeting.provider).name
+    tail = host_note(meeting, hosts)
     if new.channel_id:
         reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}, announced in <#{new.channel_id}>. "
-                          f"Id `{meeting.id}`."))
+                          f"Id `{meeting.id}`.{tail}"))
     else:
-        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.",
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.{tail}",
                           fields=meeting_fields(meeting, start=new.start, duration=True), buttons=(join,)))
     return reply
+
+
+def host_note(meeting: Meeting, hosts: dict[str, str]) -> str:
+    """What the organiser should know about host links: none on this provider, or some not made."""
+    if not has_host_link(meeting.provider):
+        return " " + no_host_link(meeting.provider)
+    missing = [host for host in meeting.host_ids if host not in hosts]
+    if not missing:
+        return ""
+    who = ", ".join(f"<@{host}>" for host in missing)
+    return f" I could not make a host link for {who}; `/meeting link {meeting.id}` tries again."
 
 
 def announcement_failed(meeting_id: str, channel_id: str, reason: str) -> Reply:

@@ -4,7 +4,8 @@
         await deliver(due.reply, ...)
         await finish_reminder(services, due, delivered=True)
 
-The channel gets the viewer link; organiser and co-hosts get the host link by DM; each invitee gets
+The channel gets the viewer link; organiser and co-hosts get their host link by DM (made now where
+it is personal, as ClickMeeting's); each invitee gets
 a personal auto-login link by DM where the provider offers one.
 """
 
@@ -18,6 +19,7 @@ from commands.framework.context import Services
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
+from commands.lifecycle.hostlinks import host_links
 from db.records import Meeting, Reminder
 from providers import registry
 from providers.base import Capability, Role
@@ -74,10 +76,9 @@ async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Service
     if meeting.channel_id:
         reply.add(Message(heading, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields, buttons=(join,)))
     its_hosts = meeting.host_ids
-    if meeting.host_url:
-        for host in its_hosts:
-            reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
-                              buttons=(Button("Join as host", url=meeting.host_url, style="primary"),)))
+    for host, link in (await host_links(meeting, services)).items():  # made now where they are personal
+        reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
+                          buttons=(Button("Join as host", url=link, style="primary"),)))
     invitees = [user for user in meeting.invitee_ids if user not in its_hosts]
     for user_id, link in (await personal_links(meeting, invitees, services)).items():
         reply.add(Message(heading + "\nYour personal link:", audience=Audience.DM, to=user_id,

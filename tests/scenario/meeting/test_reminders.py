@@ -49,7 +49,13 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
     assert "Room ready" in await slack.reply()
     [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
-    hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
+    # At creation the organiser gets a host sign-in link by DM (issue 8, defect 4), never the channel.
+    created = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")
+    assert [(dict(r.form)["email"], dict(r.form)["role"]) for r in created] == [("ada@example.com", "host")]
+    host_dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    assert f"{meeting.join_url}?l=" in texts([host_dm]) and "Join as host" in texts([host_dm])
+    assert "?l=" not in texts(slack.fake.calls_to("chat.postMessage")[:1])  # the announcement
+    hashes_before = len(created)
     mark = slack.fake.mark()
 
     services = slack.runtime.services
@@ -59,9 +65,11 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
 
     dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
            if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
-    assert set(dms) == {"U2", "U3"}
+    assert set(dms) == {"U1", "U2", "U3"}  # the organiser's host link with the reminder, too
     made = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")[hashes_before:]
-    assert sorted(dict(r.form)["email"] for r in made) == ["bob@example.com", "cy@example.com"]
+    assert sorted((dict(r.form)["email"], dict(r.form)["role"]) for r in made) == [
+        ("ada@example.com", "host"), ("bob@example.com", "listener"), ("cy@example.com", "listener")]
+    assert "Join as host" in texts([dms["U1"]]) and f"{meeting.join_url}?l=" in texts([dms["U1"]])
     for user in ("U2", "U3"):
         assert f"{meeting.join_url}?l=" in texts([dms[user]])
 
