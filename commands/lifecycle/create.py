@@ -22,7 +22,7 @@ from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
-from commands.lifecycle.hostlinks import has_host_link, host_links, no_host_link
+from commands.lifecycle.links import has_host_link, host_links, no_host_link, personal_links
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
 from providers import registry
@@ -82,7 +82,7 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
         raise UserError(problem)
     if new.channel_id and (problem := await channel_problem(new.channel_id, ctx, services)):
         raise UserError(problem)  # before the room exists: nothing to undo, one sentence
-    emails = await invitee_emails(new.invitees, ctx, services)
+    emails, no_email = await invitee_emails(new.invitees, ctx, services)
     organiser = await services.directory.person(ctx.team_id, ctx.user_id)
     request = RoomRequest(
         title=new.title,
@@ -109,7 +109,9 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
                     log.warning("could not delete the orphan %s room %s", new.provider, room.room_id)
             tail = "I removed the room again." if undone else f"The room may still exist at {display_name(new.provider)}."
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
-    return announce(meeting, room, new, ctx, hosts=await host_links(meeting, services))
+    hosts = await host_links(meeting, services)
+    invited = await personal_links(meeting, [u for u in meeting.invitee_ids if u not in meeting.host_ids], services)
+    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email)
 
 
 async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
@@ -127,13 +129,17 @@ async def channel_problem(channel_id: str, ctx: Context, services: Services, *, 
     return None
 
 
-async def invitee_emails(user_ids: tuple[str, ...], ctx: Context, services: Services) -> tuple[str, ...]:
-    emails = []
+async def invitee_emails(user_ids: tuple[str, ...], ctx: Context,
+                         services: Services) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The invitees' e-mails for the provider, and those Slack shares no e-mail for."""
+    emails, unknown = [], []
     for user_id in user_ids:
         person = await services.directory.person(ctx.team_id, user_id)
         if person and person.email:
             emails.append(person.email)
-    return tuple(emails)
+        else:
+            unknown.append(user_id)
+    return tuple(emails), tuple(unknown)
 
 
 async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
@@ -164,8 +170,9 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
     return await services.storage.meetings.add(meeting, reminder_times=reminder_times)
 
 
-def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str]) -> Reply:
-    """The channel announcement (viewer link only), host links by DM, and a note to the organiser."""
+def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str],
+             invited: dict[str, str], no_email: tuple[str, ...] = ()) -> Reply:
+    """The channel announcement (viewer link only), host links and invitations by DM, a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
     if new.channel_id:
@@ -189,8 +196,21 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
                 buttons=(Button("Join as host", url=link, style="primary"),),
             )
         )
+    for invitee, link in invited.items():
+        reply.add(
+            Message(
+                f"<@{ctx.user_id}> invited you to *{escape(meeting.title)}* (`{meeting.id}`).",
+                audience=Audience.DM,
+                to=invitee,
+                fields=meeting_fields(meeting, start=new.start, duration=True),
+                buttons=(Button("Join", url=link, style="primary"),),
+            )
+        )
     provider = registry.info(meeting.provider).name
     tail = host_note(meeting, hosts)
+    if no_email:
+        who = ", ".join(f"<@{user}>" for user in no_email)
+        tail += f" Slack shares no e-mail address for {who}, so they get the participant link by DM."
     if new.channel_id:
         reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}, announced in <#{new.channel_id}>. "
                           f"Id `{meeting.id}`.{tail}"))

@@ -14,7 +14,7 @@ from commands.framework.policy import is_admin, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
-from commands.lifecycle.hostlinks import has_host_link, no_host_link
+from commands.lifecycle.links import has_host_link, no_host_link
 from commands.meeting.lookup import MeetingId, find_meeting
 from db.records import Meeting
 from providers import registry

@@ -99,7 +99,8 @@ async def new_meeting_modal(
         Input(CHANNEL, "Announce in", kind="channel", optional=True, initial=initial(values, CHANNEL, ctx.channel_id),
               hint="Leave empty to create the room without announcing it."),
         Input(INVITEES, "Invite", kind="users", optional=True, initial=initial(values, INVITEES),
-              hint="Each gets a reminder with the link, a personal one where the provider offers it."),
+              hint="Each gets the link by DM now and with each reminder, a personal one where the provider "
+                   "offers it."),
         Input(REMINDERS, "Reminders", optional=True, initial=initial(values, REMINDERS, workspace.default_reminders),
               hint="How long before the start, e.g. 1d,1h,10m. Leave empty for none."),
         *section_inputs(chosen, values, setup, organiser),

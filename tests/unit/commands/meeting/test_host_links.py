@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from commands.framework.context import Services
 from commands.framework.replies import Audience, Reply
 from commands.lifecycle.create import NewMeeting, create_meeting
-from commands.lifecycle.hostlinks import has_host_link
+from commands.lifecycle.links import has_host_link
 from db.storage import Storage
 from providers import registry
 from tests.fakes.clickmeeting import FakeClickMeeting

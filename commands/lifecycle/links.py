@@ -1,8 +1,10 @@
-"""Host links: the room's own host link (Whereby), else a personal sign-in link in the host role
-made now at the provider (ClickMeeting auto-login), for the organiser and each co-host, by DM only.
+"""The links people get by DM. Hosts: the room's own host link (Whereby), else a personal sign-in
+in the host role made now at the provider (ClickMeeting auto-login). Invitees: a personal link
+where the provider makes one, else the participant link.
 
     links = await host_links(meeting, services)       # {"U1": "https://…?l=…", "U2": …}
     if not has_host_link("kmeet"): ...                # kMeet, Airmeet, Roomful: one link for everyone
+    mine = await personal_links(meeting, ["U5"], services)
 """
 
 from __future__ import annotations
@@ -51,3 +53,26 @@ async def host_links(meeting: Meeting, services: Services) -> dict[str, str]:
     except ProviderError as error:
         log.warning("host links for %s failed: %s", meeting.id, type(error).__name__)
     return links
+
+
+async def personal_links(meeting: Meeting, user_ids: list[str] | tuple[str, ...], services: Services) -> dict[str, str]:
+    """user id -> a link made now; the participant link where the provider has no personal ones, for
+    someone Slack shares no e-mail of, or when the provider fails."""
+    if not user_ids:
+        return {}
+    if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
+        return dict.fromkeys(user_ids, meeting.join_url)
+    links: dict[str, str] = {}
+    try:
+        async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
+                                account=meeting.account_name) as adapter:
+            for user_id in user_ids:
+                person = await services.directory.person(meeting.team_id, user_id)
+                if person is None or not person.email:
+                    links[user_id] = meeting.join_url
+                    continue
+                links[user_id] = await adapter.personal_link(room_of(meeting), email=person.email, name=person.name,
+                                                             role=Role.LISTENER)
+    except ProviderError as error:
+        log.warning("personal links for %s failed (%s); sending the shared link", meeting.id, type(error).__name__)
+    return {user_id: links.get(user_id, meeting.join_url) for user_id in user_ids}
