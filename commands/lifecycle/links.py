@@ -10,6 +10,7 @@ where the provider makes one, else the participant link.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from commands.framework.context import Services
 from commands.lifecycle.accounts import open_adapter
@@ -36,43 +37,31 @@ def no_host_link(provider: str) -> str:
 
 async def host_links(meeting: Meeting, services: Services) -> dict[str, str]:
     """Host id -> their host link; a host the provider cannot make one for (no e-mail, refused) is left out."""
-    hosts = meeting.host_ids
     if meeting.host_url:
-        return dict.fromkeys(hosts, meeting.host_url)
-    if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
-        return {}
-    links: dict[str, str] = {}
-    try:
-        async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
-                                account=meeting.account_name) as adapter:
-            for host in hosts:
-                person = await services.directory.person(meeting.team_id, host)
-                if person is not None and person.email:
-                    links[host] = await adapter.personal_link(room_of(meeting), email=person.email,
-                                                              name=person.name, role=Role.HOST)
-    except ProviderError as error:
-        log.warning("host links for %s failed: %s", meeting.id, type(error).__name__)
-    return links
+        return dict.fromkeys(meeting.host_ids, meeting.host_url)
+    return await _signed_in(meeting, meeting.host_ids, services, role=Role.HOST)
 
 
 async def personal_links(meeting: Meeting, user_ids: list[str] | tuple[str, ...], services: Services) -> dict[str, str]:
     """user id -> a link made now; the participant link where the provider has no personal ones, for
     someone Slack shares no e-mail of, or when the provider fails."""
-    if not user_ids:
+    made = await _signed_in(meeting, user_ids, services, role=Role.LISTENER)
+    return {user_id: made.get(user_id, meeting.join_url) for user_id in user_ids}
+
+
+async def _signed_in(meeting: Meeting, user_ids: Sequence[str], services: Services, *, role: Role) -> dict[str, str]:
+    """Personal links in ``role`` made now, for those with an e-mail; none where the provider has none."""
+    if not user_ids or Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
         return {}
-    if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
-        return dict.fromkeys(user_ids, meeting.join_url)
     links: dict[str, str] = {}
     try:
         async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
                                 account=meeting.account_name) as adapter:
             for user_id in user_ids:
                 person = await services.directory.person(meeting.team_id, user_id)
-                if person is None or not person.email:
-                    links[user_id] = meeting.join_url
-                    continue
-                links[user_id] = await adapter.personal_link(room_of(meeting), email=person.email, name=person.name,
-                                                             role=Role.LISTENER)
+                if person is not None and person.email:
+                    links[user_id] = await adapter.personal_link(room_of(meeting), email=person.email,
+                                                                 name=person.name, role=role)
     except ProviderError as error:
-        log.warning("personal links for %s failed (%s); sending the shared link", meeting.id, type(error).__name__)
-    return {user_id: links.get(user_id, meeting.join_url) for user_id in user_ids}
+        log.warning("%s links for %s failed (%s); the rest get the shared link", role, meeting.id, type(error).__name__)
+    return links
