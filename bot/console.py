@@ -35,6 +35,12 @@ class ConsoleDirectory:
     async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
         return True  # the console has no private channels
 
+    async def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return True  # the speaker is in every channel the console names
+
+    async def can_post(self, team_id: str, channel_id: str) -> bool:
+        return True  # the console prints every message
+
 
 class ConsoleSink:
     """Prints each message; gives announcements a ts so later updates can find them."""

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.render import limits
-from commands.framework.replies import Button, Field, Message
+from commands.framework.replies import Button, Confirm, Field, Message
 
 LINK_ACTION_PREFIX = "link_"  # the listeners ack these and do nothing: Slack opens the URL itself
 
@@ -42,7 +42,23 @@ def button_element(button: Button) -> dict[str, Any]:
         element["value"] = button.value
     if button.style:
         element["style"] = button.style
+    if button.confirm:
+        element["confirm"] = confirm_object(button.confirm)
     return element
+
+
+def confirm_object(confirm: Confirm) -> dict[str, Any]:
+    """Block Kit's confirmation dialog object (plain text throughout, each part cut to its limit)."""
+    def plain(text: str, limit: int) -> dict[str, str]:
+        return {"type": "plain_text", "text": text[:limit]}
+
+    dialog: dict[str, Any] = {"title": plain(confirm.title, limits.CONFIRM_TITLE),
+                              "text": plain(confirm.text, limits.CONFIRM_TEXT),
+                              "confirm": plain(confirm.confirm, limits.CONFIRM_BUTTON),
+                              "deny": plain(confirm.deny, limits.CONFIRM_BUTTON)}
+    if confirm.danger:
+        dialog["style"] = "danger"
+    return dialog
 
 
 def message_blocks(message: Message) -> list[dict[str, Any]]:

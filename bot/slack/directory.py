@@ -3,6 +3,7 @@
     directory = SlackDirectory(clients)                     # await clients(team_id) -> AsyncWebClient | None
     person = await directory.person("T1", "U1")             # Person with name, e-mail, tz, admin flag
     allowed = await directory.can_read("T1", "C1", "U2")
+    announce = await directory.is_member("T1", "C1", "U2") and await directory.can_post("T1", "C1")
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
@@ -32,7 +34,9 @@ class SlackDirectory:
     def __init__(self, client_for_team: ClientForTeam) -> None:
         self.client_for_team = client_for_team
         self._cache: dict[tuple[str, str], tuple[float, Person | None]] = {}
-        self._readers: dict[tuple[str, str, str], tuple[float, bool]] = {}
+        self._members: dict[tuple[str, str, str], tuple[float, bool]] = {}
+        self._channels: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
+        self._team_scopes: dict[str, tuple[float, frozenset[str]]] = {}
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
         """The person, or None when Slack cannot say (no token, unknown user, Slack down)."""
@@ -61,24 +65,71 @@ class SlackDirectory:
 
     async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
         """Public channels: anyone. Private ones: their members (the bot reads them as a member)."""
+        channel = await self._channel(team_id, channel_id)
+        if channel is None:
+            return False
+        return not channel.get("is_private") or await self.is_member(team_id, channel_id, user_id)
+
+    async def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """Whether ``conversations.members`` lists the user (False when Slack cannot say)."""
         key = (team_id, channel_id, user_id)
-        cached = self._readers.get(key)
+        cached = self._members.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
         client = await self.client_for_team(team_id)
-        allowed = False
+        found = False
         if client is not None:
             try:
-                channel = (await client.conversations_info(channel=channel_id))["channel"]
-                allowed = not channel.get("is_private")
                 cursor = None
-                while not allowed:
+                while not found:
                     page = await client.conversations_members(channel=channel_id, cursor=cursor, limit=MEMBERS_PAGE)
-                    allowed = user_id in page["members"]
+                    found = user_id in page["members"]
                     cursor = (page.get("response_metadata") or {}).get("next_cursor")
                     if not cursor:
                         break
             except (SlackApiError, ClientError, asyncio.TimeoutError) as error:
-                log.info("cannot tell whether %s may read %s: %s", user_id, channel_id, error)
-        self._readers[key] = (time.monotonic() + PERSON_TTL, allowed)
-        return allowed
+                log.info("cannot tell whether %s is in %s: %s", user_id, channel_id, error)
+        self._members[key] = (time.monotonic() + PERSON_TTL, found)
+        return found
+
+    async def can_post(self, team_id: str, channel_id: str) -> bool:
+        """The bot's own channels and DMs, and public ones when its token has ``chat:write.public``."""
+        channel = await self._channel(team_id, channel_id)
+        if channel is None or channel.get("is_archived"):
+            return False
+        if channel.get("is_member") or channel.get("is_im"):
+            return True
+        return not channel.get("is_private") and "chat:write.public" in await self._scopes(team_id)
+
+    async def _channel(self, team_id: str, channel_id: str) -> dict[str, Any] | None:
+        """``conversations.info`` (None: unknown to the bot, e.g. a private channel it is not in)."""
+        key = (team_id, channel_id)
+        cached = self._channels.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        client = await self.client_for_team(team_id)
+        channel = None
+        if client is not None:
+            try:
+                channel = dict((await client.conversations_info(channel=channel_id))["channel"])
+            except (SlackApiError, ClientError, asyncio.TimeoutError) as error:
+                log.info("conversations.info failed for %s: %s", channel_id, error)
+        self._channels[key] = (time.monotonic() + PERSON_TTL, channel)
+        return channel
+
+    async def _scopes(self, team_id: str) -> frozenset[str]:
+        """The bot token's scopes, from ``auth.test``'s ``x-oauth-scopes`` header (docs.slack.dev, "Scopes")."""
+        cached = self._team_scopes.get(team_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        client = await self.client_for_team(team_id)
+        scopes: frozenset[str] = frozenset()
+        if client is not None:
+            try:
+                answer = await client.auth_test()
+                header = {k.lower(): v for k, v in (answer.headers or {}).items()}.get("x-oauth-scopes", "")
+                scopes = frozenset(s.strip() for s in str(header).split(",") if s.strip())
+            except (SlackApiError, ClientError, asyncio.TimeoutError) as error:
+                log.info("auth.test failed for %s: %s", team_id, error)
+        self._team_scopes[team_id] = (time.monotonic() + PERSON_TTL, scopes)
+        return scopes

@@ -38,6 +38,12 @@ class Directory(Protocol):
     async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
         """Whether the user may read the channel (a private channel's meetings stay private)."""
 
+    async def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """Whether the user is in the channel (announcing there needs it, public or private)."""
+
+    async def can_post(self, team_id: str, channel_id: str) -> bool:
+        """Whether the bot can post there: a member, or a public channel it may post to unjoined."""
+
 
 class NobodyDirectory:
     """Knows no one; the Slack shell installs its own directory once its client exists."""
@@ -46,6 +52,12 @@ class NobodyDirectory:
         return None
 
     async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return False
+
+    async def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        return False
+
+    async def can_post(self, team_id: str, channel_id: str) -> bool:
         return False
 
 

@@ -27,12 +27,24 @@ class Audience(StrEnum):
 
 
 @dataclass(frozen=True)
+class Confirm:
+    """A dialog Slack shows before a button acts: ``Button(…, confirm=Confirm("Disconnect?", "…", "Disconnect"))``."""
+
+    title: str
+    text: str
+    confirm: str
+    deny: str = "Cancel"
+    danger: bool = True
+
+
+@dataclass(frozen=True)
 class Button:
     text: str
     url: str | None = None
     action_id: str | None = None
     value: str | None = None
     style: str | None = None  # "primary" | "danger"
+    confirm: Confirm | None = None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
     reply = await create_meeting(NewMeeting(provider="kmeet", title="Standup", start=now,
                                             duration=timedelta(minutes=30)), ctx, services)
 
-Nothing is left half-made: if the meeting cannot be stored, the room is deleted again where the
-provider allows it and the user is told; if the announcement later fails, the meeting stays
-listed and the shell tells the organiser (see ``announcement_failed``).
+Nothing is left half-made: a channel the speaker is not in, or the bot cannot post in, is refused
+before the room exists (``channel_problem``); if the meeting cannot be stored, the room is deleted
+again where the provider allows it and the user is told; if the announcement still fails (the bot was removed
+meanwhile), the meeting stays listed and the shell tells the organiser (``announcement_failed``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from commands.framework.context import Context, Services
+from commands.framework.errors import UserError
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.links import has_host_link, host_links, no_host_link, personal_links
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
 from providers import registry
@@ -46,6 +49,25 @@ class NewMeeting:
     host_email: str | None = None  # Airmeet's event host; default: the organiser's Slack e-mail
 
 
+# Slack's header block takes 150 characters of plain text (Block Kit reference, "Header block"):
+# a title that fits there fits every message we post it in, with "Organised by" after it.
+TITLE_MAX = 150
+
+
+def title_limit(provider: str) -> int:
+    """The one limit on a meeting title: ``TITLE_MAX``, or less where the provider's options model says so."""
+    own = getattr(registry.options_model(provider), "title_max_length", None) if provider in registry.PROVIDERS else None
+    return min(TITLE_MAX, own) if isinstance(own, int) else TITLE_MAX
+
+
+def title_problem(provider: str, title: str) -> str | None:
+    """The sentence refusing a title too long for ``provider``, or None."""
+    limit = title_limit(provider)
+    if len(title) <= limit:
+        return None
+    return f"A meeting title has at most {limit} characters and this one has {len(title)}: please shorten it."
+
+
 def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
     """The workspace's stored default, e.g. "1h,10m"; an unreadable setting means no reminders."""
     try:
@@ -56,7 +78,11 @@ def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
 
 async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> Reply:
     """Create the room, store the meeting and reminders, and return the messages to send."""
-    emails = await invitee_emails(new.invitees, ctx, services)
+    if problem := title_problem(new.provider, new.title):
+        raise UserError(problem)
+    if new.channel_id and (problem := await channel_problem(new.channel_id, ctx, services)):
+        raise UserError(problem)  # before the room exists: nothing to undo, one sentence
+    emails, no_email = await invitee_emails(new.invitees, ctx, services)
     organiser = await services.directory.person(ctx.team_id, ctx.user_id)
     request = RoomRequest(
         title=new.title,
@@ -83,16 +109,37 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
                     log.warning("could not delete the orphan %s room %s", new.provider, room.room_id)
             tail = "I removed the room again." if undone else f"The room may still exist at {display_name(new.provider)}."
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
-    return announce(meeting, room, new, ctx)
+    hosts = await host_links(meeting, services)
+    invited = await personal_links(meeting, [u for u in meeting.invitee_ids if u not in meeting.host_ids], services)
+    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email)
 
 
-async def invitee_emails(user_ids: tuple[str, ...], ctx: Context, services: Services) -> tuple[str, ...]:
-    emails = []
+async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
+    """Why the meeting cannot be announced in ``channel_id`` (the speaker is not in it, or the bot
+    cannot post there), or None. ``plain``: for a modal's field error, which shows no mrkdwn."""
+    where = "that channel" if plain else ("this conversation" if channel_id == ctx.channel_id else f"<#{channel_id}>")
+    speaker_in = channel_id == ctx.channel_id or await services.directory.is_member(ctx.team_id, channel_id, ctx.user_id)
+    if not speaker_in:
+        return (f"You can only announce a meeting in a channel you are in, and you are not in {where}, "
+                "so nothing was created: join it or pick another.")
+    if not await services.directory.can_post(ctx.team_id, channel_id):
+        invite = "/invite @meetbot" if plain else "`/invite @meetbot`"
+        return (f"I can't post in {where}, so nothing was created: invite me there with {invite}, "
+                "or pick another channel.")
+    return None
+
+
+async def invitee_emails(user_ids: tuple[str, ...], ctx: Context,
+                         services: Services) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The invitees' e-mails for the provider, and those Slack shares no e-mail for."""
+    emails, unknown = [], []
     for user_id in user_ids:
         person = await services.directory.person(ctx.team_id, user_id)
         if person and person.email:
             emails.append(person.email)
-    return tuple(emails)
+        else:
+            unknown.append(user_id)
+    return tuple(emails), tuple(unknown)
 
 
 async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
@@ -123,8 +170,9 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
     return await services.storage.meetings.add(meeting, reminder_times=reminder_times)
 
 
-def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Reply:
-    """The channel announcement (viewer link only), host links by DM, and a note to the organiser."""
+def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str],
+             invited: dict[str, str], no_email: tuple[str, ...] = ()) -> Reply:
+    """The channel announcement (viewer link only), host links and invitations by DM, a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
     if new.channel_id:
@@ -138,25 +186,49 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context) -> Rep
                 purpose=f"announcement:{meeting.id}",
             )
         )
-    if room.host_url:
-        for host in dict.fromkeys((ctx.user_id, *new.cohosts)):
-            reply.add(
-                Message(
-                    f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
-                    "it gives host rights.",
-                    audience=Audience.DM,
-                    to=host,
-                    buttons=(Button("Join as host", url=room.host_url, style="primary"),),
-                )
+    for host, link in hosts.items():
+        reply.add(
+            Message(
+                f"Your host link for *{escape(meeting.title)}* (`{meeting.id}`). Keep it to yourself: "
+                "it gives host rights.",
+                audience=Audience.DM,
+                to=host,
+                buttons=(Button("Join as host", url=link, style="primary"),),
             )
+        )
+    for invitee, link in invited.items():
+        reply.add(
+            Message(
+                f"<@{ctx.user_id}> invited you to *{escape(meeting.title)}* (`{meeting.id}`).",
+                audience=Audience.DM,
+                to=invitee,
+                fields=meeting_fields(meeting, start=new.start, duration=True),
+                buttons=(Button("Join", url=link, style="primary"),),
+            )
+        )
     provider = registry.info(meeting.provider).name
+    tail = host_note(meeting, hosts)
+    if no_email:
+        who = ", ".join(f"<@{user}>" for user in no_email)
+        tail += f" Slack shares no e-mail address for {who}, so they get the participant link by DM."
     if new.channel_id:
         reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}, announced in <#{new.channel_id}>. "
-                          f"Id `{meeting.id}`."))
+                          f"Id `{meeting.id}`.{tail}"))
     else:
-        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.",
+        reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.{tail}",
                           fields=meeting_fields(meeting, start=new.start, duration=True), buttons=(join,)))
     return reply
+
+
+def host_note(meeting: Meeting, hosts: dict[str, str]) -> str:
+    """What the organiser should know about host links: none on this provider, or some not made."""
+    if not has_host_link(meeting.provider):
+        return " " + no_host_link(meeting.provider)
+    missing = [host for host in meeting.host_ids if host not in hosts]
+    if not missing:
+        return ""
+    who = ", ".join(f"<@{host}>" for host in missing)
+    return f" I could not make a host link for {who}; `/meeting link {meeting.id}` tries again."
 
 
 def announcement_failed(meeting_id: str, channel_id: str, reason: str) -> Reply:

@@ -4,8 +4,9 @@
         await deliver(due.reply, ...)
         await finish_reminder(services, due, delivered=True)
 
-The channel gets the viewer link; organiser and co-hosts get the host link by DM; each invitee gets
-a personal auto-login link by DM where the provider offers one.
+The channel gets the viewer link; organiser and co-hosts get their host link by DM (made now where
+it is personal, as ClickMeeting's); each invitee gets
+a DM with their personal link where the provider makes one, else the participant link.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from datetime import datetime
 
 from commands.framework.context import Services
 from commands.framework.replies import Audience, Button, Message, Reply, escape
-from commands.lifecycle.accounts import open_adapter
-from commands.lifecycle.card import meeting_fields, room_of
+from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.links import host_links, personal_links
 from db.records import Meeting, Reminder
-from providers import registry
-from providers.base import Capability, Role
-from providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -74,38 +72,12 @@ async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Service
     if meeting.channel_id:
         reply.add(Message(heading, audience=Audience.CHANNEL, to=meeting.channel_id, fields=fields, buttons=(join,)))
     its_hosts = meeting.host_ids
-    if meeting.host_url:
-        for host in its_hosts:
-            reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
-                              buttons=(Button("Join as host", url=meeting.host_url, style="primary"),)))
+    for host, link in (await host_links(meeting, services)).items():  # made now where they are personal
+        reply.add(Message(heading + "\nYour host link (keep it to yourself):", audience=Audience.DM, to=host,
+                          buttons=(Button("Join as host", url=link, style="primary"),)))
     invitees = [user for user in meeting.invitee_ids if user not in its_hosts]
     for user_id, link in (await personal_links(meeting, invitees, services)).items():
-        reply.add(Message(heading + "\nYour personal link:", audience=Audience.DM, to=user_id,
+        mine = "Your personal link:" if link != meeting.join_url else "Your link:"
+        reply.add(Message(f"{heading}\n{mine}", audience=Audience.DM, to=user_id,
                           buttons=(Button("Join", url=link, style="primary"),)))
     return reply
-
-
-async def personal_links(meeting: Meeting, user_ids: list[str], services: Services) -> dict[str, str]:
-    """user id -> a link made now; the shared link when the provider has no personal ones."""
-    if not user_ids:
-        return {}
-    if Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
-        # Without a channel post, invitees still need the link; with one, they have it there.
-        return {} if meeting.channel_id else {user_id: meeting.join_url for user_id in user_ids}
-    room = room_of(meeting)
-    links: dict[str, str] = {}
-    try:
-        async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
-                                account=meeting.account_name) as adapter:
-            for user_id in user_ids:
-                person = await services.directory.person(meeting.team_id, user_id)
-                if person is None or not person.email:
-                    links[user_id] = meeting.join_url
-                    continue
-                links[user_id] = await adapter.personal_link(room, email=person.email, name=person.name,
-                                                             role=Role.LISTENER)
-    except ProviderError as error:
-        log.warning("personal links for %s failed (%s); sending the shared link", meeting.id, error)
-        return {user_id: links.get(user_id, meeting.join_url) for user_id in user_ids}
-    return links
-

@@ -38,7 +38,8 @@ SUBCOMMANDS = (
                admin=True, example="disconnect whereby", summary="admins: remove a provider account and its keys"),
     Subcommand(name="default", handler=default.default_command, arguments=default.DefaultArgs,
                example="default whereby --channel",
-               summary="show or set the provider `/meeting new` uses when none is named (yours, or the channel's)"),
+               summary="show, set or clear (`none`) the provider `/meeting new` uses when none is named: yours, "
+                       "or (admins) the channel's with `--channel`"),
 )
 
 GROUP = Group(

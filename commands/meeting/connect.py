@@ -45,7 +45,16 @@ log = logging.getLogger(__name__)
 
 CALLBACK = "connect_provider"
 PROVIDER = "provider"  # the provider select of the form opened without a provider
-TRY_IT = {"kmeet": '/meeting new kmeet "Planning" tomorrow 10:00 mode=planned'}
+# One command per provider that works as typed once connected (README's "Using it" lists the same;
+# a test runs each through the one-line reader and the provider's options model).
+TRY_IT = {
+    "kmeet": '/meeting new kmeet "Planning" tomorrow 10:00 mode=planned',
+    "whereby": '/meeting new whereby "Standup" tomorrow 10:00 for 15m room_mode=group',
+    "clickmeeting": '/meeting new clickmeeting "Webinar" tomorrow 15:00 for 1h room_type=webinar',
+    "airmeet": '/meeting new airmeet "Town hall" tomorrow 16:00 for 1h access_type=WITH_VERIFIED_EMAIL',
+    "roomful": '/meeting new roomful "Standup" tomorrow 10:00 source_type=room source_ids=<room id>',
+}
+PLACEHOLDERS = {"<room id>": "the id of a Roomful room"}  # what the user puts in place of each
 
 
 class ConnectArgs(Arguments):
@@ -227,10 +236,11 @@ async def verify_and_save(
         else f"The default stays `{await default_account(services, ctx.team_id, provider)}`; "
         f"use `account={account}` on `/meeting new` to pick this one."
     )
-    example = TRY_IT.get(provider, f'/meeting new {provider} "Standup"')
+    example = TRY_IT[provider]
+    fill = "".join(f" with {meaning} for `{slot}`" for slot, meaning in PLACEHOLDERS.items() if slot in example)
     return Reply.ephemeral(
         f":white_check_mark: {name} is connected — it accepted the credentials, and I {what} the account "
-        f"`{account}` (stored encrypted). {default} Try `{example}`."
+        f"`{account}` (stored encrypted). {default} Try `{example}`{fill}; `/meeting new help` lists every setting."
     )
 
 

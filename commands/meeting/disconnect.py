@@ -64,6 +64,10 @@ async def remove_accounts(provider: str, account: str | None, ctx: Context, serv
         rest = f"Instant {name} rooms still work; planned ones need `/meeting connect {provider}` again."
     else:
         rest = f"{name} is no longer connected here; `/meeting connect {provider}` connects it again."
+        if naming := await services.storage.preferences.count_naming(ctx.team_id, provider):
+            which = "default names" if naming == 1 else "defaults name"
+            rest += (f" {naming} {which} {name}: `/meeting new` passes over them to the next default or kMeet, "
+                     "and tells whoever it passes over.")
     whose = "its" if len(gone) == 1 else "their"
     return Reply.ephemeral(f"Removed the {name} {noun} {removed} and {whose} keys. {rest}")
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from commands.framework.context import Context, Services
 from commands.framework.policy import is_admin, role_of
-from commands.framework.replies import Button, Message, escape
+from commands.framework.replies import Button, Confirm, Message, escape
 from commands.lifecycle.accounts import connected_providers
 from commands.lifecycle.card import meeting_fields
+from commands.meeting.providers import sentence
 from db.records import Meeting
 from providers import registry
 from providers.base import Capability
@@ -72,18 +73,24 @@ def providers_heading(admin: bool) -> Message:
 
 
 def provider_card(info: ProviderInfo, accounts: list[str], *, admin: bool) -> Message:
+    """What the provider offers, whether it is connected, and (admins) a Connect or a Disconnect button;
+    Disconnect asks first, as it deletes the stored keys."""
     if accounts:
         names = ", ".join(f"`{name}`" for name in accounts)
-        status = f":white_check_mark: connected (account{'s' if len(accounts) > 1 else ''} {names})"
+        status = f":white_check_mark: Connected (account{'s' if len(accounts) > 1 else ''} {names})."
     elif not info.needs_credentials:
-        status = ":white_check_mark: instant rooms work without an account; connecting adds planned ones"
+        status = ":white_check_mark: Ready now; connecting adds the token."
     else:
-        status = ":heavy_minus_sign: not connected"
+        status = ":heavy_minus_sign: Not connected."
     buttons: tuple[Button, ...] = ()
-    if admin:
-        buttons = (
-            (Button(f"Disconnect {info.name}", action_id=DISCONNECT, value=info.slug, style="danger"),)
-            if accounts
-            else (Button(f"Connect {info.name}", action_id=CONNECT, value=info.slug, style="primary"),)
-        )
-    return Message(f"*{info.name}* (`{info.slug}`): {status}\n_{info.blurb}_", buttons=buttons)
+    if admin and accounts:
+        account = f"the account {accounts[0]}" if len(accounts) > 1 else "its account"
+        ask = Confirm(title=f"Disconnect {info.name}?"[:100],
+                      text=f"This removes {account} and its stored keys from this workspace. Meetings already "
+                           f"made stay listed; new ones need /meeting connect {info.slug} again.",
+                      confirm="Disconnect")
+        buttons = (Button(f"Disconnect {info.name}", action_id=DISCONNECT, value=info.slug, style="danger",
+                          confirm=ask),)
+    elif admin:
+        buttons = (Button(f"Connect {info.name}", action_id=CONNECT, value=info.slug, style="primary"),)
+    return Message(f"*{info.name}* (`{info.slug}`): {status}\n_{sentence(info.blurb)}_", buttons=buttons)

@@ -14,6 +14,7 @@ from commands.framework.policy import is_admin, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
+from commands.lifecycle.links import has_host_link, no_host_link
 from commands.meeting.lookup import MeetingId, find_meeting
 from db.records import Meeting
 from providers import registry
@@ -32,6 +33,8 @@ async def link_command(arguments: MeetingId, ctx: Context, services: Services) -
         return Reply.ephemeral(f"`{meeting.id}` is {where}; ask <@{meeting.organiser_id}> to invite you.")
     host = meeting.is_host(ctx.user_id)
     link, note = await link_for(meeting, ctx, services, host=host)
+    if host and not has_host_link(meeting.provider):
+        note = no_host_link(meeting.provider)  # Airmeet, kMeet, Roomful: the join link is the host's too
     is_host_link = host and link != meeting.join_url
     text = (f"Your host link for *{title}* (`{meeting.id}`). Keep it to yourself: it gives host rights."
             if is_host_link else f"Your link for *{title}* (`{meeting.id}`).")

@@ -16,10 +16,11 @@ from commands.framework.arguments import Arguments
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.oneline import NewMeetingLine, ParseError, parse_new_line
-from commands.framework.replies import Reply
+from commands.framework.replies import Message, Reply
 from commands.framework.tokenizer import tokenize
 from commands.framework.when import WhenError
 from commands.lifecycle.create import NewMeeting, create_meeting
+from commands.meeting.default import provider_for_new
 from commands.meeting.new_form import new_meeting_inline, new_meeting_modal
 from commands.meeting.sections import validated_options
 from providers import registry
@@ -46,14 +47,12 @@ def read_new(text: str, ctx: Context, services: Services) -> NewMeetingLine | Fo
 
 
 async def new_command(arguments: NewMeetingLine | FormFields, ctx: Context, services: Services) -> Reply:
-    """Create the meeting the line describes (the provider: as typed, else the defaults, else kMeet)."""
+    """Create the meeting the line describes (the provider: as typed, else a connected default, else kMeet)."""
     if isinstance(arguments, FormFields):
         if not arguments.values():
             return Reply(modal=await new_meeting_modal(ctx, services))
         return await new_meeting_inline(arguments.values(), ctx, services)
-    provider = arguments.provider or await services.storage.preferences.default_provider(
-        ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id
-    ) or "kmeet"
+    provider, passed = (arguments.provider, None) if arguments.provider else await provider_for_new(ctx, services)
     options = dict(arguments.options)
     account = options.pop("account", None)
     host_email = options.pop("host_email", None)
@@ -69,4 +68,7 @@ async def new_command(arguments: NewMeetingLine | FormFields, ctx: Context, serv
         account=account,
         host_email=host_email,
     )
-    return await create_meeting(new, ctx, services)
+    reply = await create_meeting(new, ctx, services)
+    if passed:  # said once, with the meeting, to the organiser only
+        reply.add(Message(f"{passed}, so this meeting is on {registry.info(provider).name}."))
+    return reply

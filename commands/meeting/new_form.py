@@ -28,7 +28,7 @@ from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, TooFarAhead, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
-from commands.lifecycle.create import NewMeeting, create_meeting
+from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting, title_problem
 from commands.meeting.sections import (
     HOST_EMAIL,
     TITLE,
@@ -99,7 +99,8 @@ async def new_meeting_modal(
         Input(CHANNEL, "Announce in", kind="channel", optional=True, initial=initial(values, CHANNEL, ctx.channel_id),
               hint="Leave empty to create the room without announcing it."),
         Input(INVITEES, "Invite", kind="users", optional=True, initial=initial(values, INVITEES),
-              hint="Each gets a reminder with the link, a personal one where the provider offers it."),
+              hint="Each gets the link by DM now and with each reminder, a personal one where the provider "
+                   "offers it."),
         Input(REMINDERS, "Reminders", optional=True, initial=initial(values, REMINDERS, workspace.default_reminders),
               hint="How long before the start, e.g. 1d,1h,10m. Leave empty for none."),
         *section_inputs(chosen, values, setup, organiser),
@@ -168,6 +169,8 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
     title = " ".join(text_value(values, TITLE).split())
     if not title:
         errors[TITLE] = "Give the meeting a title."
+    elif problem := title_problem(provider, title):
+        errors[TITLE] = problem
     start, start_errors = read_start(values, ctx=ctx, now=services.clock())
     errors.update(start_errors)
     duration, duration_error = read_duration_minutes(values)
@@ -282,6 +285,9 @@ class NewMeetingForm:
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
         errors = (await read_form(values, ctx, services)).errors
+        channel = slack_ids(values.get(CHANNEL), "#")
+        if channel and CHANNEL not in errors and (problem := await channel_problem(channel[0], ctx, services, plain=True)):
+            errors[CHANNEL] = problem
         provider = text_value(values, PROVIDER).lower()
         if provider in registry.PROVIDERS:
             errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}

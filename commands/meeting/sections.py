@@ -345,10 +345,7 @@ def kmeet_check(values: Values, setup: Setup, options: ProviderOptions | None) -
     errors: dict[str, str] = {}
     if not text_value(values, "calendar_id") and not setup.kmeet_calendar:
         errors["calendar_id"] = "Give the id of the Infomaniak Calendar that gets the event."
-    # The model keeps the provider's limit on the conference title; the form checks it before the call.
-    limit = getattr(registry.options_model("kmeet"), "title_max_length", None)
-    if limit is not None and len(text_value(values, TITLE)) > limit:
-        errors[TITLE] = f"A planned kMeet conference title has at most {limit} characters."
+    # The title's limit (the model's title_max_length among them) is the form's own check: title_problem.
     return errors
 
 

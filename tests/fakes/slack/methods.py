@@ -34,7 +34,7 @@ class WebApiMethods(SlackState):
 
     def _chat_post_message(self, token: TokenInfo, args: dict[str, Any], request: Request) -> dict[str, Any]:
         team = self._team(token)
-        channel = self._postable_channel(team, args.get("channel"))
+        channel = self._postable_channel(team, args.get("channel"), scopes=token.scopes)
         text, blocks = message_content(args)
         ts = self._next_ts()
         message: dict[str, Any] = {

@@ -299,7 +299,9 @@ class SlackState(FakeService):
             raise SlackError("channel_not_found")
         return channel
 
-    def _postable_channel(self, team: Team, ref: Any) -> dict[str, Any]:
+    def _postable_channel(self, team: Team, ref: Any, *, scopes: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Where the bot may post: its DMs and channels, and public ones with ``chat:write.public``
+        (docs.slack.dev, chat:write.public: "send messages to channels @your_slack_app isn't a member of")."""
         if isinstance(ref, str) and ref[:1] in ("U", "W") and ref not in self._channels:
             # A user id as channel posts into the app's DM with that user.
             self._user_of_team(team, ref)
@@ -307,7 +309,7 @@ class SlackState(FakeService):
         channel = self._channel_of_team(team, ref)
         if channel["is_archived"]:
             raise SlackError("is_archived")
-        if not channel["bot_member"]:
+        if not channel["bot_member"] and (channel["is_private"] or "chat:write.public" not in scopes):
             raise SlackError("not_in_channel")
         return channel
 

@@ -185,7 +185,9 @@ async def test_meetbot_admins_lets_a_member_connect(database_url: str, providers
 
 async def test_user_and_channel_defaults_pick_the_provider_of_new(slack: SlackScenario, providers: Providers) -> None:
     await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
-    await slack.command("/meeting default whereby --channel", user="U2")
+    await slack.command("/meeting default whereby --channel", user="U2")  # not an admin
+    assert (await slack.reply()).startswith("Only workspace admins and owners can set a channel's default")
+    await slack.command("/meeting default whereby --channel", user="U1")
     assert "default in <#C1>" in await slack.reply()
     await slack.command('/meeting new "Standup"', user="U3")  # no own default: the channel's
     assert "on Whereby" in await slack.reply()
@@ -199,6 +201,30 @@ async def test_user_and_channel_defaults_pick_the_provider_of_new(slack: SlackSc
     await slack.command("/meeting default", user="U1")
     shown = await slack.reply()
     assert "Your default: *kMeet*" in shown and "Default in <#C1>: *Whereby*" in shown
+
+
+async def test_after_disconnect_a_default_naming_the_provider_falls_back_and_says_so(
+    slack: SlackScenario, providers: Providers
+) -> None:
+    await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": WHEREBY_KEY})
+    await slack.storage.preferences.set_default_provider("T1", scope="channel", scope_id="C1", provider="whereby")
+    await slack.storage.preferences.set_default_provider("T1", scope="user", scope_id="U2", provider="whereby")
+    await slack.command("/meeting disconnect whereby", user="U1")
+    assert "2 defaults name Whereby: `/meeting new` passes over them" in await slack.reply()
+    await slack.command('/meeting new "Standup"', user="U2")
+    said = await slack.reply()
+    assert "on Infomaniak kMeet" in said
+    post = await slack.fake.wait_for_response(slack.last_response_name or "", lambda p: "not connected" in (p.text or ""))
+    assert post.text == ("Your default Whereby and this channel's default Whereby are not connected in this "
+                         "workspace, so this meeting is on Infomaniak kMeet.")
+    assert not providers.whereby.meetings
+    await slack.command("/meeting default none", user="U2")
+    assert (await slack.reply()).startswith("Cleared the default Whereby.")
+    await slack.command("/meeting default none --channel", user="U2")
+    assert (await slack.reply()).startswith("Only workspace admins")
+    await slack.command("/meeting default none --channel", user="U1")
+    assert (await slack.reply()).startswith("Cleared the default Whereby. `/meeting new` without a provider")
+    assert await slack.storage.preferences.defaults("T1", user_id="U2", channel_id="C1") == []
 
 
 async def test_app_home_buttons_open_the_form_and_disconnect(slack: SlackScenario) -> None:

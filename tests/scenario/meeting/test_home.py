@@ -51,6 +51,11 @@ async def test_an_admin_sees_meetings_and_connect_buttons(slack: SlackScenario) 
     admin_buttons = {(e["action_id"], e["value"]) for e in elements(home) if "url" not in e}
     assert ("disconnect_provider", "whereby") in admin_buttons
     assert {("connect_provider", slug) for slug in ("kmeet", "clickmeeting", "airmeet", "roomful")} <= admin_buttons
+    # Disconnect deletes keys, so Slack asks first (Block Kit confirm); Connect only opens a form.
+    [disconnect] = [e for e in elements(home) if e.get("action_id") == "disconnect_provider"]
+    assert disconnect["confirm"]["title"]["text"] == "Disconnect Whereby?" and disconnect["confirm"]["style"] == "danger"
+    assert disconnect["confirm"]["confirm"]["text"] == "Disconnect" and "stored keys" in disconnect["confirm"]["text"]["text"]
+    assert all("confirm" not in e for e in elements(home) if e.get("action_id") == "connect_provider")
 
 
 async def test_a_member_sees_their_meetings_and_no_admin_buttons(slack: SlackScenario) -> None:

@@ -1,8 +1,9 @@
 """``/meeting new`` on one line, through signed requests: a kMeet room announced with its Join button,
-an unconnected provider, a channel the bot is not in."""
+an unconnected provider, a channel the bot is not in or the speaker is not in (nothing created)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from tests.scenario.harness import SlackScenario
@@ -30,12 +31,18 @@ async def test_unconnected_provider_says_how_to_connect(slack: SlackScenario) ->
     assert "/meeting connect whereby" in await slack.reply()
 
 
-async def test_announcement_in_a_channel_without_the_bot_still_lists_the_meeting(slack: SlackScenario) -> None:
+async def test_a_channel_without_the_bot_gets_one_sentence_and_nothing_is_created(slack: SlackScenario) -> None:
     await slack.command("/meeting new kmeet Retro", channel="C2")
-    replies = []
-    for _ in range(2):
-        post = await slack.fake.wait_for_response(slack.last_response_name or "",
-                                                  lambda p: p.text not in replies)
-        replies.append(post.text)
-    assert any("could not post it in <#C2>" in (text or "") for text in replies)
-    assert len((await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items) == 1
+    assert (await slack.reply()).startswith("I can't post in this conversation, so nothing was created")
+    await asyncio.sleep(0.3)  # a second, contradictory reply would have arrived by now
+    assert len(slack.fake.responses_to(slack.last_response_name or "")) == 1
+    assert not slack.fake.calls_to("chat.postMessage")
+    assert not (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+
+
+async def test_a_private_channel_the_speaker_is_not_in_is_refused(slack: SlackScenario) -> None:
+    slack.fake.add_channel("G0SECRET", team_id="T1", name="secret", members=["U2"], is_private=True)
+    await slack.command("/meeting new kmeet Retro <#G0SECRET>", user="U3", channel="C1")
+    assert (await slack.reply()).startswith("You can only announce a meeting in a channel you are in")
+    assert not slack.fake.messages_in("G0SECRET")
+    assert not (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items

@@ -36,8 +36,9 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
     assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
     dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
-    assert [c.args["channel"] for c in dms] == ["U1"]  # the organiser; U2 sees the channel post
-    assert meeting.host_url in texts(dms)
+    assert [c.args["channel"] for c in dms] == ["U1", "U2"]  # the organiser, then the invitee (issue 8, defect 5)
+    assert meeting.host_url in texts(dms[:1])
+    assert meeting.join_url in texts(dms[1:]) and meeting.host_url not in texts(dms[1:])
     assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["sent"]
 
 
@@ -49,7 +50,17 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     await slack.command('/meeting new clickmeeting "Webinar" in 2h @U2 @U3 remind 1h', user="U1", channel="C1")
     assert "Room ready" in await slack.reply()
     [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
-    hashes_before = len(fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash"))
+    # At creation the organiser gets a host sign-in link by DM (issue 8, defect 4), never the channel.
+    created = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")
+    assert [(dict(r.form)["email"], dict(r.form)["role"]) for r in created] == [
+        ("ada@example.com", "host"), ("bob@example.com", "listener"), ("cy@example.com", "listener")]
+    for invitee in ("U2", "U3"):  # each invitee's own sign-in link at creation (issue 8, defect 5)
+        invitation = await slack.fake.wait_for("chat.postMessage", lambda c, u=invitee: c.args.get("channel") == u)
+        assert f"{meeting.join_url}?l=" in texts([invitation]) and "invited you to" in texts([invitation])
+    host_dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    assert f"{meeting.join_url}?l=" in texts([host_dm]) and "Join as host" in texts([host_dm])
+    assert "?l=" not in texts(slack.fake.calls_to("chat.postMessage")[:1])  # the announcement
+    hashes_before = len(created)
     mark = slack.fake.mark()
 
     services = slack.runtime.services
@@ -59,9 +70,11 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
 
     dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
            if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
-    assert set(dms) == {"U2", "U3"}
+    assert set(dms) == {"U1", "U2", "U3"}  # the organiser's host link with the reminder, too
     made = fake.requests_to(f"/v1/conferences/{meeting.room_id}/room/autologin_hash")[hashes_before:]
-    assert sorted(dict(r.form)["email"] for r in made) == ["bob@example.com", "cy@example.com"]
+    assert sorted((dict(r.form)["email"], dict(r.form)["role"]) for r in made) == [
+        ("ada@example.com", "host"), ("bob@example.com", "listener"), ("cy@example.com", "listener")]
+    assert "Join as host" in texts([dms["U1"]]) and f"{meeting.join_url}?l=" in texts([dms["U1"]])
     for user in ("U2", "U3"):
         assert f"{meeting.join_url}?l=" in texts([dms[user]])
 

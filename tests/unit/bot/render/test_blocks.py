@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.render import limits
-from bot.render.blocks import button_element, message_blocks, message_fallback, slack_date
-from commands.framework.replies import Button, Field, Message
+from bot.render.blocks import button_element, confirm_object, message_blocks, message_fallback, slack_date
+from commands.framework.replies import Button, Confirm, Field, Message
 
 
 def test_a_message_is_a_section_then_its_fields_then_its_buttons() -> None:
@@ -64,3 +64,14 @@ def test_the_fallback_is_the_first_line_without_bold_marks() -> None:
     assert message_fallback(Message("*Standup* is ready\nJoin here")) == "Standup is ready"
     assert message_fallback(Message("")) == ""
     assert len(message_fallback(Message("y" * 1000))) == limits.NOTIFICATION_TEXT
+
+
+def test_a_button_that_asks_first_carries_a_confirmation_dialog_cut_to_slacks_limits() -> None:
+    ask = Confirm(title="T" * 120, text="x" * 400, confirm="Disconnect", deny="Keep it")
+    element = button_element(Button("Disconnect", action_id="disconnect_provider", value="whereby", confirm=ask))
+    assert element["confirm"] == {
+        "title": {"type": "plain_text", "text": "T" * 100}, "text": {"type": "plain_text", "text": "x" * 300},
+        "confirm": {"type": "plain_text", "text": "Disconnect"}, "deny": {"type": "plain_text", "text": "Keep it"},
+        "style": "danger",
+    }
+    assert "style" not in confirm_object(Confirm("Sure?", "It is harmless.", "Yes", danger=False))

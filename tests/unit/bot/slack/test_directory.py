@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import directory as directory_module
 from bot.slack.directory import SlackDirectory
 from commands.framework.context import Person
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import DEFAULT_BOT_SCOPES, FakeSlack
 
 
 def for_team(client: AsyncWebClient) -> SlackDirectory:
@@ -67,3 +67,27 @@ async def test_membership_is_read_page_by_page_and_cached(
 async def test_a_channel_slack_will_not_describe_is_not_readable(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.add_channel("C8", team_id="T1", name="hidden", members=["U1"], is_private=True, bot_member=False)
     assert not await for_team(client).can_read("T1", "C8", "U1")  # channel_not_found for the bot
+
+
+async def test_members_only_are_in_a_channel_public_or_private(client: AsyncWebClient) -> None:
+    directory = for_team(client)
+    assert await directory.is_member("T1", "C1", "U2")
+    assert not await directory.is_member("T1", "C1", "U3")  # public, but not in it
+    assert not await directory.is_member("T1", "C2", "U2")
+    assert not await directory.is_member("T2", "C1", "U1")
+
+
+async def test_the_bot_posts_where_it_is_a_member_and_in_public_channels_with_chat_write_public(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.add_channel("C4", team_id="T1", name="old", members=["U1"], is_archived=True)
+    directory = for_team(client)
+    assert await directory.can_post("T1", "C1") and await directory.can_post("T1", "C2")
+    assert not await directory.can_post("T1", "C3")  # public, but this token lacks chat:write.public
+    assert not await directory.can_post("T1", "C4")  # archived
+    assert not await directory.can_post("T1", "C404")
+    fake.add_token("xoxb-public", "T1", scopes=(*DEFAULT_BOT_SCOPES, "chat:write.public"))
+    public = for_team(AsyncWebClient(token="xoxb-public", base_url=fake.api_url))
+    assert await public.can_post("T1", "C3")
+    assert (await AsyncWebClient(token="xoxb-public", base_url=fake.api_url).chat_postMessage(
+        channel="C3", text="hi"))["ok"]

@@ -47,7 +47,7 @@ def error_of(line: str) -> str:
 
 @pytest.mark.parametrize(("name", "model", "line"), [
     ("disconnect", DisconnectArgs, "disconnect <provider> [account|all]"),
-    ("default", DefaultArgs, "default [provider] [--channel] [account=<name>]"),
+    ("default", DefaultArgs, "default [provider|none] [--channel] [account=<name>]"),
     ("connect", ConnectArgs, "connect <provider> [key=value…] [account=<name>]"),
     ("list", ListQuery, "list [all|mine|#channel] [page <n>]"),
     ("cancel", MeetingId, "cancel <id>"),
@@ -99,7 +99,7 @@ def test_no_error_repeats_a_value(line: str) -> None:
 
 def test_the_key_value_form_of_a_subcommand() -> None:
     assert console_form("disconnect", DisconnectArgs) == "disconnect provider=<provider> account=<account|all>"
-    assert console_form("default", DefaultArgs) == "default provider=<provider> [--channel] account=<name>"
+    assert console_form("default", DefaultArgs) == "default provider=<provider|none> [--channel] account=<name>"
     assert console_form("list", ListQuery) == "list scope=<scope> page=<n>"
 
 

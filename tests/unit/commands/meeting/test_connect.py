@@ -282,6 +282,9 @@ async def test_roomful_signs_in_with_a_quoted_password(
     assert wrong.text.startswith("Roomful refused those credentials") and (await services.storage.accounts.all("T1")) == []
     reply = await meeting('connect roomful email=bot@acme.test password="rf secret pw" network=acme', ADMIN, services)
     assert "Roomful is connected" in reply.text
+    # The suggestion works as typed (test_try_it.py): a Roomful meeting needs its place.
+    assert ('Try `/meeting new roomful "Standup" tomorrow 10:00 source_type=room source_ids=<room id>` with the id '
+            "of a Roomful room for `<room id>`; `/meeting new help` lists every setting.") in reply.text
     signins = fakes.roomful.requests_to("/api/v1/auth/signin")
     assert len(signins) == 2 and "rf secret pw" in signins[-1].body.decode()
     stored = await services.storage.accounts.get("T1", "roomful")
@@ -388,7 +391,10 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
     storage = services.storage
     shown = await meeting("default", MEMBER, services)
     assert "Your default: none" in shown.text and "uses *kMeet*" in shown.text
-    channel = await meeting("default clickmeeting --channel", MEMBER, services)  # anyone may
+    refused = await meeting("default clickmeeting --channel", MEMBER, services)  # admins only
+    assert refused.text.startswith("Only workspace admins and owners can set a channel's default provider")
+    assert await storage.preferences.defaults("T1", user_id="U2", channel_id="C1") == []
+    channel = await meeting("default clickmeeting --channel", ADMIN, services)
     assert "default in <#C1>" in channel.text and "not connected yet" in channel.text
     assert (await storage.preferences.default_provider("T1", user_id="U3", channel_id="C1")) == "clickmeeting"
     mine = await meeting("default whereby", MEMBER, services)
@@ -396,6 +402,7 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
     assert (await storage.preferences.default_provider("T1", user_id="U2", channel_id="C1")) == "whereby"
     shown = await meeting("default", MEMBER, services)
     assert "Your default: *Whereby*" in shown.text and "Default in <#C1>: *ClickMeeting*" in shown.text
+    assert "Your default Whereby and this channel's default ClickMeeting are not connected" in shown.text
     await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "a"}, name="default")
     await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "b"}, name="sales")
     assert (await meeting("default whereby account=sales", MEMBER, services)).text.startswith("Only workspace admins")
@@ -407,5 +414,20 @@ async def test_defaults_for_a_person_a_channel_and_an_account(services: Services
 
 async def test_help_lists_the_three_commands(services: Services) -> None:
     text = (await meeting("help", ADMIN, services)).text
-    for usage in ("/meeting connect <provider>", "/meeting disconnect <provider>", "/meeting default [provider]"):
+    for usage in ("/meeting connect <provider>", "/meeting disconnect <provider>", "/meeting default [provider|none]"):
         assert usage in text
+
+
+async def test_default_none_clears_yours_or_as_an_admin_the_channels(services: Services) -> None:
+    prefs = services.storage.preferences
+    assert "You have no default provider" in (await meeting("default none", MEMBER, services)).text
+    await prefs.set_default_provider("T1", scope="user", scope_id="U2", provider="whereby")
+    await prefs.set_default_provider("T1", scope="channel", scope_id="C1", provider="kmeet")
+    cleared = await meeting("default none", MEMBER, services)
+    assert cleared.text == ("Cleared the default Whereby. `/meeting new` without a provider now uses *kMeet* for you "
+                            "here.")
+    assert (await meeting("default none --channel", MEMBER, services)).text.startswith("Only workspace admins")
+    assert await prefs.defaults("T1", user_id="U2", channel_id="C1") == [("channel", "kmeet")]
+    assert "Cleared the default kMeet" in (await meeting("default none --channel", ADMIN, services)).text
+    assert await prefs.defaults("T1", user_id="U2", channel_id="C1") == []
+    assert "`account=` needs a provider" in (await meeting("default none account=x", ADMIN, services)).text

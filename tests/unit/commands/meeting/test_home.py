@@ -52,3 +52,12 @@ async def test_a_private_channels_meetings_stay_with_its_members(services: Servi
     assert secret.id not in listed(await run("list all", services, user="U2", channel="C1"))
     refusal = (await run(f"link {secret.id}", services, user="U2")).text
     assert "channel you are not in" in refusal and secret.join_url not in refusal
+
+
+async def test_provider_cards_are_sentences_and_kmeets_says_each_thing_once(services: Services) -> None:
+    home = await REGISTRY.home(ctx("U1"), services)
+    kmeet = next(s for s in home.sections if "(`kmeet`)" in s.text)
+    assert kmeet.text == ("*Infomaniak kMeet* (`kmeet`): :white_check_mark: Ready now; connecting adds the token.\n"
+                          "_Instant rooms with no account; planned conferences with an Infomaniak token._")
+    whereby = next(s for s in home.sections if "(`whereby`)" in s.text)
+    assert whereby.text.startswith("*Whereby* (`whereby`): :heavy_minus_sign: Not connected.\n_Rooms with")

@@ -1,0 +1,67 @@
+"""The links people get by DM. Hosts: the room's own host link (Whereby), else a personal sign-in
+in the host role made now at the provider (ClickMeeting auto-login). Invitees: a personal link
+where the provider makes one, else the participant link.
+
+    links = await host_links(meeting, services)       # {"U1": "https://…?l=…", "U2": …}
+    if not has_host_link("kmeet"): ...                # kMeet, Airmeet, Roomful: one link for everyone
+    mine = await personal_links(meeting, ["U5"], services)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from commands.framework.context import Services
+from commands.lifecycle.accounts import open_adapter
+from commands.lifecycle.card import room_of
+from db.records import Meeting
+from providers import registry
+from providers.base import Capability, Role
+from providers.errors import ProviderError
+
+log = logging.getLogger(__name__)
+
+
+def has_host_link(provider: str) -> bool:
+    """Whether the provider gives hosts a link of their own (a host link, or personal host-role links)."""
+    capabilities = registry.adapter_class(provider).capabilities
+    return Capability.HOST_URL in capabilities or Capability.PERSONAL_LINK in capabilities
+
+
+def no_host_link(provider: str) -> str:
+    """The sentence for the organiser on a provider without host links."""
+    name = registry.info(provider).name
+    return f"{name} has no separate host link: hosts join with the same link as everyone."
+
+
+async def host_links(meeting: Meeting, services: Services) -> dict[str, str]:
+    """Host id -> their host link; a host the provider cannot make one for (no e-mail, refused) is left out."""
+    if meeting.host_url:
+        return dict.fromkeys(meeting.host_ids, meeting.host_url)
+    return await _signed_in(meeting, meeting.host_ids, services, role=Role.HOST)
+
+
+async def personal_links(meeting: Meeting, user_ids: list[str] | tuple[str, ...], services: Services) -> dict[str, str]:
+    """user id -> a link made now; the participant link where the provider has no personal ones, for
+    someone Slack shares no e-mail of, or when the provider fails."""
+    made = await _signed_in(meeting, user_ids, services, role=Role.LISTENER)
+    return {user_id: made.get(user_id, meeting.join_url) for user_id in user_ids}
+
+
+async def _signed_in(meeting: Meeting, user_ids: Sequence[str], services: Services, *, role: Role) -> dict[str, str]:
+    """Personal links in ``role`` made now, for those with an e-mail; none where the provider has none."""
+    if not user_ids or Capability.PERSONAL_LINK not in registry.adapter_class(meeting.provider).capabilities:
+        return {}
+    links: dict[str, str] = {}
+    try:
+        async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
+                                account=meeting.account_name) as adapter:
+            for user_id in user_ids:
+                person = await services.directory.person(meeting.team_id, user_id)
+                if person is not None and person.email:
+                    links[user_id] = await adapter.personal_link(room_of(meeting), email=person.email,
+                                                                 name=person.name, role=role)
+    except ProviderError as error:
+        log.warning("%s links for %s failed (%s); the rest get the shared link", role, meeting.id, type(error).__name__)
+    return links
