@@ -37,12 +37,17 @@ class RemindArgs(Arguments):
 
 
 def read_remind(text: str, ctx: Context, services: Services) -> RemindArgs:
-    """The id, then the offsets (spaces after commas are fine: ``1d, 15m``)."""
+    """The id, then the offsets (``1d,15m``, ``1d, 15m`` or ``1d 15m``)."""
     words = [token.text for token in tokenize(text.replace("`", " "))]
     values = {"id": words[0]} if words else {}
     if len(words) > 1:
-        values["offsets"] = "".join(words[1:])
+        values["offsets"] = offsets_text(words[1:])
     return validate(RemindArgs, values, command=f"{COMMAND}")
+
+
+def offsets_text(words: list[str]) -> str:
+    """The words after the id as one comma-separated list: ``1d, 15m`` and ``1d 15m`` both read as two."""
+    return ",".join(word.strip(",") for word in words)
 
 
 def read_offsets(text: str) -> tuple[timedelta, ...]:

@@ -19,7 +19,7 @@ from commands.framework.policy import NotAdmin, is_admin
 from commands.framework.replies import Reply
 from commands.framework.tokenizer import tokenize
 from commands.lifecycle.create import parse_offsets_setting
-from commands.meeting.remind import offsets_words, read_offsets
+from commands.meeting.remind import offsets_text, offsets_words, read_offsets
 
 COMMAND = "/meeting settings"
 ADMINS_ONLY = "Only workspace admins and owners can change the workspace's settings, so nothing was changed."
@@ -33,13 +33,13 @@ class SettingsArgs(Arguments):
 
 
 def read_settings(text: str, ctx: Context, services: Services) -> SettingsArgs:
-    """The setting's name, then its value (spaces after commas are fine: ``1d, 15m``)."""
+    """The setting's name, then its value (``1d,15m``, ``1d, 15m`` or ``1d 15m``)."""
     words = [token.text for token in tokenize(text.replace("`", " "))]
     values: dict[str, str] = {}
     if words:
         values["setting"] = words[0].lower()
     if len(words) > 1:
-        values["value"] = "".join(words[1:])
+        values["value"] = offsets_text(words[1:])
     return validate(SettingsArgs, values, command=COMMAND)
 
 

@@ -31,6 +31,14 @@ async def test_the_organiser_replaces_the_pending_reminders(services: Services, 
         (1440, meeting.starts_at - timedelta(days=1)), (15, meeting.starts_at - timedelta(minutes=15))]
 
 
+async def test_offsets_separated_by_spaces_are_each_a_reminder(services: Services, storage: Storage) -> None:
+    meeting = await add(storage, start=timedelta(days=2), reminders=1)
+    await run(f"remind {meeting.id} 1d 15m", services)
+    assert await pending(storage, meeting.id) == [1440, 15]  # not one reminder 1 day 15 min before
+    assert "I couldn't read" in only(await run(f"remind {meeting.id} 2 hours", services)).text
+    assert await pending(storage, meeting.id) == [1440, 15]
+
+
 async def test_none_clears_pending_reminders_and_keeps_sent_ones(services: Services, storage: Storage) -> None:
     meeting = await add(storage, organiser="U2", reminders=2)
     first = (await storage.reminders.for_meeting("T1", meeting.id))[0]
