@@ -10,7 +10,21 @@ from __future__ import annotations
 from commands.framework.arguments import NoArguments
 from commands.framework.oneline import NewMeetingLine
 from commands.framework.router import Group, Subcommand
-from commands.meeting import cancel, connect, default, disconnect, home, link, listing, new, new_form, providers, sections
+from commands.meeting import (
+    cancel,
+    connect,
+    default,
+    disconnect,
+    home,
+    link,
+    listing,
+    new,
+    new_form,
+    providers,
+    remind,
+    sections,
+    settings,
+)
 from commands.meeting.lookup import MeetingId, meeting_id_reader
 
 SUBCOMMANDS = (
@@ -26,6 +40,10 @@ SUBCOMMANDS = (
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "
                        "announcement cancelled and stops the reminders (its organiser or an admin)"),
+    Subcommand(name="remind", handler=remind.remind_command, arguments=remind.RemindArgs, reader=remind.read_remind,
+               example="remind k7m2qx 1d,15m",
+               summary="change a meeting's reminders, or `none` (its organiser, a co-host or an admin); "
+                       f"at most {remind.MAX_REMINDERS}, none in the past"),
     Subcommand(name="link", handler=link.link_command, arguments=MeetingId, reader=meeting_id_reader("link"),
                example="link k7m2qx",
                summary="your own link, shown only to you: the host link if you host, a personal sign-in link on "
@@ -40,6 +58,9 @@ SUBCOMMANDS = (
                example="default whereby --channel",
                summary="show, set or clear (`none`) the provider `/meeting new` uses when none is named: yours, "
                        "or (admins) the channel's with `--channel`"),
+    Subcommand(name="settings", handler=settings.settings_command, arguments=settings.SettingsArgs,
+               reader=settings.read_settings, example="settings reminders 1d,15m",
+               summary="the workspace's settings: shows them; admins set the default reminders of new meetings"),
 )
 
 GROUP = Group(

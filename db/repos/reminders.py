@@ -3,13 +3,15 @@
     for due in storage.reminders.claim_due(now=now):       # every workspace: the one cross-team call
         ...
         storage.reminders.finish(due.reminder.team_id, due.reminder.id)
+    storage.reminders.replace_pending("T1", "k7m2qx", [(due_at, 15)])   # /meeting remind, /meeting move
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from db import models
@@ -31,6 +33,25 @@ class Reminders(RepositoryBase):
                 .order_by(col(models.Reminder.due_at))
             )
             return [Reminder.from_row(row) for row in rows]
+
+    @off_loop
+    def replace_pending(self, team_id: str, meeting_id: str, reminder_times: Iterable[tuple[datetime, int]]) -> int:
+        """The meeting's pending reminders become ``reminder_times`` (aware due times with their offsets in
+        minutes), in one transaction; sent and failed ones stay as history. Returns how many were pending."""
+        with self.session() as session:
+            result = session.execute(
+                delete(models.Reminder).where(
+                    col(models.Reminder.team_id) == team_id,
+                    col(models.Reminder.meeting_id) == meeting_id,
+                    col(models.Reminder.status) == "pending",
+                )
+            )
+            session.add_all(
+                models.Reminder(team_id=team_id, meeting_id=meeting_id, due_at=due_at, offset_minutes=offset_minutes)
+                for due_at, offset_minutes in reminder_times
+            )
+            session.commit()
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     @off_loop
     def claim_due(

@@ -91,3 +91,23 @@ async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
         mark = slack.fake.mark()
         assert await tick(services, slack.app_shell.sink_for_team) == 0
         assert slack.fake.calls[mark:] == []
+
+
+async def test_remind_through_slack_moves_the_reminder_and_settings_set_the_default(on_whereby: SlackScenario) -> None:
+    slack = on_whereby
+    await slack.command('/meeting new whereby "Board" in 2h remind 10m', user="U1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    await slack.command(f"/meeting remind {meeting.id} 1h", user="U1")
+    assert "is now reminded 1 hour before it starts" in await slack.reply()
+    mark = slack.fake.mark()
+    services = slack.runtime.services
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(minutes=61)
+    assert await tick(services, slack.app_shell.sink_for_team) == 1  # the 1h one, not the old 10m one
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
+    assert "starts in 1 hour" in texts(posted)
+    services.clock = real_clock
+    await slack.command("/meeting settings reminders 1d,15m", user="U1")
+    assert "reminded 1 day, 15 min before they start" in await slack.reply()
+    assert (await slack.storage.workspaces.ensure("T1")).default_reminders == "1d,15m"
