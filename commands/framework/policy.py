@@ -91,5 +91,5 @@ async def seen_by(ctx: Context, services: Services, *, channels: Iterable[str]) 
 
 
 async def may_cancel(meeting: Meeting, ctx: Context, services: Services) -> bool:
-    """The organiser or an admin."""
-    return meeting.organiser_id == ctx.user_id or await is_admin(ctx, services)
+    """The organiser, a co-host or an admin."""
+    return meeting.is_host(ctx.user_id) or await is_admin(ctx, services)

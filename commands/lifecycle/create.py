@@ -160,7 +160,7 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
         timezone=ctx.user_tz,
         channel_id=new.channel_id,
         organiser_id=ctx.user_id,
-        cohost_ids=new.cohosts,
+        cohost_ids=tuple(user for user in new.cohosts if user != ctx.user_id),  # the organiser hosts anyway
         invitee_ids=new.invitees,
         room_id=room.room_id,
         join_url=room.join_url,

@@ -2,7 +2,7 @@
 
     await registry.dispatch("/meeting", "cancel k7m2qx", ctx, services)
 
-Its organiser or a workspace admin may cancel (``policy.may_cancel``).
+Its organiser, a co-host or a workspace admin may cancel (``policy.may_cancel``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ async def cancel_command(arguments: MeetingId, ctx: Context, services: Services)
     title = escape(meeting.title)
     if not await may_cancel(meeting, ctx, services):
         return Reply.ephemeral(
-            f"Only <@{meeting.organiser_id}>, who organises *{title}*, or a workspace admin can cancel it."
+            f"Only <@{meeting.organiser_id}>, who organises *{title}*, its co-hosts or a workspace admin can cancel it."
         )
     if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= services.clock():
         return Reply.ephemeral(f"*{title}* (`{meeting.id}`) has already ended, so there is nothing to cancel.")

@@ -53,8 +53,8 @@ QUARTER_HOUR = 15 * 60  # seconds
 # The general inputs; each name is the Slack block_id and action_id, and the console's key.
 PROVIDER, ACCOUNT = "provider", "account"
 START_DATE, START_TIME, DURATION = "start_date", "start_time", "duration"
-CHANNEL, INVITEES, REMINDERS = "channel", "invitees", "reminders"
-GENERAL_INPUTS = frozenset({PROVIDER, TITLE, START_DATE, START_TIME, DURATION, CHANNEL, INVITEES, REMINDERS})
+CHANNEL, INVITEES, COHOSTS, REMINDERS = "channel", "invitees", "cohosts", "reminders"
+GENERAL_INPUTS = frozenset({PROVIDER, TITLE, START_DATE, START_TIME, DURATION, CHANNEL, INVITEES, COHOSTS, REMINDERS})
 NO_REMINDERS = frozenset({"off", "none", "no"})
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})")
@@ -101,6 +101,8 @@ async def new_meeting_modal(
         Input(INVITEES, "Invite", kind="users", optional=True, initial=initial(values, INVITEES),
               hint="Each gets the link by DM now and with each reminder, a personal one where the provider "
                    "offers it."),
+        Input(COHOSTS, "Co-hosts", kind="users", optional=True, initial=initial(values, COHOSTS),
+              hint="Each gets a host link by DM where the provider has one, and may cancel the meeting."),
         Input(REMINDERS, "Reminders", optional=True, initial=initial(values, REMINDERS, workspace.default_reminders),
               hint="How long before the start, e.g. 1d,1h,10m. Leave empty for none."),
         *section_inputs(chosen, values, setup, organiser),
@@ -191,13 +193,15 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
     if errors or setup is None or start is None or duration is None:
         return Reading(errors)
     channel = slack_ids(values.get(CHANNEL), "#")
+    cohosts = slack_ids(values.get(COHOSTS), "@")
     new = NewMeeting(
         provider=provider,
         title=title,
         start=start,
         duration=duration,
         channel_id=channel[0] if channel else None,
-        invitees=slack_ids(values.get(INVITEES), "@"),
+        invitees=tuple(u for u in slack_ids(values.get(INVITEES), "@") if u not in cohosts),
+        cohosts=cohosts,
         reminders=reminders,
         options=options,
         account=text_value(values, ACCOUNT) or None,  # None: the provider's default account
