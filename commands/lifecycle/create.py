@@ -21,7 +21,7 @@ from commands.framework.errors import UserError
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
-from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.card import meeting_fields, people_fields
 from commands.lifecycle.links import has_host_link, host_links, no_host_link, personal_links
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
@@ -111,7 +111,8 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
     hosts = await host_links(meeting, services)
     invited = await personal_links(meeting, [u for u in meeting.invitee_ids if u not in meeting.host_ids], services)
-    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email)
+    names = await people_names((*meeting.cohost_ids, *meeting.invitee_ids), ctx, services)
+    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email, names=names)
 
 
 async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
@@ -140,6 +141,16 @@ async def invitee_emails(user_ids: tuple[str, ...], ctx: Context,
         else:
             unknown.append(user_id)
     return tuple(emails), tuple(unknown)
+
+
+async def people_names(user_ids: tuple[str, ...], ctx: Context, services: Services) -> dict[str, str]:
+    """The Directory's name of each user it knows (for text that must not ping them)."""
+    names = {}
+    for user_id in dict.fromkeys(user_ids):
+        person = await services.directory.person(ctx.team_id, user_id)
+        if person and person.name:
+            names[user_id] = person.name
+    return names
 
 
 async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
@@ -171,8 +182,9 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
 
 
 def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str],
-             invited: dict[str, str], no_email: tuple[str, ...] = ()) -> Reply:
-    """The channel announcement (viewer link only), host links and invitations by DM, a note to the organiser."""
+             invited: dict[str, str], no_email: tuple[str, ...] = (), names: dict[str, str] | None = None) -> Reply:
+    """The channel announcement (viewer link only; co-hosts and invitees by name, so nobody is pinged),
+    host links and invitations by DM, a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
     if new.channel_id:
@@ -181,7 +193,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
                 f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
                 audience=Audience.CHANNEL,
                 to=new.channel_id,
-                fields=meeting_fields(meeting, start=new.start, duration=True),
+                fields=meeting_fields(meeting, start=new.start, duration=True) + people_fields(meeting, names or {}),
                 buttons=(join,),
                 purpose=f"announcement:{meeting.id}",
             )
