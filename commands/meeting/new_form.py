@@ -28,7 +28,14 @@ from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, TooFarAhead, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
-from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting, title_problem
+from commands.lifecycle.create import (
+    NewMeeting,
+    channel_problem,
+    create_meeting,
+    people_problem,
+    reminders_problem,
+    title_problem,
+)
 from commands.meeting.sections import (
     HOST_EMAIL,
     TITLE,
@@ -185,6 +192,8 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
             reminders = tuple(parse_offsets(reminder_text))
         except WhenError as error:
             errors[REMINDERS] = str(error)
+        if problem := reminders_problem(reminders, plain=True):
+            errors[REMINDERS] = problem
     options: dict[str, Any] = {}
     if setup is not None and PROVIDER not in errors:
         options, section_errors = read_options(provider, values, setup, form_inputs=GENERAL_INPUTS | {ACCOUNT})
@@ -278,6 +287,15 @@ def on_shown_fields(errors: dict[str, str], values: Values) -> dict[str, str]:
     return shown
 
 
+async def people_errors(values: Values, ctx: Context, services: Services) -> dict[str, str]:
+    """Invitees and co-hosts typed (the console) as ids or names Slack does not know, on their fields."""
+    errors = {}
+    for name in (INVITEES, COHOSTS):
+        if problem := await people_problem(slack_ids(values.get(name), "@"), ctx, services, plain=True):
+            errors[name] = problem
+    return errors
+
+
 async def create_from(reading: Reading, ctx: Context, services: Services) -> Reply:
     if reading.new is None:
         return Reply.ephemeral(" ".join(reading.errors.values()) or "Please fill in the form again.")
@@ -292,6 +310,7 @@ class NewMeetingForm:
         channel = slack_ids(values.get(CHANNEL), "#")
         if channel and CHANNEL not in errors and (problem := await channel_problem(channel[0], ctx, services, plain=True)):
             errors[CHANNEL] = problem
+        errors.update(await people_errors(values, ctx, services))
         provider = text_value(values, PROVIDER).lower()
         if provider in registry.PROVIDERS:
             errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}
@@ -319,6 +338,8 @@ async def new_meeting_inline(fields: Mapping[str, str], ctx: Context, services: 
     if REMINDERS not in values:
         values[REMINDERS] = (await services.storage.workspaces.ensure(ctx.team_id)).default_reminders
     reading = await read_form(values, ctx, services)
+    if reading.new is not None:
+        reading = Reading(await people_errors(values, ctx, services), reading.new)
     if reading.errors:
         return Reply.ephemeral("\n".join(f"`{name}`: {sentence}" for name, sentence in reading.errors.items()))
     return await create_from(reading, ctx, services)
