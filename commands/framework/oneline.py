@@ -5,7 +5,7 @@
 
 The shape is
 
-    [provider] "<title>" [when] [for <duration>] [#channel] [@people…] [remind 1h,10m] [key=value…]
+    [provider] "<title>" [when] [for <duration>] [#channel] [@people…] [cohost @people…] [remind 1h,10m] [key=value…]
 
 - ``provider`` is the first word when it names one of ``providers`` (any case). A first word
   that is only close to one ("wherby") is an error asking "did you mean", because a meeting on
@@ -17,6 +17,8 @@ The shape is
 - After the title the parts may come in any order. Slack escapes mentions when the command has
   ``should_escape``: ``<#C0123ABC|general>`` and ``<@U0123ABC|alice>`` keep only the ids;
   a plain ``#general`` or ``@alice`` (the console) is kept as typed, without the sigil.
+- ``cohost @ana @bo`` (or ``cohosts``) makes the people mentioned right after it co-hosts; other
+  mentions are invitees.
 - ``remind off`` (or ``none``) means no reminders; no ``remind`` at all leaves ``reminders`` None
   so the caller can apply the workspace default.
 - ``key=value`` options are passed through for the provider; values may be quoted.
@@ -57,6 +59,7 @@ _QUOTES = frozenset(DOUBLE_QUOTES + "‘")
 _MAX_DURATION_WORDS = 4
 _EXAMPLE = '`/meeting new whereby "Standup" tomorrow 10:00 for 15m #general @alice`'
 _NO_REMINDERS = frozenset({"off", "none", "no"})
+_COHOST_WORDS = frozenset({"cohost", "cohosts", "co-host", "co-hosts"})
 
 
 class ParseError(UserError, ValueError):
@@ -71,7 +74,7 @@ class NewMeetingLine(Arguments):
     argument model (its usage line comes from the fields), built by ``parse_new_line``.
 
         NewMeetingLine(provider="kmeet", title="Standup", start=start, duration=timedelta(minutes=15),
-                       channel="C0123ABC", invitees=("U0123ABC",), reminders=None, options={})
+                       channel="C0123ABC", invitees=("U0123ABC",), cohosts=(), reminders=None, options={})
     """
 
     provider: str | None = positional(None, metavar="provider")
@@ -80,6 +83,7 @@ class NewMeetingLine(Arguments):
     duration: timedelta = positional(metavar="duration", usage="[for <duration>]")
     channel: str | None = positional(None, metavar="channel", usage="[#channel]")
     invitees: tuple[str, ...] = positional((), metavar="people", usage="[@people]")
+    cohosts: tuple[str, ...] = positional((), metavar="cohosts", usage="[cohost @people]")
     reminders: tuple[timedelta, ...] | None = positional(None, metavar="reminders", usage="[remind 1h,10m]")
     options: dict[str, str] = positional({}, metavar="options", usage="[key=value…]")
 
@@ -135,7 +139,8 @@ def parse_new_line(
         start=start,
         duration=parts.duration or default_duration,
         channel=parts.channel,
-        invitees=tuple(dict.fromkeys(parts.invitees)),
+        invitees=tuple(dict.fromkeys(p for p in parts.invitees if p not in parts.cohosts)),
+        cohosts=tuple(dict.fromkeys(parts.cohosts)),
         reminders=parts.reminders,
         options=parts.options,
     )
@@ -148,6 +153,7 @@ class _Kind(Enum):
     WORD = "word"  # part of the title or the time
     FOR = "for"
     REMIND = "remind"
+    COHOST = "cohost"
     CHANNEL = "channel"
     PERSON = "person"
     OPTION = "option"
@@ -166,6 +172,8 @@ def _kind(token: Token) -> _Kind:
         return _Kind.SLACK_SPECIAL
     if not token.quoted and raw.lower() in ("for", "remind"):
         return _Kind(raw.lower())
+    if not token.quoted and raw.lower() in _COHOST_WORDS:
+        return _Kind.COHOST
     return _Kind.WORD
 
 
@@ -223,6 +231,8 @@ def _ends_title(tokens: list[Token], index: int) -> bool:
     if kind in (_Kind.FOR, _Kind.REMIND):
         # "Time for coffee": `for` ends the title only when a duration follows it.
         return _starts_argument(tokens, index)
+    if kind is _Kind.COHOST:  # "Cohost sync" stays a title: only a mention after it makes it the keyword
+        return index + 1 < len(tokens) and _kind(tokens[index + 1]) is _Kind.PERSON
     if kind is not _Kind.WORD:
         return True
     if token.quoted:
@@ -245,6 +255,7 @@ class _Parts:
         self.reminders: tuple[timedelta, ...] | None = None
         self.channel: str | None = None
         self.invitees: list[str] = []
+        self.cohosts: list[str] = []
         self.options: dict[str, str] = {}
 
     def take(self, kind: _Kind, tokens: list[Token], index: int) -> int:
@@ -266,6 +277,14 @@ class _Parts:
                 return index + 2
             offsets, end = _argument(tokens, index, parse_offsets)
             self.reminders = tuple(offsets)
+            return end
+        if kind is _Kind.COHOST:
+            end = index + 1
+            while end < len(tokens) and _kind(tokens[end]) is _Kind.PERSON:
+                self.cohosts.append(_person(tokens[end]))
+                end += 1
+            if end == index + 1:
+                raise ParseError(f"Mention the co-hosts right after `{token.text}`, e.g. `cohost @ana @bo`.")
             return end
         if kind is _Kind.CHANNEL:
             if self.channel is not None:

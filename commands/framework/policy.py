@@ -90,6 +90,6 @@ async def seen_by(ctx: Context, services: Services, *, channels: Iterable[str]) 
     return SeenBy(ctx.user_id, frozenset(c for c, ok in zip(wanted, answers, strict=True) if ok))
 
 
-async def may_cancel(meeting: Meeting, ctx: Context, services: Services) -> bool:
-    """The organiser or an admin."""
-    return meeting.organiser_id == ctx.user_id or await is_admin(ctx, services)
+async def may_manage(meeting: Meeting, ctx: Context, services: Services) -> bool:
+    """The organiser, a co-host or an admin: who may cancel a meeting, move it or change its reminders."""
+    return meeting.is_host(ctx.user_id) or await is_admin(ctx, services)

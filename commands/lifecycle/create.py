@@ -21,8 +21,9 @@ from commands.framework.errors import UserError
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
-from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.card import meeting_fields, people_fields
 from commands.lifecycle.links import has_host_link, host_links, no_host_link, personal_links
+from commands.lifecycle.reminders import human_offset
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
 from providers import registry
@@ -68,6 +69,43 @@ def title_problem(provider: str, title: str) -> str | None:
     return f"A meeting title has at most {limit} characters and this one has {len(title)}: please shorten it."
 
 
+# At most this many reminders per meeting (issue 8, defect 10): more is refused, never cut silently.
+MAX_REMINDERS = 5
+
+
+def reminders_problem(offsets: tuple[timedelta, ...] | None, *, plain: bool = False) -> str | None:
+    """The sentence refusing more than ``MAX_REMINDERS`` reminders, or None."""
+    if offsets is None or len(offsets) <= MAX_REMINDERS:
+        return None
+    example = "1d,1h,10m" if plain else "`remind 1d,1h,10m`"
+    return (f"A meeting has at most {MAX_REMINDERS} reminders and you asked for {len(offsets)}: "
+            f"keep {MAX_REMINDERS} or fewer, e.g. {example}.")
+
+
+async def people_problem(user_ids: tuple[str, ...], ctx: Context, services: Services, *,
+                         plain: bool = False) -> str | None:
+    """The sentence refusing people the Directory does not know as Slack users (a typed ``@name``), or None."""
+    unknown = [user for user in dict.fromkeys(user_ids) if await services.directory.person(ctx.team_id, user) is None]
+    if not unknown:
+        return None
+    names = [f"@{user[:40]}" if plain else escape(f"@{user[:40]}") for user in unknown[:3]]
+    who = ", ".join(names) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+    return (f"I can't find {who} among this workspace's Slack users, so nothing was created: "
+            "pick people from Slack's @ list.")
+
+
+def late_reminders_note(new: NewMeeting, now: datetime) -> str:
+    """What the organiser hears of asked-for reminders that would come before now (left out)."""
+    late = [offset for offset in new.reminders or () if new.start - offset <= now]
+    if not late:
+        return ""
+    spelled = [human_offset(int(offset.total_seconds() // 60)) for offset in late]
+    listed = spelled[0] if len(spelled) == 1 else ", ".join(spelled[:-1]) + " and " + spelled[-1]
+    if len(late) == 1:
+        return f" The {listed} reminder would come before now, so I left it out."
+    return f" The {listed} reminders would come before now, so I left them out."
+
+
 def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
     """The workspace's stored default, e.g. "1h,10m"; an unreadable setting means no reminders."""
     try:
@@ -80,8 +118,13 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
     """Create the room, store the meeting and reminders, and return the messages to send."""
     if problem := title_problem(new.provider, new.title):
         raise UserError(problem)
+    if problem := reminders_problem(new.reminders):
+        raise UserError(problem)
+    if problem := await people_problem((*new.invitees, *new.cohosts), ctx, services):
+        raise UserError(problem)
     if new.channel_id and (problem := await channel_problem(new.channel_id, ctx, services)):
         raise UserError(problem)  # before the room exists: nothing to undo, one sentence
+    late = late_reminders_note(new, services.clock())
     emails, no_email = await invitee_emails(new.invitees, ctx, services)
     organiser = await services.directory.person(ctx.team_id, ctx.user_id)
     request = RoomRequest(
@@ -111,7 +154,9 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
             return Reply.ephemeral(f"I could not save the meeting, so nothing was announced. {tail} Please try again.")
     hosts = await host_links(meeting, services)
     invited = await personal_links(meeting, [u for u in meeting.invitee_ids if u not in meeting.host_ids], services)
-    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email)
+    names = await people_names((*meeting.cohost_ids, *meeting.invitee_ids), ctx, services)
+    return announce(meeting, room, new, ctx, hosts=hosts, invited=invited, no_email=no_email, names=names,
+                    note=late)
 
 
 async def channel_problem(channel_id: str, ctx: Context, services: Services, *, plain: bool = False) -> str | None:
@@ -142,6 +187,16 @@ async def invitee_emails(user_ids: tuple[str, ...], ctx: Context,
     return tuple(emails), tuple(unknown)
 
 
+async def people_names(user_ids: tuple[str, ...], ctx: Context, services: Services) -> dict[str, str]:
+    """The Directory's name of each user it knows (for text that must not ping them)."""
+    names = {}
+    for user_id in dict.fromkeys(user_ids):
+        person = await services.directory.person(ctx.team_id, user_id)
+        if person and person.name:
+            names[user_id] = person.name
+    return names
+
+
 async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
     workspace = await services.storage.workspaces.ensure(ctx.team_id)
     offsets = new.reminders if new.reminders is not None else parse_offsets_setting(workspace.default_reminders)
@@ -160,7 +215,7 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
         timezone=ctx.user_tz,
         channel_id=new.channel_id,
         organiser_id=ctx.user_id,
-        cohost_ids=new.cohosts,
+        cohost_ids=tuple(user for user in new.cohosts if user != ctx.user_id),  # the organiser hosts anyway
         invitee_ids=new.invitees,
         room_id=room.room_id,
         join_url=room.join_url,
@@ -171,8 +226,10 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
 
 
 def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str],
-             invited: dict[str, str], no_email: tuple[str, ...] = ()) -> Reply:
-    """The channel announcement (viewer link only), host links and invitations by DM, a note to the organiser."""
+             invited: dict[str, str], no_email: tuple[str, ...] = (), names: dict[str, str] | None = None,
+             note: str = "") -> Reply:
+    """The channel announcement (viewer link only; co-hosts and invitees by name, so nobody is pinged),
+    host links and invitations by DM, a note to the organiser."""
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
     if new.channel_id:
@@ -181,7 +238,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
                 f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
                 audience=Audience.CHANNEL,
                 to=new.channel_id,
-                fields=meeting_fields(meeting, start=new.start, duration=True),
+                fields=meeting_fields(meeting, start=new.start, duration=True) + people_fields(meeting, names or {}),
                 buttons=(join,),
                 purpose=f"announcement:{meeting.id}",
             )
@@ -207,7 +264,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
             )
         )
     provider = registry.info(meeting.provider).name
-    tail = host_note(meeting, hosts)
+    tail = host_note(meeting, hosts) + note
     if no_email:
         who = ", ".join(f"<@{user}>" for user in no_email)
         tail += f" Slack shares no e-mail address for {who}, so they get the participant link by DM."

@@ -2,7 +2,7 @@
 
     await registry.dispatch("/meeting", "cancel k7m2qx", ctx, services)
 
-Its organiser or a workspace admin may cancel (``policy.may_cancel``).
+Its organiser, a co-host or a workspace admin may cancel (``policy.may_manage``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError, provider_sentence
-from commands.framework.policy import may_cancel
+from commands.framework.policy import may_manage
 from commands.framework.replies import Audience, Field, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields
@@ -29,9 +29,9 @@ async def cancel_command(arguments: MeetingId, ctx: Context, services: Services)
     """Call a meeting off, then tell its hosts and the channel."""
     meeting = await find_meeting(arguments, ctx, services, if_cancelled="is already cancelled.")
     title = escape(meeting.title)
-    if not await may_cancel(meeting, ctx, services):
+    if not await may_manage(meeting, ctx, services):
         return Reply.ephemeral(
-            f"Only <@{meeting.organiser_id}>, who organises *{title}*, or a workspace admin can cancel it."
+            f"Only <@{meeting.organiser_id}>, who organises *{title}*, its co-hosts or a workspace admin can cancel it."
         )
     if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= services.clock():
         return Reply.ephemeral(f"*{title}* (`{meeting.id}`) has already ended, so there is nothing to cancel.")

@@ -63,6 +63,7 @@ async def new_command(arguments: NewMeetingLine | FormFields, ctx: Context, serv
         duration=arguments.duration,
         channel_id=arguments.channel or ctx.channel_id,
         invitees=arguments.invitees,
+        cohosts=arguments.cohosts,
         reminders=arguments.reminders,
         options=validated_options(provider, options),  # the model's Rejected names a bad one before any call
         account=account,

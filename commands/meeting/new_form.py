@@ -28,7 +28,14 @@ from commands.framework.forms import State, Values
 from commands.framework.replies import Choice, Input, Modal, Reply
 from commands.framework.when import GRACE, TooFarAhead, WhenError, parse_duration, parse_offsets, parse_when
 from commands.lifecycle.accounts import connected_providers
-from commands.lifecycle.create import NewMeeting, channel_problem, create_meeting, title_problem
+from commands.lifecycle.create import (
+    NewMeeting,
+    channel_problem,
+    create_meeting,
+    people_problem,
+    reminders_problem,
+    title_problem,
+)
 from commands.meeting.sections import (
     HOST_EMAIL,
     TITLE,
@@ -53,8 +60,8 @@ QUARTER_HOUR = 15 * 60  # seconds
 # The general inputs; each name is the Slack block_id and action_id, and the console's key.
 PROVIDER, ACCOUNT = "provider", "account"
 START_DATE, START_TIME, DURATION = "start_date", "start_time", "duration"
-CHANNEL, INVITEES, REMINDERS = "channel", "invitees", "reminders"
-GENERAL_INPUTS = frozenset({PROVIDER, TITLE, START_DATE, START_TIME, DURATION, CHANNEL, INVITEES, REMINDERS})
+CHANNEL, INVITEES, COHOSTS, REMINDERS = "channel", "invitees", "cohosts", "reminders"
+GENERAL_INPUTS = frozenset({PROVIDER, TITLE, START_DATE, START_TIME, DURATION, CHANNEL, INVITEES, COHOSTS, REMINDERS})
 NO_REMINDERS = frozenset({"off", "none", "no"})
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})")
@@ -101,6 +108,8 @@ async def new_meeting_modal(
         Input(INVITEES, "Invite", kind="users", optional=True, initial=initial(values, INVITEES),
               hint="Each gets the link by DM now and with each reminder, a personal one where the provider "
                    "offers it."),
+        Input(COHOSTS, "Co-hosts", kind="users", optional=True, initial=initial(values, COHOSTS),
+              hint="Each gets a host link by DM where the provider has one, and may cancel the meeting."),
         Input(REMINDERS, "Reminders", optional=True, initial=initial(values, REMINDERS, workspace.default_reminders),
               hint="How long before the start, e.g. 1d,1h,10m. Leave empty for none."),
         *section_inputs(chosen, values, setup, organiser),
@@ -183,6 +192,8 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
             reminders = tuple(parse_offsets(reminder_text))
         except WhenError as error:
             errors[REMINDERS] = str(error)
+        if problem := reminders_problem(reminders, plain=True):
+            errors[REMINDERS] = problem
     options: dict[str, Any] = {}
     if setup is not None and PROVIDER not in errors:
         options, section_errors = read_options(provider, values, setup, form_inputs=GENERAL_INPUTS | {ACCOUNT})
@@ -191,13 +202,15 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
     if errors or setup is None or start is None or duration is None:
         return Reading(errors)
     channel = slack_ids(values.get(CHANNEL), "#")
+    cohosts = slack_ids(values.get(COHOSTS), "@")
     new = NewMeeting(
         provider=provider,
         title=title,
         start=start,
         duration=duration,
         channel_id=channel[0] if channel else None,
-        invitees=slack_ids(values.get(INVITEES), "@"),
+        invitees=tuple(u for u in slack_ids(values.get(INVITEES), "@") if u not in cohosts),
+        cohosts=cohosts,
         reminders=reminders,
         options=options,
         account=text_value(values, ACCOUNT) or None,  # None: the provider's default account
@@ -274,6 +287,15 @@ def on_shown_fields(errors: dict[str, str], values: Values) -> dict[str, str]:
     return shown
 
 
+async def people_errors(values: Values, ctx: Context, services: Services) -> dict[str, str]:
+    """Invitees and co-hosts typed (the console) as ids or names Slack does not know, on their fields."""
+    errors = {}
+    for name in (INVITEES, COHOSTS):
+        if problem := await people_problem(slack_ids(values.get(name), "@"), ctx, services, plain=True):
+            errors[name] = problem
+    return errors
+
+
 async def create_from(reading: Reading, ctx: Context, services: Services) -> Reply:
     if reading.new is None:
         return Reply.ephemeral(" ".join(reading.errors.values()) or "Please fill in the form again.")
@@ -288,6 +310,7 @@ class NewMeetingForm:
         channel = slack_ids(values.get(CHANNEL), "#")
         if channel and CHANNEL not in errors and (problem := await channel_problem(channel[0], ctx, services, plain=True)):
             errors[CHANNEL] = problem
+        errors.update(await people_errors(values, ctx, services))
         provider = text_value(values, PROVIDER).lower()
         if provider in registry.PROVIDERS:
             errors = {name: plain_sentence(provider, sentence) for name, sentence in errors.items()}
@@ -315,6 +338,8 @@ async def new_meeting_inline(fields: Mapping[str, str], ctx: Context, services: 
     if REMINDERS not in values:
         values[REMINDERS] = (await services.storage.workspaces.ensure(ctx.team_id)).default_reminders
     reading = await read_form(values, ctx, services)
+    if reading.new is not None:
+        reading = Reading(await people_errors(values, ctx, services), reading.new)
     if reading.errors:
         return Reply.ephemeral("\n".join(f"`{name}`: {sentence}" for name, sentence in reading.errors.items()))
     return await create_from(reading, ctx, services)

@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from commands.framework.arguments import Arguments, positional, validate
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
-from commands.framework.policy import is_admin
+from commands.framework.policy import may_manage
 from commands.framework.replies import Field, Message, Reply, escape
 from commands.framework.tokenizer import tokenize
 from commands.framework.when import WhenError, parse_offsets
+from commands.lifecycle.create import MAX_REMINDERS
 from commands.lifecycle.reminders import human_offset
 from commands.meeting.lookup import MeetingId, find_meeting
 from db.records import Meeting
 
-MAX_REMINDERS = 5
 NONE_WORDS = frozenset({"none", "off", "no"})
 COMMAND = "/meeting remind"
 
@@ -84,16 +84,11 @@ def reminder_times(meeting: Meeting, offsets: tuple[timedelta, ...], *, start: d
     return [(start - offset, minutes(offset)) for offset in offsets]
 
 
-async def may_change(meeting: Meeting, ctx: Context, services: Services) -> bool:
-    """The organiser, a co-host or an admin (who may remind and move a meeting)."""
-    return ctx.user_id in meeting.host_ids or await is_admin(ctx, services)
-
-
 async def changeable(meeting_id: str, verb: str, ctx: Context, services: Services) -> Meeting:
     """The meeting, when the speaker may change it and it has not started; one sentence otherwise."""
     meeting = await find_meeting(MeetingId(id=meeting_id), ctx, services, if_cancelled="was cancelled.")
     title = escape(meeting.title)
-    if not await may_change(meeting, ctx, services):
+    if not await may_manage(meeting, ctx, services):
         raise UserError(f"Only <@{meeting.organiser_id}>, who organises *{title}*, a co-host or a workspace "
                         f"admin can {verb} it.")
     if meeting.starts_at <= services.clock():

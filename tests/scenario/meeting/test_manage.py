@@ -153,7 +153,7 @@ async def test_a_member_cannot_cancel_the_admins_meeting(
     meeting = await new_whereby_meeting(slack, '/meeting new whereby "Board" tomorrow 10:00 <@U2|bob>')
     mark = slack.fake.mark()
     reply = await answer(slack, f"/meeting cancel {meeting.id}", user="U2")
-    assert said(reply) == "Only <@U1>, who organises *Board*, or a workspace admin can cancel it."
+    assert said(reply) == "Only <@U1>, who organises *Board*, its co-hosts or a workspace admin can cancel it."
     assert fake.requests_to("/v1/meetings", method="DELETE") == [] and meeting.room_id in fake.meetings
     assert (await slack.storage.meetings.get("T1", meeting.id)).status == "scheduled"
     assert [c.method for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []

@@ -26,7 +26,7 @@ from tests.scenario.views import block, block_ids, opened_view, parse, picked, s
 
 ZURICH = ZoneInfo("Europe/Zurich")  # U1's time zone in the fake Slack
 WHEREBY_KEY = "wb-scenario-key"
-SECTION_START = 8  # provider, title, day, time, duration, channel, invitees, reminders; then the section
+SECTION_START = 9  # provider, title, day, time, duration, channel, invitees, cohosts, reminders; then the section
 
 
 async def open_modal(slack: SlackScenario) -> dict[str, Any]:
@@ -44,7 +44,7 @@ async def test_meeting_new_opens_the_modal_in_the_users_zone(slack: SlackScenari
     view = await open_modal(slack)
     assert view["callback_id"] == "new_meeting" and view["type"] == "modal"
     assert block_ids(view) == ["provider", "title", "start_date", "start_time", "duration", "channel", "invitees",
-                               "reminders", "mode"]
+                               "cohosts", "reminders", "mode"]
     provider = block(view, "provider")
     assert provider["dispatch_action"] is True and provider["element"]["type"] == "static_select"
     assert provider["element"]["initial_option"]["value"] == "kmeet"
@@ -134,10 +134,11 @@ async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_l
     assert block_ids(view)[SECTION_START:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
     response = await slack.interact(submission(slack, view, title="All hands", start_date=tomorrow(),
                                                start_time="16:00", viewer_mode=["yes"],
-                                               room_name_prefix="allhands"))
+                                               room_name_prefix="allhands", cohosts=["U2"]))
     assert response.status_code == 200
 
     dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1")
+    cohost_dm = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U2")
     announcement = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
     await slack.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "U1")
 
@@ -147,13 +148,16 @@ async def test_a_whereby_submission_announces_the_viewer_link_and_dms_the_host_l
     [room] = fake.meetings.values()
     assert room.viewer_room_url in json.dumps(parse(announcement.args["blocks"]))
     assert room.host_room_url in json.dumps(parse(dm.args["blocks"]))
-    # The host link goes to the organiser only: never into a channel, never to anyone else.
+    assert room.host_room_url in json.dumps(parse(cohost_dm.args["blocks"]))
+    # The host link goes to the organiser and the co-host only: never into a channel, never to anyone else.
     host_posts = [c for c in slack.fake.calls if room.host_room_url in json.dumps(c.args)]
-    assert [(c.method, c.args["channel"]) for c in host_posts] == [("chat.postMessage", "U1")]
+    assert sorted((c.method, c.args["channel"]) for c in host_posts) == [("chat.postMessage", "U1"),
+                                                                         ("chat.postMessage", "U2")]
     assert all(room.host_room_url not in json.dumps(m) for m in slack.fake.messages_in("C1"))
     [meeting] = (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH))).items
     assert (meeting.provider, meeting.room_id, meeting.join_url) == ("whereby", room.meeting_id,
                                                                      room.viewer_room_url)
+    assert meeting.cohost_ids == ("U2",)
 
 
 async def test_a_bad_whereby_prefix_is_refused_on_its_field_with_the_models_sentence(

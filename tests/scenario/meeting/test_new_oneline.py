@@ -46,3 +46,23 @@ async def test_a_private_channel_the_speaker_is_not_in_is_refused(slack: SlackSc
     assert (await slack.reply()).startswith("You can only announce a meeting in a channel you are in")
     assert not slack.fake.messages_in("G0SECRET")
     assert not (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+
+
+async def test_cohosts_are_stored_and_the_announcement_names_people_without_pinging(slack: SlackScenario) -> None:
+    await slack.command("/meeting new kmeet Retro tomorrow 10:00 <@U2|bob> cohost <@U3|cy>")
+    call = await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C1")
+    posted = json.dumps(call.args)
+    assert "Cy Guest" in posted and "Bob Member" in posted and "Organised by <@U1>" in posted
+    assert "<@U2>" not in posted and "<@U3>" not in posted
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    assert (meeting.cohost_ids, meeting.invitee_ids) == (("U3",), ("U2",))
+
+
+async def test_dropped_input_is_refused_in_one_sentence_and_nothing_is_created(slack: SlackScenario) -> None:
+    await slack.command("/meeting new kmeet Retro tomorrow 10:00 @alice")
+    assert (await slack.reply()).startswith("I can't find @alice among this workspace's Slack users")
+    await slack.command("/meeting new kmeet Retro tomorrow 10:00 remind 1d,2h,1h,30m,10m,5m")
+    assert (await slack.reply()).startswith("A meeting has at most 5 reminders and you asked for 6")
+    assert not slack.fake.calls_to("chat.postMessage")
+    assert not (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items

@@ -52,7 +52,7 @@ def error_of(line: str) -> str:
     ("list", ListQuery, "list [all|mine|#channel] [page <n>]"),
     ("cancel", MeetingId, "cancel <id>"),
     ("new", NewMeetingLine,
-     'new [provider] "<title>" [when] [for <duration>] [#channel] [@people] [remind 1h,10m] [key=value…]'),
+     'new [provider] "<title>" [when] [for <duration>] [#channel] [@people] [cohost @people] [remind 1h,10m] [key=value…]'),
     ("add", SpeakerArgs, "add <event id> [name] [email=<address>] [password=<password>] [role=<role>] "
                          "[seats=<n>] [--notify]"),
 ])

@@ -142,6 +142,13 @@ def test_title_only_starts_now_with_defaults_left_to_the_caller() -> None:
         ('"x" <@U1ABC|alice> <@U1ABC>', "invitees", ("U1ABC",)),
         ('"x" <@U0123ABC|Alice Smith> @bob', "invitees", ("U0123ABC", "bob")),
         ('"x" <@W0GRIDUSER>', "invitees", ("W0GRIDUSER",)),
+        # co-hosts: the mentions right after `cohost`; the others stay invitees
+        ('"x" cohost @ana @bo', "cohosts", ("ana", "bo")),
+        ('"x" @cy cohost <@U1ANA|ana> @bo @cy', "cohosts", ("U1ANA", "bo", "cy")),
+        ('"x" @cy cohost @ana @bo @cy', "invitees", ()),
+        ('"x" cohosts @ana #general @cy', "invitees", ("cy",)),
+        ('"x" Co-host @ana cohost @bo', "cohosts", ("ana", "bo")),
+        ('"x"', "cohosts", ()),
         # options: values may be quoted (straight or smart), Slack links are unwrapped
         ('"x" room_mode=group is_locked=true', "options", {"room_mode": "group", "is_locked": "true"}),
         ('"x" password="a b"', "options", {"password": "a b"}),
@@ -174,6 +181,19 @@ def test_parts_after_the_title_come_in_any_order(text: str) -> None:
     line = parse(text)
     assert (line.title, line.start, line.duration) == ("Standup", at(2026, 6, 11, 10, 0), 15 * M)
     assert (line.channel, line.invitees, line.reminders) == ("general", ("alice",), (10 * M,))
+
+
+def test_cohost_after_an_unquoted_title_and_a_title_starting_with_the_word() -> None:
+    line = parse("whereby Standup tomorrow 10:00 cohost @ana @bo", providers={"whereby"})
+    assert (line.provider, line.title, line.start, line.cohosts) == ("whereby", "Standup", at(2026, 6, 11, 10, 0),
+                                                                     ("ana", "bo"))
+    assert parse("Cohost sync tomorrow 10:00").title == "Cohost sync"
+
+
+def test_cohost_without_a_mention_is_one_sentence() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse('"x" tomorrow 10:00 cohost #general')
+    assert str(caught.value) == "Mention the co-hosts right after `cohost`, e.g. `cohost @ana @bo`."
 
 
 def test_default_duration_is_the_callers() -> None:

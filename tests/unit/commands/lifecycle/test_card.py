@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from commands.framework.replies import Field
-from commands.lifecycle.card import meeting_fields, room_of
+from commands.lifecycle.card import NAMES_SHOWN, meeting_fields, people_fields, room_of
 from db.records import Meeting
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -30,3 +31,18 @@ def test_the_room_as_stored() -> None:
     assert (room.provider, room.room_id, room.join_url, room.host_url) == (
         "whereby", "r1", MEETING.join_url, MEETING.host_url)
     assert dict(room.details) == {"roomName": "/r1"}
+
+
+def test_cohosts_and_invitees_by_name_never_as_mentions() -> None:
+    meeting = dataclasses.replace(MEETING, cohost_ids=("U1", "U2"), invitee_ids=("U2", "U3", "U9"))
+    names = {"U2": "Bob Member", "U3": "<!channel> & co"}
+    assert people_fields(meeting, names) == (Field("Co-hosts", "Bob Member"),  # the organiser is not repeated
+                                             Field("Invited", "&lt;!channel&gt; &amp; co, U9"))
+    assert people_fields(MEETING, names) == ()
+
+
+def test_a_long_list_of_names_is_counted() -> None:
+    many = tuple(f"U{n}" for n in range(100, 100 + NAMES_SHOWN + 5))
+    [invited] = people_fields(dataclasses.replace(MEETING, invitee_ids=many), {u: "Ann Example" for u in many})
+    assert isinstance(invited.value, str) and invited.value.endswith("Ann Example and 5 more")
+    assert invited.value.count("Ann Example") == NAMES_SHOWN and len(invited.value) < 2000

@@ -56,10 +56,18 @@ async def test_no_announcement_no_channel_message(services: Services, storage: S
     assert "No reminders were due" in reply.text
 
 
+async def test_a_cohost_cancels_and_the_organiser_hears_of_it(services: Services, storage: Storage) -> None:
+    meeting = await add(storage, organiser="U3", cohost_ids=["U2"], reminders=1, announcement_ts="1.2")
+    reply = await run(f"cancel {meeting.id}", services, user="U2")
+    assert (await storage.meetings.get("T1", meeting.id)).status == "cancelled"
+    assert [r.status for r in (await storage.reminders.for_meeting("T1", meeting.id))] == ["cancelled"]
+    assert "U3" in [m.to for m in reply.messages if m.audience is Audience.DM]
+
+
 async def test_a_member_cannot_cancel_someone_elses_meeting(services: Services, storage: Storage) -> None:
     meeting = await add(storage, organiser="U3", invitee_ids=["U2"], reminders=1, announcement_ts="1.2")
     reply = await run(f"cancel {meeting.id}", services, user="U2")
-    assert reply.text == "Only <@U3>, who organises *Standup*, or a workspace admin can cancel it."
+    assert reply.text == "Only <@U3>, who organises *Standup*, its co-hosts or a workspace admin can cancel it."
     assert (await storage.meetings.get("T1", meeting.id)).status == "scheduled"
     assert [r.status for r in (await storage.reminders.for_meeting("T1", meeting.id))] == ["pending"]
 

@@ -80,3 +80,13 @@ async def test_link_tells_an_airmeet_host_there_is_no_host_link(services: Servic
     message = only(await run(f"link {meeting.id}", services, user="U1"))
     assert "Airmeet has no separate host link" in message.text and "Your host link" not in message.text
     assert [b.url for b in message.buttons] == [meeting.join_url]
+
+
+async def test_cohost_on_the_one_line_is_stored_and_gets_the_host_link(services: Services, whereby: object) -> None:
+    now = datetime.now(UTC)
+    services.clock = lambda: now
+    reply = await run('new whereby "Standup" tomorrow 10:00 @U4 cohost <@U2|bob> <@U3|cy>', services)
+    [meeting] = (await services.storage.meetings.upcoming("T1", after=now)).items
+    assert (meeting.cohost_ids, meeting.invitee_ids) == (("U2", "U3"), ("U4",))
+    assert meeting.host_url and dms(reply) == {"U1": meeting.host_url, "U2": meeting.host_url,
+                                               "U3": meeting.host_url, "U4": meeting.join_url}

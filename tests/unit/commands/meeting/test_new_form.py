@@ -152,7 +152,7 @@ async def test_modal_has_every_field_with_defaults_in_the_users_zone(services: S
     modal = await new_meeting_modal(CTX, services)
     assert modal.callback == CALLBACK and modal.submit == "Create"
     assert names(modal) == ["provider", "title", "start_date", "start_time", "duration", "channel", "invitees",
-                            "reminders", "mode"]
+                            "cohosts", "reminders", "mode"]
     provider = field(modal, "provider")
     assert provider.kind == "select" and provider.dispatch and provider.initial == "kmeet"
     # 08:07 UTC is 09:07 in Zurich: the next quarter hour is 09:15 there.
@@ -160,7 +160,8 @@ async def test_modal_has_every_field_with_defaults_in_the_users_zone(services: S
     assert "Europe/Zurich" in (field(modal, "start_time").hint or "")
     assert field(modal, "duration").initial == 30
     assert field(modal, "channel").initial == "C1" and field(modal, "channel").optional
-    assert field(modal, "invitees").kind == "users"
+    assert field(modal, "invitees").kind == "users" and field(modal, "cohosts").kind == "users"
+    assert field(modal, "cohosts").optional
     assert field(modal, "reminders").initial == "1h,10m"
     assert modal.state == {"provider": "kmeet", "channel_id": "C1"}
 
@@ -211,7 +212,7 @@ async def test_provider_choices_put_connected_ones_first_and_kmeet_is_always_the
 )
 async def test_each_provider_has_its_own_section(services: Services, provider: str, section: list[str]) -> None:
     modal = await new_meeting_modal(CTX, services, provider=provider)
-    assert names(modal)[8:] == section
+    assert names(modal)[9:] == section
     assert field(modal, "provider").initial == provider
 
 
@@ -395,6 +396,20 @@ async def test_submit_on_whereby_sends_the_options_and_keeps_the_host_link_out_o
                for b in m.buttons)
 
 
+async def test_cohosts_from_the_picker_are_stored_and_get_the_host_link(
+    services: Services, whereby: FakeWhereby
+) -> None:
+    await connect(services, "whereby", {"api_key": WHEREBY_KEY})
+    values = await values_for(services, "whereby", invitees=["U2", "U3"], cohosts=["U3", "U1"])
+    assert await FORM.check(values, {}, CTX, services) == {}
+    reply = await FORM.submit(values, {}, CTX, services)
+    [meeting] = await stored_meetings(services)
+    assert (meeting.cohost_ids, meeting.invitee_ids) == (("U3",), ("U2",))  # the organiser hosts anyway
+    [room] = whereby.meetings.values()
+    hosts = {m.to: m.buttons[0].url for m in reply.messages if m.audience is Audience.DM and "host link" in m.text}
+    assert hosts == {"U1": room.host_room_url, "U3": room.host_room_url}
+
+
 async def test_a_provider_failure_leaves_nothing_half_made(services: Services, whereby: FakeWhereby) -> None:
     await connect(services, "whereby", {"api_key": WHEREBY_KEY})
     whereby.faults.add(Fault(status=500), path="/v1/meetings", method="POST")
@@ -461,13 +476,13 @@ async def test_changing_the_provider_swaps_the_section_and_keeps_what_was_typed(
                          password="kmeet-only")
     changed = await FORM.change(typed, opened.state, CTX, services)
     assert changed is not None and changed.callback == CALLBACK
-    assert names(changed)[8:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
+    assert names(changed)[9:] == ["room_mode", "is_locked", "viewer_mode", "room_name_prefix"]
     assert (field(changed, "title").initial, field(changed, "start_time").initial) == ("Retro", "16:30")
     assert field(changed, "invitees").initial == ["U2"] and field(changed, "provider").initial == "whereby"
     assert changed.state == {"provider": "whereby", "channel_id": "C1"}
 
     back = await FORM.change(slack_values(changed, provider="clickmeeting"), changed.state, CTX, services)
-    assert back is not None and names(back)[8:] == ["room_type", "access_type", "password"]
+    assert back is not None and names(back)[9:] == ["room_type", "access_type", "password"]
     assert field(back, "password").initial is None  # another provider's settings are not carried over
 
 
@@ -476,14 +491,14 @@ async def test_changing_the_kmeet_mode_shows_the_planned_settings(services: Serv
     opened = await new_meeting_modal(CTX, services)
     changed = await FORM.change(slack_values(opened, mode="planned", title="Board"), opened.state, CTX, services)
     assert changed is not None
-    assert names(changed)[8:] == ["mode", "calendar_id", "password", "lobby", "e2ee", "recording", "drive_id",
+    assert names(changed)[9:] == ["mode", "calendar_id", "password", "lobby", "e2ee", "recording", "drive_id",
                                   "muted"]
     assert field(changed, "title").initial == "Board" and field(changed, "calendar_id").optional
 
 
 async def test_a_change_keeps_exactly_the_fields_before_the_provider_section(services: Services) -> None:
     modal = await new_meeting_modal(CTX, services)
-    assert set(names(modal)[:8]) == GENERAL_INPUTS
+    assert set(names(modal)[:9]) == GENERAL_INPUTS
 
 
 # --- the console: the same fields as key=value ------------------------------------------------------
@@ -492,13 +507,13 @@ async def test_a_change_keeps_exactly_the_fields_before_the_provider_section(ser
 async def test_inline_fields_create_the_same_meeting(services: Services) -> None:
     reply = await new_meeting_inline(
         {"title": "Standup", "start_date": "2030-03-21", "start_time": "10:00", "duration": "1h",
-         "invitees": "@U2, U3", "channel": "#C7"},
+         "invitees": "@U2, U3", "cohosts": "@U4", "channel": "#C7"},
         CTX, services,
     )
     assert "Room ready" in reply.text
     [meeting] = await stored_meetings(services)
     assert (meeting.provider, meeting.duration_minutes, meeting.channel_id) == ("kmeet", 60, "C7")
-    assert meeting.invitee_ids == ("U2", "U3")
+    assert meeting.invitee_ids == ("U2", "U3") and meeting.cohost_ids == ("U4",)
     assert [r.offset_minutes for r in (await services.storage.reminders.for_meeting(TEAM, meeting.id))] == [10]  # workspace default
 
 

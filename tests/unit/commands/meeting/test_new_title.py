@@ -61,3 +61,13 @@ async def test_the_longest_title_keeps_organised_by_in_the_announcement(services
     [announcement] = [m for m in reply.messages if m.audience is Audience.CHANNEL]
     [section, *_] = message_blocks(announcement)
     assert section["text"]["text"].endswith("Organised by <@U1>")
+
+
+async def test_the_announcement_names_cohosts_and_invitees_without_pinging_them(services: Services) -> None:
+    reply = await run('new kmeet "Retro" 2026-12-02 10:00 @U3 @U4 cohost <@U2|bob>', services)
+    [announcement] = [m for m in reply.messages if m.audience is Audience.CHANNEL]
+    assert announcement.text.endswith("Organised by <@U1>")
+    fields = {field.label: field.value for field in announcement.fields}
+    assert (fields["Co-hosts"], fields["Invited"]) == ("Bob Member", "Cy Guest, Dee NoMail")
+    blocks = str(message_blocks(announcement))
+    assert "<@U2>" not in blocks and "<@U3>" not in blocks and "<@U4>" not in blocks
