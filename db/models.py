@@ -112,6 +112,17 @@ class MeetingParticipant(SQLModel, table=True):
     team_id: str
 
 
+class IssuedToken(SQLModel, table=True):
+    """The single-use access token a token room (ClickMeeting ``access_type=3``) spent on one person,
+    so they get the same one again instead of a new one each time (issue 8, defect 6)."""
+
+    meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
+    user_id: str = Field(primary_key=True)
+    team_id: str = Field(primary_key=True)
+    token: str = Field(sa_column=Column(Encrypted, nullable=False))
+    issued_at: datetime = Field(default_factory=utcnow)
+
+
 class Reminder(SQLModel, table=True):
     """A reminder due at ``due_at``; the scheduler leases it, posts it, then marks it sent."""
 

@@ -25,6 +25,7 @@ from db.repos.accounts import Accounts
 from db.repos.meetings import Meetings
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
+from db.repos.tokens import IssuedTokens
 from db.repos.workspaces import OAuthStates, Workspaces
 
 # As many threads as asyncio's default pool; fewer than the engine's 5 + 10 connections, so a
@@ -44,6 +45,7 @@ class Storage:
     preferences: Preferences
     meetings: Meetings
     reminders: Reminders
+    tokens: IssuedTokens
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -56,7 +58,7 @@ class Storage:
         return cls(engine=engine, executor=pool, workspaces=Workspaces(engine, pool),
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
-                   reminders=Reminders(engine, pool))
+                   reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""

@@ -55,9 +55,9 @@ def provider_sentence(error: ProviderError) -> str:
         return sentence
     slug = error.provider
     if isinstance(error, NotConfigured):
-        return f"{sentence} An admin can connect it with `{CONNECT_COMMAND} {slug}`."
+        return f"{sentence.rstrip('.')}: an admin can connect it with `{CONNECT_COMMAND} {slug}`."
     if isinstance(error, AuthFailed) and not isinstance(error, TokenExpired):
-        return f"{sentence} An admin can connect it again with `{CONNECT_COMMAND} {slug}`."
+        return f"{sentence.rstrip('.')}: an admin can connect it again with `{CONNECT_COMMAND} {slug}`."
     return sentence
 
 

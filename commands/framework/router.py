@@ -147,6 +147,7 @@ class Registry:
         if group is None:
             known = ", ".join(f"`{name}`" for name in self._groups)
             return Reply.ephemeral(f"I don't handle `{command}`. I answer {known}.")
+        text = without_nul(text)
         word = text.strip().split(" ", 1)[0]
         where = f"{command} {word if word.isalpha() and len(word) <= 20 else '…'}"  # never a pasted key
         return await guard(group.run(text, ctx, services, prefix=command), where=where)
@@ -195,20 +196,32 @@ class GuardedForm:
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
         try:
-            return await self.form.check(values, state, ctx, services)
+            return await self.form.check(without_nul(values), state, ctx, services)
         except Exception as error:
             sentence_for(error, where=self.where)
             return {}
 
     async def submit(self, values: Values, state: State, ctx: Context, services: Services) -> Reply:
-        return await guard(self.form.submit(values, state, ctx, services), where=self.where)
+        return await guard(self.form.submit(without_nul(values), state, ctx, services), where=self.where)
 
     async def change(self, values: Values, state: State, ctx: Context, services: Services) -> Modal | None:
         try:
-            return await self.form.change(values, state, ctx, services)
+            return await self.form.change(without_nul(values), state, ctx, services)
         except Exception as error:
             sentence_for(error, where=self.where)
             return None
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL characters dropped from its text: no one means to type them, and PostgreSQL
+    text cannot hold them (``/meeting cancel a\x00b`` failed as a database error; test_any_input.py)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    return value
 
 
 def _add(table: dict[str, Any], key: str, value: Any, *, what: str) -> None:

@@ -2,6 +2,10 @@
 in the host role made now at the provider (ClickMeeting auto-login). Invitees: a personal link
 where the provider makes one, else the participant link.
 
+Token rooms (ClickMeeting ``access_type=3``) spend one single-use access token per person: only
+hosts and invitees get one, it is stored encrypted per (team, meeting, person) and the same one is
+used again for their next link, so asking twice or a reminder does not burn the room's tokens.
+
     links = await host_links(meeting, services)       # {"U1": "https://…?l=…", "U2": …}
     if not has_host_link("kmeet"): ...                # kMeet, Airmeet, Roomful: one link for everyone
     mine = await personal_links(meeting, ["U5"], services)
@@ -11,8 +15,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from commands.framework.context import Services
+from commands.framework.context import Person, Services
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import room_of
 from db.records import Meeting
@@ -21,6 +26,35 @@ from providers.base import Capability, Role
 from providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
+
+
+TOKEN_ACCESS = 3  # ClickMeeting access_type 3: "token protected, each invitee receives a unique token" (seed 002)
+
+
+@runtime_checkable
+class TokenRooms(Protocol):
+    """An adapter whose rooms may need a single-use access token per person (ClickMeeting)."""
+
+    async def generate_tokens(self, room_id: str | int, *, how_many: int) -> list[dict[str, Any]]: ...
+
+    async def personal_link(self, room: Any, *, email: str, name: str, role: Role, password: str | None = None,
+                            token: str | None = None) -> str: ...
+
+
+def is_token_room(meeting: Meeting) -> bool:
+    """Whether each person needs a token of their own to enter (ClickMeeting ``access_type=3``)."""
+    return meeting.provider == "clickmeeting" and meeting.provider_data.get("access_type") == TOKEN_ACCESS
+
+
+def may_have_token(meeting: Meeting, user_id: str) -> bool:
+    """Only the organiser, co-hosts and invitees are given a token room's tokens."""
+    return meeting.is_host(user_id) or user_id in meeting.invitee_ids
+
+
+def no_token(meeting: Meeting) -> str:
+    """The one sentence for someone else asking for a token room's link."""
+    return (f"`{meeting.id}` is a token-protected room with a token for each invitee; "
+            f"ask <@{meeting.organiser_id}> to invite you.")
 
 
 def has_host_link(provider: str) -> bool:
@@ -60,8 +94,24 @@ async def _signed_in(meeting: Meeting, user_ids: Sequence[str], services: Servic
             for user_id in user_ids:
                 person = await services.directory.person(meeting.team_id, user_id)
                 if person is not None and person.email:
-                    links[user_id] = await adapter.personal_link(room_of(meeting), email=person.email,
-                                                                 name=person.name, role=role)
+                    links[user_id] = await sign_in(adapter, meeting, user_id, person, services, role=role)
     except ProviderError as error:
         log.warning("%s links for %s failed (%s); the rest get the shared link", role, meeting.id, type(error).__name__)
     return links
+
+
+async def sign_in(adapter: Any, meeting: Meeting, user_id: str, person: Person, services: Services, *,
+                  role: Role) -> str:
+    """``person``'s own sign-in link (``person.email`` is set); in a token room with the token stored
+    for them, issued now (and stored) only the first time. Never logs the token."""
+    room = room_of(meeting)
+    if not is_token_room(meeting):
+        return str(await adapter.personal_link(room, email=person.email, name=person.name, role=role))
+    if not isinstance(adapter, TokenRooms) or not may_have_token(meeting, user_id):
+        return meeting.join_url  # no token for anyone else: the room itself asks them for one
+    storage = services.storage
+    token = await storage.tokens.get(meeting.team_id, meeting.id, user_id)
+    if token is None:
+        fresh = (await adapter.generate_tokens(meeting.room_id, how_many=1))[0]["token"]
+        token = await storage.tokens.keep(meeting.team_id, meeting.id, user_id, str(fresh))
+    return await adapter.personal_link(room, email=person.email or "", name=person.name, role=role, token=token)

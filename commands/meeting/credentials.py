@@ -28,6 +28,10 @@ ACCOUNT = "account"  # the input / inline key naming one of several accounts
 DEFAULT_ACCOUNT = "default"
 ALL_ACCOUNTS = "all"  # ``disconnect whereby all``; so no account may be called that
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+# Sent in HTTP headers (Whereby and kMeet bearer, ClickMeeting X-Api-Key, Airmeet's keys, Roomful's
+# X-Network): visible ASCII only, else httpx cannot send them (found by test_any_input.py).
+HEADER_FIELDS = frozenset({"api_key", "access_key", "secret_key", "token", "network"})
+HEADER_SAFE = re.compile(r"[!-~]+")
 
 HINTS = {
     ("airmeet", "access_key"): "Airmeet → Integrations → API Access Key → Generate access key.",
@@ -51,7 +55,7 @@ class FieldErrors(Exception):
     def sentence(self, provider: str) -> str:
         """One line for a reply: what is wrong with which ``key=``, and how to see the fields."""
         parts = "; ".join(f"{field_ref(name)}: {message.rstrip('.')}" for name, message in self.errors.items())
-        return f"Nothing was saved — {parts}. `/meeting connect {provider}` shows the fields."
+        return f"Nothing was saved — {parts}; `/meeting connect {provider}` shows the fields."
 
 
 def provider_slug(word: str) -> str:
@@ -95,6 +99,9 @@ def read_credentials(provider: str, given: Mapping[str, Any]) -> Credentials:
     values = {name: value.strip() if isinstance(value, str) else value for name, value in given.items()}
     values = {name: value for name, value in values.items() if value not in (None, "")}
     errors = {name: f"{label(name)} is required." for name in required_fields(model) if name not in values}
+    errors |= {name: f"{label(name)} has characters no key has: copy it again from {display_name(provider)}."
+               for name in HEADER_FIELDS & set(values)
+               if isinstance(values[name], str) and not HEADER_SAFE.fullmatch(values[name])}
     try:
         credentials = model.model_validate(values)
     except ValidationError as error:

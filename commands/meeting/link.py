@@ -1,5 +1,6 @@
 """``/meeting link <id>``: your own link, only to you — host link for hosts, a personal sign-in link
-where the provider makes one (ClickMeeting auto-login), else the join link.
+where the provider makes one (ClickMeeting auto-login), else the join link. In a token room only
+hosts and invitees get one, with the same token every time (commands/lifecycle/links.py).
 
     await registry.dispatch("/meeting", "link k7m2qx", ctx, services)
 """
@@ -13,8 +14,8 @@ from commands.framework.errors import provider_sentence
 from commands.framework.policy import is_admin, may_see
 from commands.framework.replies import Audience, Button, Message, Reply, escape
 from commands.lifecycle.accounts import open_adapter
-from commands.lifecycle.card import meeting_fields, room_of
-from commands.lifecycle.links import has_host_link, no_host_link
+from commands.lifecycle.card import meeting_fields
+from commands.lifecycle.links import has_host_link, is_token_room, may_have_token, no_host_link, no_token, sign_in
 from commands.meeting.lookup import MeetingId, find_meeting
 from db.records import Meeting
 from providers import registry
@@ -31,6 +32,8 @@ async def link_command(arguments: MeetingId, ctx: Context, services: Services) -
     if not await may_see(meeting, ctx, services, admin=await is_admin(ctx, services)):
         where = "announced in a channel you are not in" if meeting.channel_id else "invite-only and you are not on its list"
         return Reply.ephemeral(f"`{meeting.id}` is {where}; ask <@{meeting.organiser_id}> to invite you.")
+    if is_token_room(meeting) and not may_have_token(meeting, ctx.user_id):
+        return Reply.ephemeral(no_token(meeting))  # each token admits one person once: not for every reader
     host = meeting.is_host(ctx.user_id)
     link, note = await link_for(meeting, ctx, services, host=host)
     if host and not has_host_link(meeting.provider):
@@ -56,8 +59,8 @@ async def link_for(meeting: Meeting, ctx: Context, services: Services, *, host: 
     try:
         async with open_adapter(services, team_id=meeting.team_id, provider=meeting.provider,
                                 account=meeting.account_name) as adapter:
-            link = await adapter.personal_link(room_of(meeting), email=person.email, name=person.name,
-                                               role=Role.HOST if host else Role.LISTENER)
+            link = await sign_in(adapter, meeting, ctx.user_id, person, services,
+                                 role=Role.HOST if host else Role.LISTENER)
     except ProviderError as error:
         log.warning("personal link for %s failed: %s", meeting.id, type(error).__name__)
         reason = provider_sentence(error).rstrip(".")

@@ -39,7 +39,7 @@ async def find_meeting(arguments: MeetingId, ctx: Context, services: Services, *
     meeting = await services.storage.meetings.get(ctx.team_id, arguments.id)
     if meeting is None:
         raise UserError(
-            f"There is no meeting `{escape(arguments.id[:20])}` in this workspace. `/meeting list` shows the ids."
+            f"There is no meeting `{escape(arguments.id[:20])}` in this workspace; `/meeting list` shows the ids."
         )
     if meeting.status == "cancelled":
         raise UserError(f"*{escape(meeting.title)}* (`{meeting.id}`) {if_cancelled}")

@@ -163,7 +163,7 @@ async def test_cancel_of_an_unknown_or_foreign_id(slack: SlackScenario) -> None:
     theirs = await add(slack, title="Theirs", start=timedelta(hours=1), team="T2")
     for meeting_id in ("zzzzzz", theirs.id):
         reply = await answer(slack, f"/meeting cancel {meeting_id}")
-        assert said(reply) == f"There is no meeting `{meeting_id}` in this workspace. `/meeting list` shows the ids."
+        assert said(reply) == f"There is no meeting `{meeting_id}` in this workspace; `/meeting list` shows the ids."
     assert (await slack.storage.meetings.get("T2", theirs.id)).status == "scheduled"
 
 

@@ -49,15 +49,15 @@ async def answer(error: Exception) -> str:
 @pytest.mark.parametrize(("error", "sentence"), [
     # provider wording without our commands: the commands layer adds how to (re)connect
     (NotConfigured("Whereby is not connected in this workspace yet.", provider="whereby"),
-     "Whereby is not connected in this workspace yet. An admin can connect it with `/meeting connect whereby`."),
+     "Whereby is not connected in this workspace yet: an admin can connect it with `/meeting connect whereby`."),
     (AuthFailed("Airmeet refused this workspace's API key.", provider="airmeet"),
-     "Airmeet refused this workspace's API key. An admin can connect it again with `/meeting connect airmeet`."),
+     "Airmeet refused this workspace's API key: an admin can connect it again with `/meeting connect airmeet`."),
     # the providers' default sentences get the same hint
     (NotConfigured(provider="roomful"),
-     "Roomful is not connected in this workspace yet. An admin can connect it with `/meeting connect roomful`."),
+     "Roomful is not connected in this workspace yet: an admin can connect it with `/meeting connect roomful`."),
     (AuthFailed(provider="clickmeeting"),
-     "ClickMeeting refused this workspace's API key. "
-     "An admin can connect it again with `/meeting connect clickmeeting`."),
+     "ClickMeeting refused this workspace's API key: "
+     "an admin can connect it again with `/meeting connect clickmeeting`."),
     # a session that expired renews itself: no reconnect hint
     (TokenExpired(provider="airmeet"), "Airmeet says the session expired. Please try again."),
     (RateLimited("Whereby is busy; try again in a minute.", provider="whereby", retry_after=30.0),
