@@ -47,6 +47,7 @@ from commands.framework.when import (
     parse_when,
     read_duration,
 )
+from commands.framework.when_words import quote
 
 __all__ = ["NewMeetingLine", "ParseError", "parse_new_line"]
 
@@ -117,7 +118,7 @@ def parse_new_line(
         if kind is _Kind.WORD:
             if when_finished:
                 raise ParseError(
-                    f"I didn't understand {_quote(token.text)} — after the title write the time, "
+                    f"I didn't understand {quote(token.text)} — after the title write the time, "
                     "then options like `for 45m`, `#general`, `@alice` or `remind 1h,10m`."
                 )
             when_tokens.append(token)
@@ -200,7 +201,7 @@ def _provider(tokens: list[Token], providers: Collection[str]) -> tuple[str | No
         if close:
             suggestion = by_lower[close[0]]
             raise ParseError(
-                f"I don't know a provider called {_quote(first.text)} — did you mean "
+                f"I don't know a provider called {quote(first.text)} — did you mean "
                 f'`{suggestion}` (or, if that word starts the title, put the title in quotes like '
                 f'`"{first.text} …"`)?'
             )
@@ -289,7 +290,7 @@ class _Parts:
         if kind is _Kind.CHANNEL:
             if self.channel is not None:
                 raise ParseError(
-                    f"Give one channel only (I also found {_quote(token.text)}), e.g. `#general`."
+                    f"Give one channel only (I also found {quote(token.text)}), e.g. `#general`."
                 )
             self.channel = _channel(token)
         elif kind is _Kind.PERSON:
@@ -303,7 +304,7 @@ class _Parts:
             self.options[key] = value
         else:  # _Kind.SLACK_SPECIAL
             raise ParseError(
-                f"I can't invite {_quote(token.text)} — mention people one by one, e.g. `@alice @bob`."
+                f"I can't invite {quote(token.text)} — mention people one by one, e.g. `@alice @bob`."
             )
         return index + 1
 
@@ -350,7 +351,7 @@ def _mention(token: Token, *, sigil: str, read: Callable[[str], str | None], wha
     raw = token.raw.rstrip(",;")
     name = (read(raw) or "") if raw.startswith("<" + sigil) else raw[1:]
     if not name:
-        raise ParseError(f"I couldn't read the {what} {_quote(token.text)} — {example}.")
+        raise ParseError(f"I couldn't read the {what} {quote(token.text)} — {example}.")
     return name
 
 
@@ -362,8 +363,3 @@ def _option(token: Token) -> tuple[str, str]:
 
 
 # --- text helpers --------------------------------------------------------------------------
-
-
-def _quote(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return f"'{text[: limit - 1]}…'" if len(text) > limit else f"'{text}'"

@@ -56,6 +56,16 @@ def field_ref(key: str) -> str:
     return f"`{key}=`" if _SAFE_NAME.fullmatch(key) else "a word before `=`"
 
 
+def echo(text: str, *, limit: int = 40) -> str:
+    """Typed text that is safe to repeat in a reply: one line, at most ``limit`` characters, and
+    never what follows a ``=`` (``api_key=…`` pasted in the wrong place must not come back).
+
+        echo("api_key=s3cr3t") == "api_key=…"
+    """
+    text = " ".join(re.sub(r"=\S+", "=…", text).split())
+    return text[: limit - 1] + "…" if len(text) > limit else text
+
+
 def unescape(text: str) -> str:
     """Undo Slack's escaping of &, < and > (only these three, as Slack documents)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

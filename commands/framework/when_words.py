@@ -17,6 +17,8 @@ from datetime import date, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from commands.framework.tokenizer import echo
+
 __all__ = [
     "MONTHS", "NAMED_CLOCKS", "RELATIVE_DAYS", "WEEKDAYS", "Day", "TooFarAhead", "WhenError",
     "quote", "read_clock", "read_day", "read_zone", "zone_name",
@@ -203,8 +205,5 @@ def _zone_keys() -> dict[str, str]:
 
 
 def quote(text: str, limit: int = 40) -> str:
-    """Typed text inside a sentence: one line, at most ``limit`` characters, in single quotes."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"'{text}'"
+    """Typed text inside a sentence, in single quotes (``tokenizer.echo``: never a value after ``=``)."""
+    return f"'{echo(text, limit=limit)}'"

@@ -171,7 +171,7 @@ async def read_form(values: Values, ctx: Context, services: Services) -> Reading
         setup = await Setup.load(services, ctx, provider=provider, account=account)
         if not setup.usable(provider):
             errors[PROVIDER] = (f"{registry.info(provider).name} is not connected in this workspace yet: an admin "
-                                f"can run /meeting connect {provider}. Choose another provider meanwhile.")
+                                f"can run /meeting connect {provider}, so choose another provider meanwhile.")
         elif account and account not in setup.connected.get(provider, []):
             errors[ACCOUNT] = f"There is no {registry.info(provider).name} account called '{account[:40]}'."
 

@@ -341,7 +341,7 @@ def kmeet_check(values: Values, setup: Setup, options: ProviderOptions | None) -
         return {}
     if not setup.kmeet_planned:
         return {"mode": "Planned kMeet conferences need an Infomaniak token: an admin can run "
-                        "/meeting connect kmeet. Choose an instant room meanwhile."}
+                        "/meeting connect kmeet, so choose an instant room meanwhile."}
     errors: dict[str, str] = {}
     if not text_value(values, "calendar_id") and not setup.kmeet_calendar:
         errors["calendar_id"] = "Give the id of the Infomaniak Calendar that gets the event."

@@ -122,3 +122,11 @@ def test_an_unclosed_secret_is_never_repeated(key: str, secret: str, quote: str)
     with pytest.raises(UserError) as error:
         tokenize(f"whereby {key}={quote}{secret}")
     assert secret not in str(error.value)
+
+
+def test_echo_never_repeats_a_value_after_an_equals_sign() -> None:
+    from commands.framework.tokenizer import echo
+
+    assert echo("api_key=s3cr3t-Vq81 tomorrow") == "api_key=… tomorrow"
+    assert echo("x" * 50, limit=10) == "x" * 9 + "…"
+    assert echo("  two\nlines ") == "two lines"
