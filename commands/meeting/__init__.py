@@ -35,7 +35,8 @@ SUBCOMMANDS = (
     Subcommand(name="list", handler=listing.list_meetings, arguments=listing.ListQuery, reader=listing.parse_list,
                example="list mine page 2",
                summary="upcoming meetings with ids, times and join links — the whole workspace unless you say "
-                       f"`mine` or a `#channel`; {listing.PAGE_SIZE} a page"),
+                       f"`mine` or a `#channel`; `past` for those that ended in the last {listing.PAST_DAYS} days; "
+                       f"{listing.PAGE_SIZE} a page"),
     Subcommand(name="cancel", handler=cancel.cancel_command, arguments=MeetingId, reader=meeting_id_reader("cancel"),
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "

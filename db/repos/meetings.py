@@ -6,6 +6,7 @@
     page.items, page.total, page.has_more
     channels = storage.meetings.channels("T1", after=now)          # where the upcoming ones are announced
     page = storage.meetings.upcoming("T1", after=now, seen_by=SeenBy("U2", frozenset({"C1"})))
+    page = storage.meetings.past("T1", since=now - timedelta(days=30), before=now, cancelled_for="U1")
 
 Only the rows of the page are read and decrypted: ``ends_at`` and the ``meetingparticipant``
 table (migration 0002) turn "not over yet" and "involving U1" into indexed conditions; the index
@@ -17,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, Select, distinct, func, or_, update
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, update
 from sqlmodel import col, select
 
 from db import models
@@ -40,6 +41,19 @@ class SeenBy:
     channels: frozenset[str]
 
 
+class Filters(TypedDict, total=False):
+    """What narrows a listing: ``channel_id``; ``involving_user`` keeps the user's own meetings;
+    ``seen_by`` those a reader may see; ``cancelled_for`` adds the cancelled meetings that user
+    organised; ``limit`` (at most ``MAX_PAGE``, 20 unless given) and ``offset`` choose the page."""
+
+    channel_id: str | None
+    involving_user: str | None
+    seen_by: SeenBy | None
+    cancelled_for: str | None
+    limit: int
+    offset: int
+
+
 def participant_rows(meeting: Meeting) -> list[models.MeetingParticipant]:
     """The participant-table rows that index ``meeting`` (organiser, co-hosts, invitees)."""
     return [
@@ -56,13 +70,17 @@ def reminder_rows(meeting: Meeting, reminder_times: Iterable[tuple[datetime, int
     ]
 
 
-def upcoming_conditions(team_id: str, *, after: datetime, channel_id: str | None) -> list[ColumnElement[bool]]:
-    """WHERE clauses: the team's scheduled meetings not over at ``after`` (in one channel when given)."""
-    conditions = [
-        col(models.Meeting.team_id) == team_id,
-        col(models.Meeting.status) == "scheduled",
-        col(models.Meeting.ends_at) > after,
-    ]
+def upcoming_conditions(team_id: str, *, after: datetime, channel_id: str | None, before: datetime | None = None,
+                        cancelled_for: str | None = None) -> list[ColumnElement[bool]]:
+    """WHERE clauses: the team's scheduled meetings not over at ``after`` and, given ``before``, over
+    by then (in one channel when given); with ``cancelled_for`` also the cancelled ones that user organised."""
+    status = col(models.Meeting.status) == "scheduled"
+    if cancelled_for:
+        status = or_(status, and_(col(models.Meeting.status) == "cancelled",
+                                  col(models.Meeting.organiser_id) == cancelled_for))
+    conditions = [col(models.Meeting.team_id) == team_id, status, col(models.Meeting.ends_at) > after]
+    if before is not None:
+        conditions.append(col(models.Meeting.ends_at) <= before)
     if channel_id:
         conditions.append(col(models.Meeting.channel_id) == channel_id)
     return conditions
@@ -130,23 +148,22 @@ class Meetings(RepositoryBase):
             return Meeting.from_row(row) if row else None
 
     @off_loop
-    def upcoming(
-        self,
-        team_id: str,
-        *,
-        after: datetime,
-        channel_id: str | None = None,
-        involving_user: str | None = None,
-        seen_by: SeenBy | None = None,
-        limit: int = 20,
-        offset: int = 0,
-    ) -> Page[Meeting]:
-        """Scheduled meetings ending after ``after``, soonest first; one page and the total count.
+    def upcoming(self, team_id: str, *, after: datetime, **filters: Unpack[Filters]) -> Page[Meeting]:
+        """Scheduled meetings ending after ``after``, soonest first; one page and the total count."""
+        return self._page(team_id, after=after, before=None, newest_first=False, **filters)
 
-        ``involving_user`` keeps the user's own meetings; ``seen_by`` those a reader may see.
-        """
+    @off_loop
+    def past(self, team_id: str, *, since: datetime, before: datetime, **filters: Unpack[Filters]) -> Page[Meeting]:
+        """Meetings that ended after ``since`` and by ``before``, latest start first; one page and the total."""
+        return self._page(team_id, after=since, before=before, newest_first=True, **filters)
+
+    def _page(self, team_id: str, *, after: datetime, before: datetime | None, newest_first: bool,
+              channel_id: str | None = None, involving_user: str | None = None, seen_by: SeenBy | None = None,
+              cancelled_for: str | None = None, limit: int = 20, offset: int = 0) -> Page[Meeting]:
+        """One page of the meetings ending in (``after``, ``before``] that match the filters, with the total."""
         limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
-        where = upcoming_conditions(team_id, after=after, channel_id=channel_id)
+        where = upcoming_conditions(team_id, after=after, before=before, channel_id=channel_id,
+                                    cancelled_for=cancelled_for)
         with self.session() as session:
             total = sum(session.scalars(query).one()
                         for query in counts(team_id, where, involving_user=involving_user, seen_by=seen_by))
@@ -154,19 +171,22 @@ class Meetings(RepositoryBase):
                 where.append(involving(team_id, involving_user))
             if seen_by is not None:
                 where.append(visible(team_id, seen_by))
+            # Meetings starting together keep the order they were made in (as the list always had).
+            order = [col(models.Meeting.starts_at), col(models.Meeting.created_at), col(models.Meeting.id)]
             rows = session.scalars(
                 select(models.Meeting).where(*where)
-                # Meetings starting together keep the order they were made in (as the list always had).
-                .order_by(col(models.Meeting.starts_at), col(models.Meeting.created_at), col(models.Meeting.id))
+                .order_by(*(column.desc() if newest_first else column for column in order))
                 .limit(limit).offset(offset)
             )
             items = tuple(Meeting.from_row(row) for row in rows)
         return Page(items=items, total=total, offset=offset, limit=limit)
 
     @off_loop
-    def channels(self, team_id: str, *, after: datetime, limit: int = MAX_CHANNELS) -> list[str]:
-        """The distinct channels the team's upcoming meetings are announced in (``limit`` at most)."""
-        where = upcoming_conditions(team_id, after=after, channel_id=None)
+    def channels(self, team_id: str, *, after: datetime, before: datetime | None = None,
+                 limit: int = MAX_CHANNELS) -> list[str]:
+        """The distinct channels the team's meetings ending after ``after`` (and by ``before``, given)
+        are announced in (``limit`` at most)."""
+        where = upcoming_conditions(team_id, after=after, before=before, channel_id=None)
         with self.session() as session:
             found = session.scalars(
                 select(models.Meeting.channel_id).where(*where, col(models.Meeting.channel_id).is_not(None))

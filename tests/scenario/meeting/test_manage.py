@@ -128,7 +128,11 @@ async def test_the_organiser_cancels_a_whereby_meeting(
     assert meeting.room_id not in fake.meetings
     assert (await slack.storage.meetings.get("T1", meeting.id)).status == "cancelled"
     assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["cancelled", "cancelled"]
-    assert meeting.id not in block_text((await answer(slack, "/meeting list")).body)
+    listed = (await answer(slack, "/meeting list")).body  # the organiser sees it struck through, without Join
+    assert "~Board~ · Whereby · " in block_text(listed)
+    assert f" · cancelled · <#C1> · you organise · `{meeting.id}`" in block_text(listed)
+    assert meeting.join_url not in json.dumps(listed)
+    assert meeting.id not in block_text((await answer(slack, "/meeting list", user="U2")).body)
 
 
 async def test_cancel_edits_the_channel_announcement(on_whereby: SlackScenario) -> None:

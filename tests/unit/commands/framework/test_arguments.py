@@ -49,7 +49,7 @@ def error_of(line: str) -> str:
     ("disconnect", DisconnectArgs, "disconnect <provider> [account|all]"),
     ("default", DefaultArgs, "default [provider|none] [--channel] [account=<name>]"),
     ("connect", ConnectArgs, "connect <provider> [key=value…] [account=<name>]"),
-    ("list", ListQuery, "list [all|mine|#channel] [page <n>]"),
+    ("list", ListQuery, "list [past] [all|mine|#channel] [page <n>]"),
     ("cancel", MeetingId, "cancel <id>"),
     ("new", NewMeetingLine,
      'new [provider] "<title>" [when] [for <duration>] [#channel] [@people] [cohost @people] [remind 1h,10m] [key=value…]'),
@@ -100,7 +100,7 @@ def test_no_error_repeats_a_value(line: str) -> None:
 def test_the_key_value_form_of_a_subcommand() -> None:
     assert console_form("disconnect", DisconnectArgs) == "disconnect provider=<provider> account=<account|all>"
     assert console_form("default", DefaultArgs) == "default provider=<provider|none> [--channel] account=<name>"
-    assert console_form("list", ListQuery) == "list scope=<scope> page=<n>"
+    assert console_form("list", ListQuery) == "list when=<when> scope=<scope> page=<n>"
 
 
 def test_the_console_form_hides_secrets() -> None:

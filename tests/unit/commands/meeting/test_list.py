@@ -9,7 +9,7 @@ import pytest
 from commands.framework.context import Services
 from commands.framework.errors import UserError
 from commands.framework.replies import Audience
-from commands.meeting.listing import NEXT_PAGE, PAGE_SIZE, PREVIOUS_PAGE, ListQuery, parse_list
+from commands.meeting.listing import NEXT_PAGE, PAGE_SIZE, PAST_DAYS, PREVIOUS_PAGE, ListQuery, parse_list
 from db.storage import Storage
 from tests.support.registry import REGISTRY
 from tests.unit.commands.meeting.seeded import (  # noqa: F401  (services is a fixture)
@@ -35,6 +35,9 @@ from tests.unit.commands.meeting.seeded import (  # noqa: F401  (services is a f
         ("<#C1|general>", ListQuery(scope="channel", channel_id="C1", page=1)),
         ("<#C0ABC> page 2", ListQuery(scope="channel", channel_id="C0ABC", page=2)),
         ("#general", ListQuery(scope="channel", channel_id="general", page=1)),
+        ("past", ListQuery(when="past", scope="all", page=1)),
+        ("PAST mine page 2", ListQuery(when="past", scope="mine", page=2)),
+        ("<#C1> past", ListQuery(when="past", scope="channel", channel_id="C1")),
     ],
 )
 def test_list_arguments(text: str, query: ListQuery) -> None:
@@ -50,13 +53,14 @@ def test_bad_list_arguments_say_what_works(text: str) -> None:
 
 def test_a_page_button_value_asks_for_the_same_list() -> None:
     for query in (ListQuery(scope="mine"), ListQuery(scope="channel", channel_id="C1"),
-                  ListQuery(scope="channel", channel_id="general"), ListQuery()):
+                  ListQuery(scope="channel", channel_id="general"), ListQuery(),
+                  ListQuery(when="past", scope="mine"), ListQuery(when="past", scope="channel", channel_id="C1")):
         assert parse_list(query.text(4)) == query.model_copy(update={"page": 4})
 
 
 async def test_help_lists_list_cancel_and_link_with_examples(services: Services) -> None:
     text = (await run("help", services)).text
-    for usage in ("/meeting list [all|mine|#channel] [page <n>]", "/meeting cancel <id>", "/meeting link <id>",
+    for usage in ("/meeting list [past] [all|mine|#channel] [page <n>]", "/meeting cancel <id>", "/meeting link <id>",
                   "e.g. `/meeting list mine page 2`", "e.g. `/meeting cancel k7m2qx`"):
         assert usage in text
 
@@ -163,3 +167,65 @@ async def test_long_lists_come_in_pages_with_next_and_previous_buttons(services:
     beyond = (await run("list page 4", services)).text
     assert "There is no page 4" in beyond and "3 pages" in beyond
     assert "not `tampered`" in (await handler("tampered", ctx(), services)).text
+
+
+# -- past and cancelled ------------------------------------------------------------------------
+
+
+async def test_list_past_shows_meetings_that_ended_lately_newest_first_without_join_buttons(
+    services: Services, storage: Storage
+) -> None:
+    older = await add(storage, title="Kickoff", start=timedelta(days=-3))
+    newer = await add(storage, title="Retro", start=timedelta(hours=-2), channel="C2")
+    await add(storage, title="Ancient", start=timedelta(days=-PAST_DAYS - 1))  # ended too long ago
+    await add(storage, title="Running", start=timedelta(minutes=-10))  # not over yet
+    await add(storage, title="Next", start=timedelta(hours=1))
+    await add(storage, title="Hidden", start=timedelta(hours=-5), channel="G1", organiser="U3")  # U2 cannot read G1
+    await add(storage, title="Theirs", start=timedelta(hours=-2), team="T2")
+
+    message = only(await run("list past", services, user="U2"))
+    assert f"Meetings that ended in the last {PAST_DAYS} days in this workspace* — 2 meetings" in message.text
+    assert [f.value for f in message.fields] == [newer.starts_at, older.starts_at]
+    assert "happening now" not in repr(message.fields)
+    assert not [b for b in message.buttons if b.url]  # an ended room is not joined
+    assert [f.value for f in only(await run("list past <#C2>", services, user="U2")).fields] == [newer.starts_at]
+    assert len(only(await run("list past", services, user="U3")).fields) == 3  # a member of G1
+    assert (await run("list past mine", services, user="U4")).text == (
+        f"You have no meetings that ended in the last {PAST_DAYS} days.")
+
+
+async def test_past_lists_come_in_pages_that_stay_past(services: Services, storage: Storage) -> None:
+    made = [await add(storage, title=f"M{i:02d}", start=timedelta(hours=-i - 1)) for i in range(12)]
+    first = only(await run("list past", services))
+    assert "12 meetings, page 1 of 2" in first.text and "`/meeting list past all page 2`" in first.text
+    [next_button] = [b for b in first.buttons if b.action_id]
+    handler = REGISTRY.action(NEXT_PAGE)
+    assert handler is not None and next_button.value == "past all page 2"
+    second = only(await handler(next_button.value, ctx(), services))
+    assert [f.value for f in second.fields] == [m.starts_at for m in made[10:]]
+    assert "There is no page 3" in (await run("list past page 3", services)).text
+
+
+async def test_cancelled_meetings_are_shown_as_such_to_their_organiser_only(
+    services: Services, storage: Storage
+) -> None:
+    kept = await add(storage, title="Kept", organiser="U2", start=timedelta(hours=1))
+    gone = await add(storage, title="Gone", organiser="U2", start=timedelta(hours=2), invitee_ids=["U3"])
+    await storage.meetings.cancel("T1", gone.id)
+    ended = await add(storage, title="Was", organiser="U2", start=timedelta(hours=-3))
+    await storage.meetings.cancel("T1", ended.id)
+
+    for line in ("list", "list mine", "list <#C1>"):
+        organiser = only(await run(line, services, user="U2"))
+        assert "2 meetings" in organiser.text, line
+        assert [f.value for f in organiser.fields] == [kept.starts_at, gone.starts_at]
+        assert "~Gone~" in organiser.fields[1].label and "cancelled" in organiser.fields[1].label
+        assert "cancelled" not in organiser.fields[0].label
+        assert [b.url for b in organiser.buttons] == [kept.join_url]  # no Join button for a cancelled one
+    past = only(await run("list past", services, user="U2"))
+    assert "~Was~" in past.fields[0].label and "cancelled" in past.fields[0].label
+
+    for user in ("U1", "U3", "U4"):  # an admin, an invitee, anyone else
+        for line in ("list", "list mine", "list past"):
+            assert gone.id not in repr(await run(line, services, user=user)), (user, line)
+            assert ended.id not in repr(await run(line, services, user=user)), (user, line)

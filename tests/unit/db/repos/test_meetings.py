@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -98,9 +99,10 @@ views = st.one_of(st.none(), st.builds(SeenBy, st.sampled_from(USERS),
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=seeded, channel=st.sampled_from([None, "C1", "C2"]), user=st.sampled_from([None, *USERS]),
-       view=views, limit=st.integers(0, 5), offset=st.integers(0, 6))
+       view=views, limit=st.integers(0, 5), offset=st.integers(0, 6), past=st.booleans(),
+       cancelled_for=st.sampled_from([None, *USERS]))
 async def test_paging_in_sql_matches_a_brute_force_filter(  # type: ignore[no-untyped-def]
-    storage: Storage, rows, channel, user, view, limit, offset
+    storage: Storage, rows, channel, user, view, limit, offset, past, cancelled_for
 ) -> None:
     team = f"T{secrets.token_hex(4)}"  # a fresh workspace per example: the database is shared between them
     stored: list[Meeting] = []
@@ -111,16 +113,21 @@ async def test_paging_in_sql_matches_a_brute_force_filter(  # type: ignore[no-un
             invitee_ids=row["invitee_ids"]))
         if row["cancelled"]:
             await storage.meetings.cancel(team, meeting.id)
-        else:
-            stored.append(meeting)
+            meeting = replace(meeting, status="cancelled")
+        stored.append(meeting)
+    since = NOW - timedelta(days=1)
     expected = sorted(
         (m for m in stored
-         if m.ends_at > NOW and (channel is None or m.channel_id == channel) and (user is None or m.involves(user))
+         if (m.status == "scheduled" or m.organiser_id == cancelled_for)
+         and (since < m.ends_at <= NOW if past else m.ends_at > NOW)
+         and (channel is None or m.channel_id == channel) and (user is None or m.involves(user))
          and (view is None or m.channel_id in view.channels or m.involves(view.user_id))),
-        key=lambda m: (m.starts_at, m.created_at, m.id),
+        key=lambda m: (m.starts_at, m.created_at, m.id), reverse=past,
     )
-    page = await storage.meetings.upcoming(team, after=NOW, channel_id=channel, involving_user=user, seen_by=view,
-                                           limit=limit, offset=offset)
+    filters = dict(channel_id=channel, involving_user=user, seen_by=view, cancelled_for=cancelled_for,
+                   limit=limit, offset=offset)
+    page = await (storage.meetings.past(team, since=since, before=NOW, **filters) if past
+                  else storage.meetings.upcoming(team, after=NOW, **filters))
     assert [m.id for m in page.items] == [m.id for m in expected[offset:offset + limit]]
     assert page.total == len(expected)
 
@@ -134,6 +141,7 @@ async def test_the_channels_of_upcoming_meetings_each_once_and_bounded(storage: 
     await storage.meetings.add(meeting_record("T2", channel_id="C5"))  # another workspace
     assert await storage.meetings.channels("T1", after=NOW) == ["C1", "C2"]
     assert await storage.meetings.channels("T1", after=NOW, limit=1) == ["C1"]
+    assert await storage.meetings.channels("T1", after=NOW - timedelta(days=2), before=NOW) == ["C3"]
 
 
 async def test_a_readers_view_is_their_readable_channels_or_their_own_meetings(storage: Storage) -> None:
