@@ -19,6 +19,7 @@ from typing import Any
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.framework.tokenizer import echo
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, people_fields
@@ -88,7 +89,8 @@ async def people_problem(user_ids: tuple[str, ...], ctx: Context, services: Serv
     unknown = [user for user in dict.fromkeys(user_ids) if await services.directory.person(ctx.team_id, user) is None]
     if not unknown:
         return None
-    names = [f"@{user[:40]}" if plain else escape(f"@{user[:40]}") for user in unknown[:3]]
+    # Quoted, so a typed name's punctuation reads as the name's (the modal shows no backticks).
+    names = [f"'@{echo(user)}'" if plain else f"`{escape('@' + echo(user))}`" for user in unknown[:3]]
     who = ", ".join(names) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
     return (f"I can't find {who} among this workspace's Slack users, so nothing was created: "
             "pick people from Slack's @ list.")

@@ -61,7 +61,7 @@ async def test_cohosts_are_stored_and_the_announcement_names_people_without_ping
 
 async def test_dropped_input_is_refused_in_one_sentence_and_nothing_is_created(slack: SlackScenario) -> None:
     await slack.command("/meeting new kmeet Retro tomorrow 10:00 @alice")
-    assert (await slack.reply()).startswith("I can't find @alice among this workspace's Slack users")
+    assert (await slack.reply()).startswith("I can't find `@alice` among this workspace's Slack users")
     await slack.command("/meeting new kmeet Retro tomorrow 10:00 remind 1d,2h,1h,30m,10m,5m")
     assert (await slack.reply()).startswith("A meeting has at most 5 reminders and you asked for 6")
     assert not slack.fake.calls_to("chat.postMessage")

@@ -24,7 +24,7 @@ async def stored(services: Services) -> list[object]:
 async def test_a_typed_name_slack_does_not_know_is_refused(services: Services) -> None:
     message = only(await run('new kmeet "Retro" tomorrow 10:00 @U2 @alice cohost @zed', services))
     assert message.audience is Audience.REQUESTER
-    assert message.text == ("I can't find @alice, @zed among this workspace's Slack users, so nothing was created: "
+    assert message.text == ("I can't find `@alice`, `@zed` among this workspace's Slack users, so nothing was created: "
                             "pick people from Slack's @ list.")
     assert not await stored(services)
 
@@ -57,7 +57,7 @@ async def test_the_modal_shows_each_on_its_field(services: Services) -> None:
     errors = await form.check(values, {"channel_id": "C1"}, ctx(), services)
     assert errors == {
         "reminders": "A meeting has at most 5 reminders and you asked for 6: keep 5 or fewer, e.g. 1d,1h,10m.",
-        "cohosts": ("I can't find @UNKNOWN1 among this workspace's Slack users, so nothing was created: "
+        "cohosts": ("I can't find '@UNKNOWN1' among this workspace's Slack users, so nothing was created: "
                     "pick people from Slack's @ list."),
     }
 
@@ -73,6 +73,6 @@ async def test_the_modal_tells_of_reminders_before_now(services: Services) -> No
 
 async def test_the_console_names_the_key(services: Services) -> None:
     reply = await new_meeting_inline(FORM_VALUES | {"invitees": "@bob"}, ctx(), services)
-    assert reply.text == ("`invitees`: I can't find @bob among this workspace's Slack users, so nothing was created: "
+    assert reply.text == ("`invitees`: I can't find '@bob' among this workspace's Slack users, so nothing was created: "
                           "pick people from Slack's @ list.")
     assert not await stored(services)
