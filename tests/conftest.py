@@ -18,12 +18,19 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from db import schema
 from db.crypto import Vault
 from db.engine import make_engine, normalise_url
 from db.storage import Storage
+
+# CI replays the same examples every run (a landing must not depend on luck); developers' runs
+# explore new ones, and a failure they find is kept in .hypothesis/ and replayed first.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 POSTGRES_ENV = "MEETBOT_TEST_POSTGRES_URL"
 
