@@ -40,7 +40,7 @@ async def test_encrypted_columns_work_on_the_async_engine(database_url: str, vau
     engine = make_async_engine(database_url, vault=vault)
     try:
         async with AsyncSession(engine) as session:
-            session.add(models.Workspace(team_id="T1", bot_token="xoxb-async-secret"))
+            session.add(models.Workspace(team_id="T1", bot_token="bot-token-async-secret"))
             await session.commit()
         async with engine.connect() as connection:
             stored = (await connection.execute(text("SELECT bot_token FROM workspace"))).scalar_one()
@@ -48,5 +48,5 @@ async def test_encrypted_columns_work_on_the_async_engine(database_url: str, vau
             row = await session.get(models.Workspace, "T1")
     finally:
         await engine.dispose()
-    assert stored.startswith("gAAAA") and "xoxb-async-secret" not in stored
-    assert row is not None and row.bot_token == "xoxb-async-secret"
+    assert stored.startswith("gAAAA") and "bot-token-async-secret" not in stored
+    assert row is not None and row.bot_token == "bot-token-async-secret"
