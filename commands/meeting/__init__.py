@@ -40,7 +40,7 @@ SUBCOMMANDS = (
     Subcommand(name="cancel", handler=cancel.cancel_command, arguments=MeetingId, reader=meeting_id_reader("cancel"),
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "
-                       "announcement cancelled and stops the reminders (its organiser or an admin)"),
+                       "announcement cancelled and stops the reminders (its organiser, a co-host or an admin)"),
     Subcommand(name="remind", handler=remind.remind_command, arguments=remind.RemindArgs, reader=remind.read_remind,
                example="remind k7m2qx 1d,15m",
                summary="change a meeting's reminders, or `none` (its organiser, a co-host or an admin); "
