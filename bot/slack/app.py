@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.installations import DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
+from bot.slack.oauth_pages import CALLBACKS, InstallFlow
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read"]
@@ -102,8 +103,9 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             state_store=DbStateStore(runtime.storage),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
+            callback_options=CALLBACKS,
         )
-        app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
+        app = AsyncApp(client=web_client(settings), oauth_flow=InstallFlow(settings=oauth), **common)
     clients = TeamClients(settings, runtime)
     runtime.services.directory = SlackDirectory(clients)
     shell = SlackShell(runtime, clients=clients)
