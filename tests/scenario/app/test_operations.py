@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import httpx
@@ -14,6 +15,7 @@ from sqlalchemy import text
 
 from bot.http.app import create_app
 from bot.runtime import build_runtime
+from bot.workers.reminders import tick
 from db import schema
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
@@ -170,3 +172,24 @@ async def test_a_tick_of_a_real_scheduler_beats(slack: SlackScenario) -> None:
     finally:
         scheduler.shutdown(wait=False)
     assert heartbeat.problem() is None
+
+
+async def test_reminders_are_counted_as_due_then_sent_or_failed(slack: SlackScenario) -> None:
+    await slack.command("/meeting new kmeet Standup in 30m remind 10m,20m")
+    await slack.reply()
+    services = slack.runtime.services
+    real_clock = services.clock
+    before = await scrape(slack.http)
+    services.clock = lambda: real_clock() + timedelta(minutes=11)  # the 20m reminder falls due
+    slack.fake.fail_next("chat.postMessage", "channel_not_found")
+    assert await tick(services, slack.app_shell.sink_for_team) == 0  # its channel post failed: retried later
+    services.clock = lambda: real_clock() + timedelta(minutes=21)  # past its lease; the 10m one is due too
+    assert await tick(services, slack.app_shell.sink_for_team) >= 1
+    after = await scrape(slack.http)
+
+    def grew(outcome: str) -> float:
+        return value(after, "meetbot_reminders_total", outcome=outcome) - value(before, "meetbot_reminders_total",
+                                                                               outcome=outcome)
+
+    assert grew("failed") == 1
+    assert grew("due") == grew("sent") + grew("failed") and grew("sent") >= 1
