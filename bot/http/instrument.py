@@ -10,6 +10,7 @@ metrics. Every label is a name the registry knows (or ``other``), never text a u
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -40,7 +41,12 @@ class RequestLabels:
 
     def __init__(self, registry: Registry, groups: list[Group]) -> None:
         self.registry = registry
-        self.subcommands = {group.name: set(group.table()) for group in groups}
+        self.groups = groups
+
+    @functools.cached_property
+    def subcommands(self) -> dict[str, set[str]]:
+        """Each command's subcommand names, read on first use (groups load their handlers lazily)."""
+        return {group.name: set(group.table()) for group in self.groups}
 
     def of(self, body: bytes, content_type: str) -> Label:
         payload = _parsed(body, content_type)
