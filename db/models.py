@@ -137,3 +137,11 @@ class Reminder(SQLModel, table=True):
     lease_until: datetime | None = None
     attempts: int = 0
     sent_at: datetime | None = None
+
+
+class KeyCanary(SQLModel, table=True):
+    """One known value, encrypted: /readyz decrypts it to prove MEETBOT_SECRET_KEYS opens what is stored."""
+
+    id: int = Field(default=1, primary_key=True)
+    value: str = Field(sa_column=Column(Encrypted, nullable=False))
+    written_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,10 @@ Retry rules (three constants and two small functions, as openai-python does it):
   After a 5xx, a read timeout or a dropped connection the room may exist, so we stop and say so.
 - A ``Retry-After`` longer than ``MAX_RETRY_AFTER`` is not slept inside a Slack interaction: the
   caller gets ``RateLimited(retry_after=...)`` and tells the user when to try again.
+
+Every attempt is reported to the call observer, if the shell set one (``set_call_observer``): the
+provider, ``"POST /meetings/{id}"`` (ids folded so the label stays bounded), the status or the
+transport error's name, and the seconds it took. This package knows nothing of what listens.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import email.utils
 import functools
 import json
 import random
+import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -46,6 +51,9 @@ USER_AGENT = "meetbot/0.1 (+https://github.com/meetbot/meetbot)"
 
 RetryAfterHint = Callable[[httpx.Response], float | None]
 Sleep = Callable[[float], Awaitable[None]]
+CallObserver = Callable[[str, str, str, float], None]  # (provider, endpoint, status, seconds)
+
+_observer: list[CallObserver] = []  # at most one; a list so that setting it needs no ``global``
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,26 @@ def tls_context() -> ssl.SSLContext:
     """One certificate context for every client: loading the CA bundle costs ~25 ms of CPU each time,
     and adapters are built per command, on the same event loop that sends Slack's acks."""
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def set_call_observer(observer: CallObserver | None) -> None:
+    """The composition root's hook for metrics: ``set_call_observer(metrics.provider_call)``; None removes it."""
+    _observer[:] = [observer] if observer is not None else []
+
+
+_ID_SEGMENT = re.compile(r"^(?!v\d+$)(?=.*\d).+$|^.{33,}$")  # has a digit (but not "v1"), or very long
+
+
+def endpoint_label(method: str, url: str) -> str:
+    """``endpoint_label("GET", "meetings/123")`` -> ``"GET /meetings/{id}"``: one label per endpoint, not per id."""
+    path = "/" + httpx.URL(url).path.lstrip("/")
+    segments = ["{id}" if _ID_SEGMENT.match(segment) else segment for segment in path.split("/")]
+    return f"{method.upper()} {'/'.join(segments)}"
+
+
+def _report(provider: str, method: str, url: str, status: str, started: float) -> None:
+    for observer in _observer:
+        observer(provider, endpoint_label(method, url), status, time.perf_counter() - started)
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -132,20 +160,16 @@ async def send(
     attempt = 0
     while True:
         attempt += 1
+        started = time.perf_counter()
         try:
             response = await client.request(method, url, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
-            # The request never reached the provider: safe to retry even a create.
-            if attempt > policy.max_retries:
-                raise Unavailable(provider=provider, raw=f"{type(error).__name__}: {error}") from error
-            await policy.sleep(backoff_delay(attempt, None, policy))
-            continue
         except httpx.TransportError as error:
-            # Read timeouts and dropped connections: the provider may have acted.
-            if not idempotent or attempt > policy.max_retries:
+            _report(provider, method, url, type(error).__name__, started)
+            if not _may_retry_transport(error, idempotent=idempotent, attempt=attempt, policy=policy):
                 raise Unavailable(provider=provider, raw=f"{type(error).__name__}: {error}") from error
             await policy.sleep(backoff_delay(attempt, None, policy))
             continue
+        _report(provider, method, url, str(response.status_code), started)
 
         if response.status_code not in RETRYABLE_STATUSES:
             return response
@@ -157,6 +181,14 @@ async def send(
         if not may_retry or attempt > policy.max_retries:
             return response
         await policy.sleep(backoff_delay(attempt, retry_after, policy))
+
+
+def _may_retry_transport(error: httpx.TransportError, *, idempotent: bool, attempt: int, policy: RetryPolicy) -> bool:
+    if attempt > policy.max_retries:
+        return False
+    if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return True  # the request never reached the provider: safe to retry even a create
+    return idempotent  # read timeouts and dropped connections: the provider may have acted
 
 
 def read_json(response: httpx.Response, *, provider: str) -> Any:

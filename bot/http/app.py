@@ -15,11 +15,15 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
 
+from bot import metrics
+from bot.http.health import operations_routes
 from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.workers.heartbeat import Heartbeat
 from bot.workers.reminders import start_scheduler
+from providers.http import set_call_observer
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +34,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
         runtime = build_runtime(settings, purpose="serve")
     bolt, shell = build_bolt_app(settings, runtime)
     handler = AsyncSlackRequestHandler(bolt)
+    heartbeat = Heartbeat(every=settings.meetbot_tick_seconds)
+    set_call_observer(metrics.provider_call)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
                   if scheduler else None)
+        if ticker is not None:
+            heartbeat.attach(ticker)
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
@@ -48,8 +56,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if ticker is not None:
                 ticker.shutdown(wait=False)
 
-    app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"), lifespan=lifespan)
+    routes = slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth") + operations_routes(runtime, heartbeat)
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.heartbeat = heartbeat
     app.state.shell = shell
     return app
 

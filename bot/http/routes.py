@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.runtime import Runtime
+from bot.http.instrument import RequestLabels, instrumented
+from bot.runtime import Runtime, command_groups
 
 NOTHING_TO_INSTALL = "This meetbot serves one workspace; there is nothing to install here."
 
@@ -19,8 +20,10 @@ NOTHING_TO_INSTALL = "This meetbot serves one workspace; there is nothing to ins
 def slack_routes(handler: AsyncSlackRequestHandler, runtime: Runtime, *, oauth: bool) -> list[Route]:
     """Bolt's request handler behind our paths; the OAuth paths answer 404 in single-workspace mode."""
 
+    labels = RequestLabels(runtime.registry, command_groups())
+
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        return await instrumented(handler.handle, request, labels=labels)
 
     async def oauth_route(request: Request) -> Response:
         if not oauth:

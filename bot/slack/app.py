@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -19,14 +22,29 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.installations import DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
+from bot.slack.oauth_pages import CALLBACKS, InstallFlow
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read"]
+
+
+class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """Slack's 429 handling (wait Retry-After, retry), counting each 429 in ``meetbot_slack_rate_limited``.
+
+    The SDK asks its retry handlers about every answer, first handler first: this one sees them all.
+    """
+
+    async def can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                              response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is not None and response.status_code == 429:
+            metrics.slack_rate_limited.labels(method=request.url.rstrip("/").rsplit("/", 1)[-1]).inc()
+        return await super().can_retry_async(state=state, request=request, response=response, error=error)
 
 
 def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
@@ -35,7 +53,7 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
         token=token,
         base_url=settings.slack_api_url,
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            CountingRateLimitHandler(max_retry_count=2),
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ],
@@ -85,8 +103,9 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             state_store=DbStateStore(runtime.storage),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
+            callback_options=CALLBACKS,
         )
-        app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
+        app = AsyncApp(client=web_client(settings), oauth_flow=InstallFlow(settings=oauth), **common)
     clients = TeamClients(settings, runtime)
     runtime.services.directory = SlackDirectory(clients)
     shell = SlackShell(runtime, clients=clients)

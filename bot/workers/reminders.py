@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import metrics
 from bot.workers.delivery import Sink, deliver
 from commands.framework.context import Services
 from commands.lifecycle import due_reminders, finish_reminder
@@ -29,6 +30,7 @@ async def tick(services: Services, sink_for_team: SinkForTeam) -> int:
         ok = sink is not None and await deliver(due.reply, sink, team_id=due.team_id, requester=None,
                                                 services=services)
         await finish_reminder(services, due, delivered=ok)
+        metrics.reminder_delivered(ok)
         delivered += ok
     return delivered
 
