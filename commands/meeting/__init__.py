@@ -18,6 +18,7 @@ from commands.meeting import (
     home,
     link,
     listing,
+    move,
     new,
     new_form,
     providers,
@@ -41,6 +42,11 @@ SUBCOMMANDS = (
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "
                        "announcement cancelled and stops the reminders (its organiser, a co-host or an admin)"),
+    Subcommand(name="move", handler=move.move_command, arguments=move.MoveArgs, reader=move.read_move,
+               example="move k7m2qx tomorrow 10:00 for 45m",
+               summary="give a meeting a new time, and length with `for` (its organiser, a co-host or an admin): "
+                       "the room moves at the provider where it can, else a new room replaces it; the "
+                       "announcement, the reminders and everyone invited follow"),
     Subcommand(name="remind", handler=remind.remind_command, arguments=remind.RemindArgs, reader=remind.read_remind,
                example="remind k7m2qx 1d,15m",
                summary="change a meeting's reminders, or `none` (its organiser, a co-host or an admin); "
