@@ -328,3 +328,44 @@ async def test_moving_twice_to_the_same_time_changes_nothing_the_second_time(sla
     again = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 10:00"))
     assert again == f"*Standup* (`{meeting.id}`) is already at that time, so nothing was changed."
     assert [c.method for c in slack.fake.calls[mark:] if c.method.startswith("chat.")] == []
+
+
+# -- nothing half-made: the provider is put back when the move cannot be stored ------------------
+
+
+async def test_a_move_that_cannot_be_stored_is_undone_at_the_provider(
+    on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slack, (fake, _) = on_whereby, whereby
+    meeting = await created(slack, '/meeting new whereby "Board" tomorrow 10:00')
+
+    async def cancelled_meanwhile(*args: Any, **kwargs: Any) -> bool:
+        return False  # as the repository answers when the meeting was cancelled or moved in between
+
+    monkeypatch.setattr(slack.storage.meetings, "reschedule", cancelled_meanwhile)
+    reply = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 11:30"))
+
+    assert reply == "I could not save the new time, so *Board* was not moved; please try again."
+    assert len(fake.requests_to("/v1/meetings", method="POST")) == 2
+    assert list(fake.meetings) == [meeting.room_id]  # the new room is deleted again, the old one kept
+    assert_unchanged(meeting, await stored(slack, meeting))
+
+
+async def test_a_clickmeeting_move_that_cannot_be_stored_gets_its_old_time_back(
+    on_clickmeeting: SlackScenario, clickmeeting: tuple[FakeClickMeeting, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slack, (fake, _) = on_clickmeeting, clickmeeting
+    meeting = await created(slack, '/meeting new clickmeeting "Webinar" tomorrow 15:00 for 1h')
+
+    async def cancelled_meanwhile(*args: Any, **kwargs: Any) -> bool:
+        return False
+
+    monkeypatch.setattr(slack.storage.meetings, "reschedule", cancelled_meanwhile)
+    reply = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 16:00"))
+
+    assert reply == "I could not save the new time, so *Webinar* was not moved; please try again."
+    there, back = fake.requests_to(f"/v1/conferences/{meeting.room_id}", method="PUT")
+    assert dict(there.form)["starts_at"] == tomorrow_at(16).strftime("%Y-%m-%d %H:%M:%S")
+    assert dict(back.form)["starts_at"] == tomorrow_at(15).strftime("%Y-%m-%d %H:%M:%S")
+    assert datetime.fromisoformat(fake.conferences[int(meeting.room_id)]["starts_at"]) == tomorrow_at(15)
+    assert_unchanged(meeting, await stored(slack, meeting))
