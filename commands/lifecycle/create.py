@@ -18,7 +18,7 @@ from typing import Any
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
-from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.framework.replies import Audience, Button, Choice, Menu, Message, Reply, escape
 from commands.framework.tokenizer import echo
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
@@ -275,6 +275,16 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
     return reply
 
 
+# The announcement's "more" menu: its action id, and each choice's value as "<verb>:<meeting id>"
+# (commands/meeting answers it; the verbs are its subcommands).
+MEETING_MENU = "meeting_menu"
+
+
+def meeting_menu(meeting: Meeting) -> Menu:
+    """Move (a form) and the reader's own link, from the announcement itself."""
+    return Menu(MEETING_MENU, (Choice(f"move:{meeting.id}", "Move…"), Choice(f"link:{meeting.id}", "My link")))
+
+
 def announcement(meeting: Meeting, *, names: dict[str, str], start: datetime | None = None,
                  replace_ts: str | None = None) -> Message:
     """The channel's card of the meeting: title, organiser, fields, people by name, the Join button.
@@ -287,6 +297,7 @@ def announcement(meeting: Meeting, *, names: dict[str, str], start: datetime | N
         buttons=(Button("Join", url=meeting.join_url, style="primary"),),
         purpose=None if replace_ts else f"announcement:{meeting.id}",
         replace_ts=replace_ts,
+        menu=meeting_menu(meeting),
     )
 
 

@@ -19,6 +19,7 @@ from commands.meeting import (
     link,
     listing,
     move,
+    move_form,
     new,
     new_form,
     providers,
@@ -74,7 +75,8 @@ GROUP = Group(
     name="/meeting",
     summary="meetings on Airmeet, Whereby, ClickMeeting, Roomful and Infomaniak kMeet",
     entries=SUBCOMMANDS,
-    forms={new_form.CALLBACK: new_form.NewMeetingForm(), connect.CALLBACK: connect.ConnectForm()},
-    actions=(*listing.ACTIONS, *connect.ACTIONS, *disconnect.ACTIONS),
+    forms={new_form.CALLBACK: new_form.NewMeetingForm(), connect.CALLBACK: connect.ConnectForm(),
+           move_form.CALLBACK: move_form.MoveForm()},
+    actions=(*listing.ACTIONS, *connect.ACTIONS, *disconnect.ACTIONS, *move_form.ACTIONS),
     home=home.home_sections,
 )

@@ -66,6 +66,12 @@ async def move_command(arguments: MoveArgs, ctx: Context, services: Services) ->
                     else timedelta(minutes=meeting.duration_minutes))
     except WhenError as error:
         raise UserError(str(error)) from None
+    return await move_meeting(meeting, start=start, duration=duration, ctx=ctx, services=services)
+
+
+async def move_meeting(meeting: Meeting, *, start: datetime, duration: timedelta, ctx: Context,
+                       services: Services) -> Reply:
+    """Move a meeting ``changeable`` returned to a checked ``start`` (the command and the form end here)."""
     title = escape(meeting.title)
     if start == meeting.starts_at and duration == timedelta(minutes=meeting.duration_minutes):
         return Reply([Message(f"*{title}* (`{meeting.id}`) is already at that time, so nothing was changed.",

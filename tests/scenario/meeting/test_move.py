@@ -23,6 +23,7 @@ from tests.fakes.whereby import FakeWhereby
 from tests.support.meetings import seed_meeting
 from tests.scenario.harness import SlackScenario, block_text, slack_app
 from tests.scenario.meeting.test_manage import add, answer, said
+from tests.scenario.views import block, opened_view, submission
 
 ZURICH = ZoneInfo("Europe/Zurich")
 
@@ -369,3 +370,57 @@ async def test_a_clickmeeting_move_that_cannot_be_stored_gets_its_old_time_back(
     assert dict(back.form)["starts_at"] == tomorrow_at(15).strftime("%Y-%m-%d %H:%M:%S")
     assert datetime.fromisoformat(fake.conferences[int(meeting.room_id)]["starts_at"]) == tomorrow_at(15)
     assert_unchanged(meeting, await stored(slack, meeting))
+
+
+# -- the announcement's menu and the move form ---------------------------------------------------
+
+
+def menu_pick(slack: SlackScenario, meeting: Meeting, verb: str, *, user: str, name: str) -> dict[str, Any]:
+    """A block_actions payload: ``user`` picked ``verb`` in the announcement's overflow menu."""
+    [card] = [m for m in slack.fake.messages_in("C1") if m["ts"] == meeting.announcement_ts]
+    blocks = card["blocks"] if isinstance(card["blocks"], list) else json.loads(card["blocks"])
+    [menu] = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "overflow"]
+    [option] = [o for o in menu["options"] if o["value"] == f"{verb}:{meeting.id}"]
+    return {
+        "type": "block_actions", "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+        "api_app_id": "A0MEETBOT1", "token": "verification_token", "trigger_id": slack.fake.new_trigger_id(),
+        "container": {"type": "message", "message_ts": meeting.announcement_ts, "channel_id": "C1"},
+        "team": {"id": "T1", "domain": "acme"}, "channel": {"id": "C1", "name": "general"},
+        "response_url": slack.fake.response_url(name),
+        "actions": [{"type": "overflow", "action_id": menu["action_id"], "block_id": "menu",
+                     "selected_option": option, "action_ts": "1.2"}],
+    }
+
+
+async def test_the_announcements_menu_opens_the_move_form_and_it_moves_the_meeting(slack: SlackScenario) -> None:
+    meeting = await created(slack, '/meeting new kmeet "Standup" tomorrow 10:00 for 30m remind 10m')
+    since = slack.fake.mark()
+    await slack.interact(menu_pick(slack, meeting, "move", user="U1", name="menu-1"))
+    view = await opened_view(slack, since=since)
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["start_date", "start_time", "duration"]
+    assert block(view, "start_time")["element"]["initial_time"] == "10:00"  # the meeting's own time, in U1's zone
+
+    refused = await slack.interact(submission(slack, view, start_time="25:99"))
+    assert refused.json()["response_action"] == "errors" and set(refused.json()["errors"]) == {"start_time"}
+
+    response = await slack.interact(submission(slack, view, start_time="11:30", duration="45"))
+    assert response.status_code == 200
+    update = await slack.fake.wait_for("chat.update", since=since)
+    assert update.args["ts"] == meeting.announcement_ts
+    await slack.fake.wait_for("chat.postEphemeral", lambda c: "Moved Standup" in c.args.get("text", ""), since=since)
+    moved = await stored(slack, meeting)
+    assert (moved.starts_at, moved.duration_minutes) == (tomorrow_at(11, 30), 45)
+    assert await pending(slack, meeting) == [(tomorrow_at(11, 20), 10)]
+
+
+async def test_the_menu_refuses_who_may_not_move_and_gives_anyone_their_link(slack: SlackScenario) -> None:
+    meeting = await created(slack, '/meeting new kmeet "Standup" tomorrow 10:00')
+    since = slack.fake.mark()
+    await slack.interact(menu_pick(slack, meeting, "move", user="U2", name="menu-2"))
+    refused = await slack.fake.wait_for_response("menu-2")
+    assert refused.response_type == "ephemeral"
+    assert "Only <@U1>, who organises *Standup*, a co-host or a workspace admin can move it." in block_text(refused.body)
+    assert [c for c in slack.fake.calls[since:] if c.method == "views.open"] == []
+    await slack.interact(menu_pick(slack, meeting, "link", user="U2", name="menu-3"))
+    link = await slack.fake.wait_for_response("menu-3")
+    assert meeting.join_url in block_text(link.body) and link.response_type == "ephemeral"
