@@ -6,8 +6,9 @@ Meetings are made through the real ``/meeting new`` where the provider is involv
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,26 +193,27 @@ async def test_kmeet_instant_room_moves_here_only(slack: SlackScenario) -> None:
     assert "its link stays the same" in reply and "The announcement in <#C1> shows the new time." in reply
 
 
-@pytest.fixture
-def infomaniak() -> Iterator[tuple[FakeInfomaniak, str]]:
-    fake = FakeInfomaniak(token="ik-token", calendars=(72618,))
+@contextlib.asynccontextmanager
+async def on_fake(database_url: str, fake: Any, *, provider: str, setting: str,
+                  credentials: dict[str, Any]) -> AsyncIterator[tuple[SlackScenario, Any]]:
+    """The app with ``provider`` connected in T1 (``credentials``), its API (``setting``) at ``fake``."""
     with serve(fake.app) as url:
-        yield fake, url
+        async with slack_app(database_url, **{setting: url}) as slack:
+            await slack.storage.accounts.save("T1", provider=provider, credentials=credentials)
+            yield slack, fake
 
 
 @pytest.fixture
-async def on_kmeet(database_url: str, infomaniak: tuple[FakeInfomaniak, str]) -> AsyncIterator[SlackScenario]:
-    _, url = infomaniak
-    async with slack_app(database_url, infomaniak_api_url=url) as slack:
-        await slack.storage.accounts.save("T1", provider="kmeet", credentials={"token": "ik-token",
-                                                                               "calendar_id": 72618})
-        yield slack
+async def on_kmeet(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeInfomaniak]]:
+    async with on_fake(database_url, FakeInfomaniak(token="ik-token", calendars=(72618,)), provider="kmeet",
+                       setting="infomaniak_api_url", credentials={"token": "ik-token", "calendar_id": 72618}) as both:
+        yield both
 
 
 async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
-    on_kmeet: SlackScenario, infomaniak: tuple[FakeInfomaniak, str]
+    on_kmeet: tuple[SlackScenario, FakeInfomaniak]
 ) -> None:
-    slack, (fake, _) = on_kmeet, infomaniak
+    slack, fake = on_kmeet
     meeting = await created(slack, '/meeting new kmeet "Planning" tomorrow 10:00 mode=planned lobby=yes <@U2|bob>')
 
     reply = block_text((await answer(slack, f"/meeting move {meeting.id} tomorrow 14:00 for 1h")).body)
@@ -232,25 +234,17 @@ async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
 
 
 @pytest.fixture
-def roomful() -> Iterator[tuple[FakeRoomful, str]]:
-    fake = FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme")
-    with serve(fake.app) as url:
-        yield fake, url
-
-
-@pytest.fixture
-async def on_roomful(database_url: str, roomful: tuple[FakeRoomful, str]) -> AsyncIterator[SlackScenario]:
-    _, url = roomful
-    async with slack_app(database_url, roomful_api_url=url) as slack:
-        await slack.storage.accounts.save("T1", provider="roomful", credentials={
-            "email": "bot@acme.test", "password": "rf-pw", "network": "acme"})
-        yield slack
+async def on_roomful(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeRoomful]]:
+    async with on_fake(database_url, FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme"),
+                       provider="roomful", setting="roomful_api_url",
+                       credentials={"email": "bot@acme.test", "password": "rf-pw", "network": "acme"}) as both:
+        yield both
 
 
 async def test_roomful_updates_the_meeting_sending_what_its_client_sends(
-    on_roomful: SlackScenario, roomful: tuple[FakeRoomful, str]
+    on_roomful: tuple[SlackScenario, FakeRoomful]
 ) -> None:
-    slack, (fake, _) = on_roomful, roomful
+    slack, fake = on_roomful
     meeting = await created(slack, '/meeting new roomful "Standup" tomorrow 10:00 for 30m source_type=room '
                                    'source_ids=R1')
 
@@ -334,16 +328,21 @@ async def test_moving_twice_to_the_same_time_changes_nothing_the_second_time(sla
 # -- nothing half-made: the provider is put back when the move cannot be stored ------------------
 
 
+def storing_fails(slack: SlackScenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository refuses the move, as it does when the meeting was cancelled or moved in between."""
+
+    async def cancelled_meanwhile(*args: Any, **kwargs: Any) -> bool:
+        return False
+
+    monkeypatch.setattr(slack.storage.meetings, "reschedule", cancelled_meanwhile)
+
+
 async def test_a_move_that_cannot_be_stored_is_undone_at_the_provider(
     on_whereby: SlackScenario, whereby: tuple[FakeWhereby, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slack, (fake, _) = on_whereby, whereby
     meeting = await created(slack, '/meeting new whereby "Board" tomorrow 10:00')
-
-    async def cancelled_meanwhile(*args: Any, **kwargs: Any) -> bool:
-        return False  # as the repository answers when the meeting was cancelled or moved in between
-
-    monkeypatch.setattr(slack.storage.meetings, "reschedule", cancelled_meanwhile)
+    storing_fails(slack, monkeypatch)
     reply = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 11:30"))
 
     assert reply == "I could not save the new time, so *Board* was not moved; please try again."
@@ -357,11 +356,7 @@ async def test_a_clickmeeting_move_that_cannot_be_stored_gets_its_old_time_back(
 ) -> None:
     slack, (fake, _) = on_clickmeeting, clickmeeting
     meeting = await created(slack, '/meeting new clickmeeting "Webinar" tomorrow 15:00 for 1h')
-
-    async def cancelled_meanwhile(*args: Any, **kwargs: Any) -> bool:
-        return False
-
-    monkeypatch.setattr(slack.storage.meetings, "reschedule", cancelled_meanwhile)
+    storing_fails(slack, monkeypatch)
     reply = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 16:00"))
 
     assert reply == "I could not save the new time, so *Webinar* was not moved; please try again."
