@@ -124,9 +124,12 @@ async def told(was: Meeting, moved: Rescheduled, offsets: tuple[timedelta, ...],
         link = hosts.get(host, meeting.join_url) if moved.new_room else None
         if host == ctx.user_id and link is None:
             continue  # the mover knows; with a new room they still need its link
-        text = heading + (" It has a new room; your host link (keep it to yourself):" if link else "")
+        as_host = link is not None and link != meeting.join_url  # kMeet, Roomful: one link for everyone
+        text = heading + (" It has a new room; your host link (keep it to yourself):" if as_host
+                          else " It has a new room: use this link." if link else "")
         reply.add(Message(text, audience=Audience.DM, to=host, fields=times,
-                          buttons=(Button("Join as host", url=link, style="primary"),) if link else ()))
+                          buttons=(Button("Join as host" if as_host else "Join", url=link, style="primary"),)
+                          if link else ()))
     invitees = [user for user in meeting.invitee_ids if user not in meeting.host_ids and user != ctx.user_id]
     links = await personal_links(meeting, invitees, services) if moved.new_room else {}
     for invitee in invitees:

@@ -215,6 +215,7 @@ async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
 ) -> None:
     slack, fake = on_kmeet
     meeting = await created(slack, '/meeting new kmeet "Planning" tomorrow 10:00 mode=planned lobby=yes <@U2|bob>')
+    mark = slack.fake.mark()
 
     reply = block_text((await answer(slack, f"/meeting move {meeting.id} tomorrow 14:00 for 1h")).body)
 
@@ -228,6 +229,9 @@ async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
     assert moved.room_id != meeting.room_id and moved.starts_at == tomorrow_at(14)
     assert "to a new Infomaniak kMeet room" in reply
     assert "The old room is still there: kMeet rooms cannot be deleted through its API" in reply
+    # kMeet has one link for everyone: the organiser gets the new room's link, not as a "host link".
+    [dm] = dms_to(slack, "U1", mark)
+    assert "use this link" in json.dumps(dm) and "host link" not in json.dumps(dm) and moved.join_url in json.dumps(dm)
 
 
 # -- Roomful: the meeting update ---------------------------------------------------------------
