@@ -18,7 +18,8 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
-from providers.base import Capability, Credentials, Endpoints, ProviderOptions, TokenCache
+from providers.base import Capability, Credentials, Endpoints, MoveBy, ProviderOptions, Room, RoomRequest, TokenCache
+from providers.errors import NotSupported, display_name
 from providers.http import DEFAULT_POLICY, RetryAfterHint, RetryPolicy, make_client, send
 
 CredentialsT = TypeVar("CredentialsT", bound=Credentials)
@@ -72,6 +73,16 @@ class HttpAdapter(Generic[CredentialsT]):
             self.client, method, url, provider=self.slug, idempotent=idempotent, policy=self.policy,
             retry_after_hint=retry_after_hint, **kwargs,
         )
+
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """Not movable unless the adapter says how (its API has no way to change a room's time)."""
+        return MoveBy.NOT_MOVABLE
+
+    async def reschedule_room(self, room: Room, request: RoomRequest) -> Room:
+        """The room at ``request``'s times; only adapters whose ``move_by`` says RESCHEDULE have this."""
+        raise NotSupported(f"{display_name(self.slug)} cannot change a room's time through its API.",
+                           provider=self.slug)
 
     async def aclose(self) -> None:
         """Close the HTTP client: ``await adapter.aclose()``."""

@@ -44,6 +44,15 @@ class Capability(StrEnum):
     PUSH_EVENTS = "live updates"
 
 
+class MoveBy(StrEnum):
+    """How a room gets a new time (``adapter_class.move_by(room)``): changed in place at the provider,
+    replaced by a new room (the old one deleted where the provider can), or not from here at all."""
+
+    RESCHEDULE = "reschedule"
+    NEW_ROOM = "new room"
+    NOT_MOVABLE = "not movable"
+
+
 class Role(StrEnum):
     """Who a personal link is for; ClickMeeting's listener/presenter/host."""
 
@@ -159,6 +168,13 @@ class MeetingProvider(Protocol):
     async def personal_link(self, room: Room, *, email: str, name: str, role: Role) -> str:
         """A fresh link for one person (``Capability.PERSONAL_LINK``); others return ``room.join_url``."""
 
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """How ``room`` gets a new time: ``MoveBy.RESCHEDULE`` (``reschedule_room``), a new room, or not at all."""
+
+    async def reschedule_room(self, room: Room, request: RoomRequest) -> Room:
+        """Give ``room`` the times of ``request`` at the provider (when ``move_by`` says RESCHEDULE)."""
+
     async def aclose(self) -> None: ...
 
 
@@ -242,6 +258,12 @@ class ProviderOptions(BaseModel):
         sentence = f"{name} cannot take that `{field}`{label}: {reason}."
         return Rejected(sentence, provider=provider, field=field, reason=reason)
 
+
+    @classmethod
+    def from_room_details(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """The options a room's stored details still show, for a room made before its options were
+        kept with the meeting (a move that makes a new room needs them); none by default."""
+        return {}
 
     @classmethod
     def unknown_option(cls, typed: str, *, name: str) -> str:

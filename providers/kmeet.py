@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,7 @@ from providers.base import (
     Credentials,
     Endpoints,
     Flag,
+    MoveBy,
     OptionRule,
     ProviderOptions,
     Role,
@@ -100,6 +102,11 @@ class KMeetOptions(ProviderOptions):
         if self.recording and self.drive_id is None:
             raise OptionRule("drive_id", "Recording a kMeet conference needs the kDrive id (`drive_id`).")
         return self
+
+    @classmethod
+    def from_room_details(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """A planned conference's details say it is one (``planned_room``); its other options are not kept there."""
+        return {"mode": "planned"} if details.get("kind") == "planned" else {}
 
     @property
     def planned(self) -> bool:
@@ -213,6 +220,19 @@ class KMeetProvider(HttpAdapter[KMeetCredentials]):
         reference = room_id or name or str(data.get("event_id") or "") or f"planned-{unguessable_room_name()}"
         return Room(provider=SLUG, room_id=reference, join_url=join_url, starts_at=request.start,
                     ends_at=request.end, details=details)
+
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """An instant room is a link with no time at kMeet, so it moves as it is; a planned conference
+        needs a new one (seed 004 has no call that changes a conference's dates)."""
+        return MoveBy.NEW_ROOM if room.details.get("kind") == "planned" else MoveBy.RESCHEDULE
+
+    async def reschedule_room(self, room: Room, request: RoomRequest) -> Room:
+        """An instant room keeps its link: only the times we keep change (no HTTP, as for creating it)."""
+        if self.move_by(room) is not MoveBy.RESCHEDULE:
+            raise NotSupported("A planned kMeet conference cannot be moved through its API.", provider=SLUG)
+        return Room(provider=SLUG, room_id=room.room_id, join_url=room.join_url, host_url=room.host_url,
+                    starts_at=request.start, ends_at=request.end, details=dict(room.details))
 
     async def room_settings(self, room_id: str) -> dict[str, Any]:
         """``GET /1/kmeet/rooms/{room_id}/settings`` for a planned room."""

@@ -23,7 +23,7 @@ Errors, with the answers the OpenAPI file documents (it defines a body only for 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -38,6 +38,7 @@ from providers.base import (
     Capability,
     Credentials,
     Flag,
+    MoveBy,
     OptionRule,
     ProviderOptions,
     Role,
@@ -121,6 +122,11 @@ class WherebyOptions(ProviderOptions):
     def _lowercase_without_spaces(cls, value: Any) -> Any:
         # Seed 001: "should be lowercase, and spaces will be automatically removed": we do both before sending.
         return value.replace(" ", "").lower() if isinstance(value, str) else value
+
+    @classmethod
+    def from_room_details(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """Viewer mode is the one option ``WherebyMeeting.to_room`` keeps in the details."""
+        return {"viewer_mode": True} if details.get("viewerMode") else {}
 
     @model_validator(mode="after")
     def _viewer_mode_is_a_locked_group_room(self) -> WherebyOptions:
@@ -307,6 +313,11 @@ class WherebyProvider(HttpAdapter[WherebyCredentials]):
         spec = MeetingSpec.from_request(request)
         meeting = await self.create_meeting(spec)
         return meeting.to_room(viewer_mode=spec.viewer_mode, starts_at=request.start)
+
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """The API has no call that changes a meeting's times (seed 001: create, get, list, delete): a new room."""
+        return MoveBy.NEW_ROOM
 
     async def delete_room(self, room_id: str) -> None:
         """Delete the meeting; a meeting that is already gone is fine."""

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.render import limits
-from commands.framework.replies import Button, Confirm, Field, Message
+from commands.framework.replies import Button, Confirm, Field, Menu, Message
 
 LINK_ACTION_PREFIX = "link_"  # the listeners ack these and do nothing: Slack opens the URL itself
 
@@ -72,10 +72,21 @@ def message_blocks(message: Message) -> list[dict[str, Any]]:
             "fields": [{"type": "mrkdwn", "text": f"*{f.label}*\n{field_value(f)}"}
                        for f in message.fields[:limits.SECTION_FIELDS]],
         })
-    if message.buttons:
-        blocks.append({"type": "actions",
-                       "elements": [button_element(b) for b in message.buttons[:limits.ACTIONS_ELEMENTS]]})
+    elements = [button_element(b) for b in message.buttons[:limits.ACTIONS_ELEMENTS]]
+    if message.menu is not None and (menu := overflow_element(message.menu)) is not None:
+        elements = elements[:limits.ACTIONS_ELEMENTS - 1] + [menu]
+    if elements:
+        blocks.append({"type": "actions", "elements": elements})
     return blocks
+
+
+def overflow_element(menu: Menu) -> dict[str, Any] | None:
+    """Slack's overflow element, or None: it takes 2 to 5 options (a lone choice belongs on a button)."""
+    options = [{"text": {"type": "plain_text", "text": choice.label[:limits.OPTION_TEXT]}, "value": choice.value}
+               for choice in menu.choices[:limits.OVERFLOW_OPTIONS]]
+    if len(options) < 2:
+        return None
+    return {"type": "overflow", "action_id": menu.action_id, "options": options}
 
 
 def message_fallback(message: Message) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 SECTION_TEXT = 3000  # a section block's text
 SECTION_FIELDS = 10  # fields in one section block
 ACTIONS_ELEMENTS = 25  # elements in one actions block
+# Block Kit reference, "Overflow menu element": 2 to 5 options, each option's text at most 75 characters.
+OVERFLOW_OPTIONS = 5
+OPTION_TEXT = 75
 BUTTON_TEXT = 75  # a button's or an option's plain_text
 CONFIRM_TITLE = 100  # a confirmation dialog's title
 CONFIRM_TEXT = 300  # its text

@@ -146,7 +146,9 @@ class SlackShell:
                 log.info("no handler for action %s", action_id)
                 continue
             ctx = await self.context_of(body)
-            reply = await handler(clicked.get("value") or "", ctx, services)
+            # A button carries ``value``; an overflow menu the picked option's.
+            value = clicked.get("value") or (clicked.get("selected_option") or {}).get("value") or ""
+            reply = await handler(value, ctx, services)
             await self.send(reply, ctx, services, client, respond=respond if body.get("response_url") else None,
                             trigger_id=body.get("trigger_id"))
 

@@ -54,6 +54,23 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A message's "more" menu (Slack's overflow): picking a choice sends ``action_id`` with its value.
+
+        Menu("meeting_menu", (Choice("move:k7m2qx", "Move…"),))
+    """
+
+    action_id: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
 class Message:
     """One message; ``purpose`` lets the shell report back (e.g. store an announcement's ts)."""
 
@@ -64,12 +81,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     purpose: str | None = None  # "announcement:<meeting id>"
     replace_ts: str | None = None  # edit this earlier channel message instead of posting a new one
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
+    menu: Menu | None = None  # shown after the buttons, where the client can show one (not in the console)
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from typing import Any
 
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
-from commands.framework.replies import Audience, Button, Message, Reply, escape
+from commands.framework.replies import Audience, Button, Choice, Menu, Message, Reply, escape
 from commands.framework.tokenizer import echo
 from commands.framework.when import WhenError, parse_offsets
 from commands.lifecycle.accounts import open_adapter
 from commands.lifecycle.card import meeting_fields, people_fields
 from commands.lifecycle.links import has_host_link, host_links, no_host_link, personal_links
 from commands.lifecycle.reminders import human_offset
+from commands.lifecycle.reschedule import OPTIONS, options_to_store, reminder_times
 from db.errors import StorageError
 from db.records import Meeting, new_meeting_id
 from providers import registry
@@ -98,7 +99,13 @@ async def people_problem(user_ids: tuple[str, ...], ctx: Context, services: Serv
 
 def late_reminders_note(new: NewMeeting, now: datetime) -> str:
     """What the organiser hears of asked-for reminders that would come before now (left out)."""
-    late = [offset for offset in new.reminders or () if new.start - offset <= now]
+    return late_note(new.reminders or (), start=new.start, now=now)
+
+
+def late_note(offsets: tuple[timedelta, ...], *, start: datetime, now: datetime) -> str:
+    """`` The 1 day reminder would come before now, so I left it out.`` for those of ``offsets`` before
+    ``start`` that are already past at ``now`` (a new meeting, or a moved one); "" when none is."""
+    late = [offset for offset in offsets if start - offset <= now]
     if not late:
         return ""
     spelled = [human_offset(int(offset.total_seconds() // 60)) for offset in late]
@@ -203,9 +210,7 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
     workspace = await services.storage.workspaces.ensure(ctx.team_id)
     offsets = new.reminders if new.reminders is not None else parse_offsets_setting(workspace.default_reminders)
     now = services.clock()
-    reminder_times = [
-        (new.start - offset, int(offset.total_seconds() // 60)) for offset in offsets if new.start - offset > now
-    ]
+    due = reminder_times(offsets, start=new.start, now=now)
     meeting = Meeting(
         id=new_meeting_id(),
         team_id=ctx.team_id,
@@ -222,9 +227,9 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
         room_id=room.room_id,
         join_url=room.join_url,
         host_url=room.host_url,
-        provider_data=dict(room.details),
+        provider_data={**room.details, OPTIONS: options_to_store(new.options)},  # a move may need them again
     )
-    return await services.storage.meetings.add(meeting, reminder_times=reminder_times)
+    return await services.storage.meetings.add(meeting, reminder_times=due)
 
 
 def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hosts: dict[str, str],
@@ -235,16 +240,7 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
     join = Button("Join", url=room.join_url, style="primary")
     reply = Reply()
     if new.channel_id:
-        reply.add(
-            Message(
-                f"*{escape(meeting.title)}*\nOrganised by <@{ctx.user_id}>",
-                audience=Audience.CHANNEL,
-                to=new.channel_id,
-                fields=meeting_fields(meeting, start=new.start, duration=True) + people_fields(meeting, names or {}),
-                buttons=(join,),
-                purpose=f"announcement:{meeting.id}",
-            )
-        )
+        reply.add(announcement(meeting, names=names or {}, start=new.start))
     for host, link in hosts.items():
         reply.add(
             Message(
@@ -277,6 +273,32 @@ def announce(meeting: Meeting, room: Room, new: NewMeeting, ctx: Context, *, hos
         reply.add(Message(f"Room ready: *{escape(meeting.title)}* on {provider}. Id `{meeting.id}`.{tail}",
                           fields=meeting_fields(meeting, start=new.start, duration=True), buttons=(join,)))
     return reply
+
+
+# The announcement's "more" menu: its action id, and each choice's value as "<verb>:<meeting id>"
+# (commands/meeting answers it; the verbs are its subcommands).
+MEETING_MENU = "meeting_menu"
+
+
+def meeting_menu(meeting: Meeting) -> Menu:
+    """Move (a form) and the reader's own link, from the announcement itself."""
+    return Menu(MEETING_MENU, (Choice(f"move:{meeting.id}", "Move…"), Choice(f"link:{meeting.id}", "My link")))
+
+
+def announcement(meeting: Meeting, *, names: dict[str, str], start: datetime | None = None,
+                 replace_ts: str | None = None) -> Message:
+    """The channel's card of the meeting: title, organiser, fields, people by name, the Join button.
+    With ``replace_ts`` it edits that earlier post (a move) instead of being posted (and its ts kept)."""
+    return Message(
+        f"*{escape(meeting.title)}*\nOrganised by <@{meeting.organiser_id}>",
+        audience=Audience.CHANNEL,
+        to=meeting.channel_id,
+        fields=meeting_fields(meeting, start=start, duration=True) + people_fields(meeting, names),
+        buttons=(Button("Join", url=meeting.join_url, style="primary"),),
+        purpose=None if replace_ts else f"announcement:{meeting.id}",
+        replace_ts=replace_ts,
+        menu=meeting_menu(meeting),
+    )
 
 
 def host_note(meeting: Meeting, hosts: dict[str, str]) -> str:

@@ -18,6 +18,8 @@ from commands.meeting import (
     home,
     link,
     listing,
+    move,
+    move_form,
     new,
     new_form,
     providers,
@@ -41,6 +43,11 @@ SUBCOMMANDS = (
                example="cancel k7m2qx",
                summary="call a meeting off: deletes the room where the provider allows it, marks the "
                        "announcement cancelled and stops the reminders (its organiser, a co-host or an admin)"),
+    Subcommand(name="move", handler=move.move_command, arguments=move.MoveArgs, reader=move.read_move,
+               example="move k7m2qx tomorrow 10:00 for 45m",
+               summary="give a meeting a new time, and length with `for` (its organiser, a co-host or an admin): "
+                       "the room moves at the provider where it can, else a new room replaces it; the "
+                       "announcement, the reminders and everyone invited follow"),
     Subcommand(name="remind", handler=remind.remind_command, arguments=remind.RemindArgs, reader=remind.read_remind,
                example="remind k7m2qx 1d,15m",
                summary="change a meeting's reminders, or `none` (its organiser, a co-host or an admin); "
@@ -68,7 +75,8 @@ GROUP = Group(
     name="/meeting",
     summary="meetings on Airmeet, Whereby, ClickMeeting, Roomful and Infomaniak kMeet",
     entries=SUBCOMMANDS,
-    forms={new_form.CALLBACK: new_form.NewMeetingForm(), connect.CALLBACK: connect.ConnectForm()},
-    actions=(*listing.ACTIONS, *connect.ACTIONS, *disconnect.ACTIONS),
+    forms={new_form.CALLBACK: new_form.NewMeetingForm(), connect.CALLBACK: connect.ConnectForm(),
+           move_form.CALLBACK: move_form.MoveForm()},
+    actions=(*listing.ACTIONS, *connect.ACTIONS, *disconnect.ACTIONS, *move_form.ACTIONS),
     home=home.home_sections,
 )

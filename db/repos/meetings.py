@@ -7,6 +7,7 @@
     channels = storage.meetings.channels("T1", after=now)          # where the upcoming ones are announced
     page = storage.meetings.upcoming("T1", after=now, seen_by=SeenBy("U2", frozenset({"C1"})))
     page = storage.meetings.past("T1", since=now - timedelta(days=30), before=now, cancelled_for="U1")
+    storage.meetings.reschedule(moved, was=meeting, reminder_times=[(due_at, 10)])   # /meeting move
 
 Only the rows of the page are read and decrypted: ``ends_at`` and the ``meetingparticipant``
 table (migration 0002) turn "not over yet" and "involving U1" into indexed conditions; the index
@@ -20,11 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, update
+from sqlalchemy import ColumnElement, Select, and_, delete, distinct, func, or_, update
 from sqlmodel import col, select
 
 from db import models
-from db.records import Meeting, Page
+from db.records import Meeting, Page, utc
 from db.repos.base import RepositoryBase, off_loop
 
 Participant = models.MeetingParticipant
@@ -204,6 +205,34 @@ class Meetings(RepositoryBase):
                 .values(announcement_ts=ts)
             )
             session.commit()
+
+    @off_loop
+    def reschedule(self, moved: Meeting, *, was: Meeting, reminder_times: Iterable[tuple[datetime, int]]) -> bool:
+        """``moved`` (same id) replaces the stored meeting's time and room, and its pending reminders
+        become ``reminder_times``, in one transaction. Only while it is still scheduled at ``was``'s
+        start: False (nothing changed) when it was cancelled or moved meanwhile."""
+        with self.session() as session:
+            row = session.scalars(
+                select(models.Meeting).where(models.Meeting.team_id == moved.team_id, models.Meeting.id == moved.id)
+                .with_for_update()
+            ).first()
+            if row is None or row.status != "scheduled" or utc(row.starts_at) != was.starts_at:
+                return False
+            fresh = moved.to_row()
+            for name in ("starts_at", "duration_minutes", "ends_at", "room_id", "join_url", "host_url",
+                         "provider_data"):
+                setattr(row, name, getattr(fresh, name))
+            session.add(row)
+            session.execute(
+                delete(models.Reminder).where(
+                    col(models.Reminder.team_id) == moved.team_id,
+                    col(models.Reminder.meeting_id) == moved.id,
+                    col(models.Reminder.status) == "pending",
+                )
+            )
+            session.add_all(reminder_rows(moved, reminder_times))
+            session.commit()
+            return True
 
     @off_loop
     def cancel(self, team_id: str, meeting_id: str) -> bool:

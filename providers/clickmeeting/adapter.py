@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from providers.base import Capability, Credentials, ProviderOptions, Role, Room, RoomRequest
+from providers.base import Capability, Credentials, MoveBy, ProviderOptions, Role, Room, RoomRequest
 from providers.clickmeeting.account import AccountAPI
 from providers.clickmeeting.client import SLUG, ClickMeetingCredentials
 from providers.clickmeeting.conferences import ConferencesAPI, duration_text, room_from_conference
@@ -65,11 +65,32 @@ class ClickMeetingProvider(ConferencesAPI, TokensAPI, SessionsAPI, ReportsAPI, L
         conference = await self.create_conference(self._create_form(request, options))
         return room_from_conference(conference)
 
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """Seed 002's room edit (``PUT /conferences/{id}``) changes ``starts_at`` and ``duration`` in place."""
+        return MoveBy.RESCHEDULE
+
+    async def reschedule_room(self, room: Room, request: RoomRequest) -> Room:
+        """``PUT /conferences/{id}`` with the new start and duration. The seed: changing either needs
+        ``permanent_room`` in the same call, so ``false`` goes along. A permanent room has no time at
+        ClickMeeting (nothing to change there); its link stays."""
+        if room.details.get("permanent_room"):
+            return Room(provider=SLUG, room_id=room.room_id, join_url=room.join_url, starts_at=request.start,
+                        ends_at=request.end, details=dict(room.details))
+        conference = await self.edit_conference(room.room_id, self._schedule_form(request))
+        return room_from_conference(conference)
+
+    def _schedule_form(self, request: RoomRequest) -> dict[str, Any]:
+        """The seed's ``starts_at`` (wall time in ``timezone``), ``duration`` (H:MM) and ``permanent_room=false``."""
+        zone = _zone(request.timezone)
+        if request.end <= request.start:
+            raise Rejected(provider=SLUG, field="end", reason="the meeting must end after it starts")
+        return {"permanent_room": False, "timezone": request.timezone,
+                "starts_at": request.start.astimezone(zone).strftime(LOCAL_TIME_FORMAT),
+                "duration": duration_text(request.end - request.start)}
+
     def _create_form(self, request: RoomRequest, options: ClickMeetingOptions) -> dict[str, Any]:
-        try:
-            zone = ZoneInfo(request.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise Rejected(provider=SLUG, field="timezone", reason=f"unknown time zone {request.timezone}") from None
+        _zone(request.timezone)
         form: dict[str, Any] = {
             "name": request.title,
             "room_type": options.room_type,
@@ -78,10 +99,7 @@ class ClickMeetingProvider(ConferencesAPI, TokensAPI, SessionsAPI, ReportsAPI, L
             "timezone": request.timezone,
         }
         if not options.permanent_room:
-            if request.end <= request.start:
-                raise Rejected(provider=SLUG, field="end", reason="the meeting must end after it starts")
-            form["starts_at"] = request.start.astimezone(zone).strftime(LOCAL_TIME_FORMAT)
-            form["duration"] = duration_text(request.end - request.start)
+            form.update(self._schedule_form(request))
         if options.password is not None:
             form["password"] = options.password.get_secret_value()
         if request.description:
@@ -140,3 +158,9 @@ class ClickMeetingProvider(ConferencesAPI, TokensAPI, SessionsAPI, ReportsAPI, L
         )
         return autologin_url(room.join_url, hash_)
 
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Rejected(provider=SLUG, field="timezone", reason=f"unknown time zone {name}") from None

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from providers.base import Capability, Credentials, ProviderOptions, Role, Room, RoomRequest
+from providers.base import Capability, Credentials, MoveBy, ProviderOptions, Role, Room, RoomRequest
 from providers.errors import NotFound
 from providers.roomful.availability import AvailabilityAPI
 from providers.roomful.client import RoomfulCredentials
 from providers.roomful.meetings import MeetingsAPI
-from providers.roomful.models import SLUG
+from providers.roomful.models import SLUG, RoomfulMeeting
 from providers.roomful.options import RoomfulOptions
 from providers.roomful.slots import SlotsAPI
 
@@ -56,21 +56,18 @@ class RoomfulProvider(MeetingsAPI, SlotsAPI, AvailabilityAPI):
             start=request.start,
             end=request.end,
         )
-        return Room(
-            provider=SLUG,
-            room_id=meeting.meeting_id,
-            join_url=self.meeting_link(meeting, source_ids=options.source_ids),
-            host_url=None,
-            starts_at=meeting.start,
-            ends_at=meeting.end,
-            details={
-                "source_type": meeting.source_type,
-                "source_pk": meeting.source_pk,
-                "organizer_id": meeting.organizer_id,
-                "participant_ids": list(meeting.participant_ids),
-                "network_id": meeting.network_id,
-            },
-        )
+        return room_of(meeting, join_url=self.meeting_link(meeting, source_ids=options.source_ids))
+
+    @classmethod
+    def move_by(cls, room: Room) -> MoveBy:
+        """``meeting:updateMeeting`` changes the dates in place (seed 003)."""
+        return MoveBy.RESCHEDULE
+
+    async def reschedule_room(self, room: Room, request: RoomRequest) -> Room:
+        """``meeting:updateMeeting`` with the new dates; ``update_meeting`` sends back everything else
+        Roomful's own client sends (subject, description, color, invitees), as the update replaces it."""
+        meeting = await self.update_meeting(room.room_id, start=request.start, end=request.end)
+        return room_of(meeting, join_url=room.join_url)
 
     async def delete_room(self, room_id: str) -> None:
         """``meeting:deleteMeeting``; a meeting Roomful no longer knows counts as deleted."""
@@ -83,3 +80,21 @@ class RoomfulProvider(MeetingsAPI, SlotsAPI, AvailabilityAPI):
         """Roomful has no per-person links; everyone signs in to Roomful and uses the room link."""
         return room.join_url
 
+
+def room_of(meeting: RoomfulMeeting, *, join_url: str) -> Room:
+    """The common Room of a Roomful meeting; ``join_url`` from ``meeting_link`` (it needs what was sent)."""
+    return Room(
+        provider=SLUG,
+        room_id=meeting.meeting_id,
+        join_url=join_url,
+        host_url=None,
+        starts_at=meeting.start,
+        ends_at=meeting.end,
+        details={
+            "source_type": meeting.source_type,
+            "source_pk": meeting.source_pk,
+            "organizer_id": meeting.organizer_id,
+            "participant_ids": list(meeting.participant_ids),
+            "network_id": meeting.network_id,
+        },
+    )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.render import limits
 from bot.render.blocks import button_element, confirm_object, message_blocks, message_fallback, slack_date
-from commands.framework.replies import Button, Confirm, Field, Message
+from commands.framework.replies import Button, Choice, Confirm, Field, Menu, Message
 
 
 def test_a_message_is_a_section_then_its_fields_then_its_buttons() -> None:
@@ -75,3 +75,18 @@ def test_a_button_that_asks_first_carries_a_confirmation_dialog_cut_to_slacks_li
         "style": "danger",
     }
     assert "style" not in confirm_object(Confirm("Sure?", "It is harmless.", "Yes", danger=False))
+
+
+def test_a_menu_is_an_overflow_after_the_buttons_with_two_to_five_options() -> None:
+    choices = tuple(Choice(f"v{i}", "x" * 100) for i in range(7))
+    message = Message("m", buttons=(Button("Join", url="https://j.example"),), menu=Menu("meeting_menu", choices))
+    [actions] = [b for b in message_blocks(message) if b["type"] == "actions"]
+    join, menu = actions["elements"]
+    assert join["url"] == "https://j.example" and menu["type"] == "overflow" and menu["action_id"] == "meeting_menu"
+    assert [o["value"] for o in menu["options"]] == ["v0", "v1", "v2", "v3", "v4"]  # Slack takes at most five
+    assert all(len(o["text"]["text"]) == limits.OPTION_TEXT for o in menu["options"])
+
+
+def test_a_menu_of_one_choice_is_not_shown() -> None:
+    alone = Message("m", menu=Menu("meeting_menu", (Choice("move:k7m2qx", "Move…"),)))
+    assert [b["type"] for b in message_blocks(alone)] == ["section"]  # Slack refuses an overflow with one option

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -51,10 +51,15 @@ words = st.sampled_from([
     "tomorrow", "10:00", "9999-12-31", "23:59", "yesterday", "for", "1h", "0m", "cohost", "invite", "remind",
     "1d,15m", "<@U2>", "<@U9|ghost>", "<#C1|general>", "<#G0SECRET>", "#quiet", "@here", '"', "'", "=", "\\",
     f"api_key={SECRET}", f"password={SECRET}", f"token={SECRET}", "access_type=3", "bogus=1", "room_mode=group", "k7m2qx",
-    "<MEETING>", "<TOKEN ROOM>", "x" * 300, "\u202e", "\u00a0", "\n", "`", "*", "<!channel>",
+    "<MEETING>", "<TOKEN ROOM>", "<WHEREBY>", "x" * 300,
+    # /meeting move: time phrases and lengths as people type them
+    "in 2 hours", "next monday 10am", "3pm tomorrow", "noon", "dec 5 14:00", "05.12.2030 10:00", "2030-03-21T10:00",
+    "10:00 EST", "10:00 America/New_York", "Mars/Olympus", "2030-10-27 02:30", "2030-03-31 02:30", "25:00", "for 45m", "\u202e", "\u00a0", "\n", "`", "*", "<!channel>",
 ])
 typed = st.lists(st.one_of(words, st.text(max_size=12)), max_size=6).map(" ".join)
 people = st.sampled_from(["U1", "U2"])  # an admin, a member
+times = st.sampled_from(["tomorrow 10:00", "in 2 hours", "next monday 10am", "3pm tomorrow", "noon", "dec 5 14:00",
+                         "2030-03-21T10:00", "10:00 America/New_York", "yesterday 10:00", "2030-10-27 02:30"])
 NOT_CONNECTED_FIELD_ERROR = "an admin can run /meeting connect"
 
 
@@ -76,11 +81,15 @@ async def services(storage: Storage, endpoints: Endpoints) -> Services:
 
 @pytest.fixture
 async def seeded(storage: Storage) -> dict[str, str]:
-    """Meeting ids the typed text may name: ``<MEETING>`` (kMeet) and ``<TOKEN ROOM>`` (ClickMeeting)."""
+    """Meeting ids the typed text may name: ``<MEETING>`` (kMeet), ``<TOKEN ROOM>`` (ClickMeeting, a room
+    the fake does not know: a provider refusal) and ``<WHEREBY>`` (moved to a new room)."""
     return {
         "<MEETING>": (await seed_meeting(storage, now=NOW, organiser="U3", invitee_ids=["U2"], reminders=1)).id,
         "<TOKEN ROOM>": (await seed_meeting(storage, now=NOW, organiser="U3", invitee_ids=["U2"],
                                             provider="clickmeeting", room_id="1", provider_data={"access_type": 3})).id,
+        # Moving it makes a new room at the fake (the old one, unknown there, counts as deleted).
+        "<WHEREBY>": (await seed_meeting(storage, now=NOW, organiser="U1", cohost_ids=["U2"], provider="whereby",
+                                         room_id="404", provider_data={"options": {"room_mode": "group"}})).id,
     }
 
 
@@ -150,6 +159,29 @@ async def test_any_text_to_any_subcommand(  # type: ignore[no-untyped-def]
         rest = rest.replace(word, meeting_id)
     reply = await REGISTRY.dispatch("/meeting", f"{subcommand} {rest}", ctx(user), services)
     assert_answered(reply, before, stored(storage), caplog, refusals)
+
+
+@EXAMPLES
+@given(target=st.sampled_from(["<MEETING>", "<TOKEN ROOM>", "<WHEREBY>", "zzzzzz", ""]), user=people,
+       rest=st.one_of(typed, st.tuples(times, st.sampled_from(["", " for 45m", " for 2 hours", " for 0m"])).map("".join)))
+async def test_any_time_to_move(  # type: ignore[no-untyped-def]
+    services: Services, storage: Storage, seeded, caplog: pytest.LogCaptureFixture, refusals, target, rest, user
+) -> None:
+    """``/meeting move <id> <anything>``: moved, or one sentence and nothing changed (the rows above, and
+    the meeting's time and room)."""
+    refusals.clear()
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+    meeting_id = seeded.get(target, target)
+    was = await storage.meetings.get("T1", meeting_id) if meeting_id else None
+    before = stored(storage)
+    reply = await REGISTRY.dispatch("/meeting", f"move {meeting_id} {rest}", ctx(user), services)
+    assert_answered(reply, before, stored(storage), caplog, refusals)
+    event("refused" if refusals else "moved")
+    if refusals and was is not None:
+        now = await storage.meetings.get("T1", meeting_id)
+        assert now is not None and (now.starts_at, now.room_id, now.join_url) == (was.starts_at, was.room_id,
+                                                                                   was.join_url)
 
 
 async def test_list_does_not_repeat_a_pasted_key(services: Services) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from providers.base import Capability, Role, Room, RoomRequest
+from providers.base import Capability, MoveBy, Role, Room, RoomRequest
 from providers.clickmeeting import AccessType, ClickMeetingCredentials, ClickMeetingProvider
 from providers.errors import AuthFailed, Rejected, Unavailable
 from tests.fakes.clickmeeting import FakeClickMeeting
@@ -300,3 +300,40 @@ async def test_personal_link_looks_up_the_access_type_when_unknown(
     link = await adapter.personal_link(bare, email="ed@example.com", name="Ed", role=Role.HOST)
     assert last(fake, "GET", f"/v1/conferences/{made.room_id}.json")
     assert link.startswith(f"{made.join_url}?l=")
+
+
+# --- reschedule_room (/meeting move) ----------------------------------------------------------------------
+
+
+async def test_reschedule_room_edits_start_and_duration_with_permanent_room(
+    fake: FakeClickMeeting, adapter: ClickMeetingProvider
+) -> None:
+    room = await adapter.create_room(request_for("Standup"))
+    later = RoomRequest(title="Standup", start=START + timedelta(days=1), end=START + timedelta(days=1, minutes=45),
+                        timezone="Europe/Warsaw")
+    moved = await adapter.reschedule_room(room, later)
+
+    sent = last(fake, "PUT", f"/v1/conferences/{room.room_id}.json")
+    # Seed 002: "permanent_room [...] Required in case of changing starts_at and duration parameters."
+    assert form_of(sent) == [("permanent_room", "0"), ("timezone", "Europe/Warsaw"),
+                             ("starts_at", "2030-05-02 10:00:00"), ("duration", "0:45")]
+    assert fake.conferences[int(room.room_id)]["starts_at"] == "2030-05-02T10:00:00+02:00"
+    assert (moved.room_id, moved.join_url, moved.starts_at) == (room.room_id, room.join_url, later.start)
+    assert ClickMeetingProvider.move_by(room) is MoveBy.RESCHEDULE
+
+
+async def test_a_permanent_room_has_no_time_to_change(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+    room = await adapter.create_room(request_for("Open room", permanent_room=True))
+    before = len(fake.requests)
+    later = RoomRequest(title="Open room", start=START + timedelta(days=1), end=START + timedelta(days=1, hours=1),
+                        timezone="Europe/Warsaw")
+    moved = await adapter.reschedule_room(room, later)
+    assert len(fake.requests) == before and moved.join_url == room.join_url and moved.starts_at == later.start
+
+
+async def test_a_refused_edit_changes_nothing(fake: FakeClickMeeting, adapter: ClickMeetingProvider) -> None:
+    room = await adapter.create_room(request_for("Standup"))
+    fake.faults.add(Fault(status=500), path=f"/v1/conferences/{room.room_id}", method="PUT", times=5)
+    with pytest.raises(Unavailable):
+        await adapter.reschedule_room(room, request_for("Standup", minutes=30))
+    assert fake.conferences[int(room.room_id)]["ends_at"] == "2030-05-01T11:30:00+02:00"

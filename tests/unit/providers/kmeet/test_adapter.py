@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from providers.base import Endpoints, Role, RoomRequest
+from providers.base import Endpoints, MoveBy, Role, RoomRequest
 from providers.errors import AuthFailed, NotConfigured, NotFound, NotSupported, Rejected, Unavailable
-from providers.kmeet import KMeetCredentials, KMeetProvider
+from providers.kmeet import KMeetCredentials, KMeetOptions, KMeetProvider
 from tests.fakes.kmeet import REQUIRED_OPTIONS, FakeInfomaniak
 from tests.fakes.server import Fault, serve
 from tests.support.policy import FAST
@@ -224,3 +224,21 @@ async def test_timeout_on_create_is_unavailable_and_not_retried(fake: FakeInfoma
 async def test_rooms_cannot_be_deleted_through_the_api() -> None:
     with pytest.raises(NotSupported):
         await adapter().delete_room("abc")
+
+
+async def test_an_instant_room_moves_as_it_is_and_a_planned_one_needs_a_new_room(fake: FakeInfomaniak) -> None:
+    kmeet = adapter(fake)
+    instant = await kmeet.create_room(request())
+    assert KMeetProvider.move_by(instant) is MoveBy.RESCHEDULE
+    later = RoomRequest(title="Planning", start=START + timedelta(days=1), end=START + timedelta(days=1, hours=1),
+                        timezone="Europe/Zurich")
+    moved = await kmeet.reschedule_room(instant, later)
+    assert (moved.room_id, moved.join_url, moved.starts_at) == (instant.room_id, instant.join_url, later.start)
+    assert fake.requests == []  # an instant room is a link: nothing to tell kMeet
+    planned = await kmeet.create_room(request(mode="planned"))
+    assert KMeetProvider.move_by(planned) is MoveBy.NEW_ROOM
+    with pytest.raises(NotSupported):
+        await kmeet.reschedule_room(planned, later)
+    assert KMeetOptions.from_room_details(planned.details) == {"mode": "planned"}
+    assert KMeetOptions.from_room_details(instant.details) == {}
+    await kmeet.aclose()

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from providers.base import RoomRequest
+from providers.base import MoveBy, RoomRequest
+from providers.roomful import RoomfulProvider
 from providers.errors import NotFound
 from tests.unit.providers.roomful.support import MONDAY, ROOM_ID, at, create, envelope
 
@@ -173,3 +174,21 @@ async def test_prop_has_meetings(fake, make):
     assert await adapter.prop_has_meetings(room_id=ROOM_ID, prop_id="prop1") is True
     assert envelope(fake, "meeting:checkPropHasMeetingsOrSocialSessions") == {"roomId": ROOM_ID, "propId": "prop1"}
     assert await adapter.prop_has_meetings(room_id=ROOM_ID, prop_id="prop2") is False
+
+
+async def test_reschedule_room_updates_the_dates_and_keeps_the_invitees_and_the_link(fake, make):
+    guest = fake.add_user("guest@acme.test")
+    adapter = make()
+    room = await adapter.create_room(RoomRequest(
+        title="Standup", description="Daily", start=at(MONDAY, 10), end=at(MONDAY, 10.5), timezone="Europe/Zurich",
+        options={"source_type": "room", "source_ids": [ROOM_ID], "invited_user_ids": [guest]},
+    ))
+    assert RoomfulProvider.move_by(room) is MoveBy.RESCHEDULE
+    moved = await adapter.reschedule_room(room, RoomRequest(
+        title="Standup", start=at(MONDAY, 14), end=at(MONDAY, 14.5), timezone="Europe/Zurich"))
+
+    sent = envelope(fake, "meeting:updateMeeting")
+    assert (sent["startDate"], sent["endDate"]) == ("2030-01-07T13:00:00.000Z", "2030-01-07T13:30:00.000Z")
+    assert sent["invitedUserIds"] == [fake.owner_id, guest] and sent["description"] == "Daily"
+    assert fake.meetings[room.room_id]["participantIds"] == [fake.owner_id, guest]
+    assert (moved.room_id, moved.join_url, moved.starts_at) == (room.room_id, room.join_url, at(MONDAY, 14))
