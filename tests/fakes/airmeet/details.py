@@ -22,6 +22,7 @@ class DetailsFake(AirmeetApp):
 
     async def info(self, request: Request) -> JSONResponse:
         event = self._event(request)
+        # Beyond "sessionid" (NOTES.md) the row's field names are an assumption.
         sessions = [{"sessionid": sid, "name": s["sessionTitle"], "start_time": s["sessionStartTime"],
                      "duration": s["sessionDuration"]} for sid, s in event.sessions.items()]
         hosts = sorted({s["hostEmail"] for s in event.sessions.values()})
