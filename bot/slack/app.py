@@ -26,7 +26,8 @@ from bot.slack.installations import DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
-              "channels:read", "groups:read"]
+              "channels:read", "groups:read",
+              "files:write", "im:write"]  # /airmeet exports: a CSV file in the asker's DM
 
 
 def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
