@@ -19,6 +19,7 @@ from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.workers.exports import add_export_job
 from bot.workers.reminders import start_scheduler
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
                   if scheduler else None)
+        if ticker is not None:
+            add_export_job(ticker, runtime.services, shell.sink_for_team)
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
