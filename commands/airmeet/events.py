@@ -71,9 +71,10 @@ def zone_of(name: str | None, ctx: Context, *, field: str = "timezone") -> str:
     return zone
 
 
-def when(text: str, *, field: str, zone: str, services: Services) -> datetime:
+def when(text: str, *, field: str, zone: str, services: Services, after: datetime | None = None) -> datetime:
+    """``text`` as a time in ``zone``, read from now (or from ``after``: an end's "18:00" is on the start's day)."""
     try:
-        return parse_when(text, now=services.clock(), tz=ZoneInfo(zone))
+        return parse_when(text, now=after or services.clock(), tz=ZoneInfo(zone))
     except WhenError as error:
         raise FieldProblem(field, str(error)) from None
 
@@ -85,7 +86,7 @@ def event_times(row: EventRow, ctx: Context, services: Services) -> tuple[str, d
     try:
         end = start + parse_duration(row.end)
     except WhenError:
-        end = when(row.end, field="end", zone=zone, services=services)
+        end = when(row.end, field="end", zone=zone, services=services, after=start)
     if end <= start:
         raise FieldProblem("end", "The end must come after the start.")
     return zone, start, end
