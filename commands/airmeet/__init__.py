@@ -12,7 +12,7 @@ The single-row adds a bulk import calls per row: ``speakers.add_speaker``, ``ses
 from __future__ import annotations
 
 from commands.airmeet import booths, events, exports, landing, sessions, speakers, status
-from commands.airmeet.forms import EventArgs
+from commands.airmeet.forms import EventArgs, form_command
 from commands.framework.arguments import NoArguments
 from commands.framework.router import Group, Subcommand
 
@@ -29,13 +29,13 @@ EVENT = Group(name="event", summary="create, list and look at Airmeet events", e
 ))
 
 SPEAKER = Group(name="speaker", summary="speakers of an event", entries=(
-    Subcommand(name="add", handler=speakers.speaker_add_command, arguments=EventArgs,
+    Subcommand(name="add", handler=form_command(speakers.FORM), arguments=EventArgs,
                example="speaker add k7m2qx name=Ada email=ada@example.com organisation=ACME",
                summary="add a speaker (a form; fields " + ", ".join(speakers.SpeakerRow.model_fields) + ")"),
 ))
 
 SESSION = Group(name="session", summary="sessions of an event", entries=(
-    Subcommand(name="add", handler=sessions.session_add_command, arguments=EventArgs,
+    Subcommand(name="add", handler=form_command(sessions.FORM), arguments=EventArgs,
                example='session add k7m2qx title=Keynote start="2026-12-10 16:00" duration=45 speakers=ada@example.com',
                summary="add a HOSTING session; speakers and co-hosts must be speakers of the event already "
                        "(a form; fields " + ", ".join(sessions.SessionRow.model_fields) + ")"),
@@ -45,7 +45,7 @@ SESSION = Group(name="session", summary="sessions of an event", entries=(
 ))
 
 BOOTH = Group(name="booth", summary="booths of an event", entries=(
-    Subcommand(name="add", handler=booths.booth_add_command, arguments=EventArgs,
+    Subcommand(name="add", handler=form_command(booths.BOOTH_FORM), arguments=EventArgs,
                example="booth add k7m2qx name=Sponsors tags=cloud,ai",
                summary="add a booth (a form; fields " + ", ".join(booths.BoothRow.model_fields) + ")"),
 ))
@@ -58,14 +58,14 @@ SUBCOMMANDS = (
     Subcommand(name="duplicate", handler=events.duplicate_command, arguments=events.DuplicateArgs,
                reader=events.read_duplicate, example="duplicate k7m2qx 2027-01-14 16:00 Europe/Zurich",
                summary="a copy of an event starting then (in that time zone, else the event's)"),
-    Subcommand(name="landing", handler=landing.landing_command, arguments=EventArgs,
+    Subcommand(name="landing", handler=form_command(landing.FORM), arguments=EventArgs,
                example="landing k7m2qx ambience=DARK layout=MODERN highlight_color=#1a2b3c",
                summary="the event page's look (a form; fields " + ", ".join(landing.LandingRow.model_fields)
                        + "; colours as #rrggbb, the image a .jpg/.jpeg/.png link)"),
     SPEAKER,
     SESSION,
     BOOTH,
-    Subcommand(name="register", handler=booths.register_command, arguments=EventArgs,
+    Subcommand(name="register", handler=form_command(booths.REGISTER_FORM), arguments=EventArgs,
                example="register k7m2qx email=ada@example.com first_name=Ada last_name=Lovelace",
                summary="register someone for an event (a form; fields email, first_name, last_name)"),
     Subcommand(name="attendance", handler=exports.attendance_command, arguments=exports.EventTarget,

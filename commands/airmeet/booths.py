@@ -13,17 +13,11 @@ import re
 
 from pydantic import Field, field_validator
 
-from commands.airmeet.forms import EMAIL_PATTERN, EventArgs, Row, RowForm
+from commands.airmeet.forms import EMAIL_PATTERN, Row, RowForm, comma_list
 from commands.airmeet.resolve import AirmeetEvent, event_adapter
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply, escape
 from providers.errors import Rejected
-
-
-def _listed(value: object) -> object:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
 
 
 class BoothRow(Row):
@@ -34,7 +28,7 @@ class BoothRow(Row):
                                   description="Exhibitors' e-mails, comma-separated")
     tags: list[str] = Field(default_factory=list, max_length=20, title="Tags", description="Comma-separated")
 
-    _split = field_validator("exhibitors", "tags", mode="before")(_listed)
+    _split = field_validator("exhibitors", "tags", mode="before")(comma_list)
 
     @field_validator("exhibitors")
     @classmethod
@@ -62,9 +56,6 @@ BOOTH_FORM: RowForm[BoothRow] = RowForm(
     perform=booth_reply, command="/airmeet booth add",
 )
 
-
-async def booth_add_command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
-    return await BOOTH_FORM.run(arguments.given(), arguments.event, ctx, services)
 
 
 # --- registrations -----------------------------------------------------------------------------
@@ -103,6 +94,3 @@ REGISTER_FORM: RowForm[RegistrationRow] = RowForm(
     perform=registration_reply, command="/airmeet register",
 )
 
-
-async def register_command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
-    return await REGISTER_FORM.run(arguments.given(), arguments.event, ctx, services)

@@ -11,7 +11,7 @@ carries the event in its state. A field the row refuses is one sentence, on its 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -163,12 +163,21 @@ def model_input(name: str, info: Any) -> Input:
     return Input(name, title, kind=kind, optional=not info.is_required(), hint=info.description)
 
 
-def split_list(value: Any) -> list[str]:
-    """``"a@x.com, b@y.com"`` or a ticked list → ``["a@x.com", "b@y.com"]``."""
-    if value is None:
-        return []
-    items: Sequence[Any] = value if isinstance(value, list | tuple) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
+def comma_list(value: object) -> object:
+    """A row validator (``mode="before"``): ``"a@x.com, b@y.com"`` → ``["a@x.com", "b@y.com"]``; a ticked list as is."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def form_command(form: RowForm[Any]) -> Callable[[EventArgs, Context, Services], Awaitable[Reply]]:
+    """The subcommand handler of ``<subcommand> <event> [key=value…]`` that ``form`` answers."""
+
+    async def command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
+        return await form.run(arguments.given(), arguments.event, ctx, services)
+
+    command.__doc__ = f"``{form.command} <event>``: the form, or its fields as key=value."
+    return command
 
 
 EMAIL_PATTERN = r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$"

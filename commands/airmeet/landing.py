@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from commands.airmeet.forms import EventArgs, Row, RowForm
+from commands.airmeet.forms import Row, RowForm
 from commands.airmeet.resolve import AirmeetEvent, event_adapter
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply
@@ -67,6 +67,3 @@ FORM: RowForm[LandingRow] = RowForm(
     perform=landing_reply, command="/airmeet landing",
 )
 
-
-async def landing_command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
-    return await FORM.run(arguments.given(), arguments.event, ctx, services)

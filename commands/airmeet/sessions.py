@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, field_validator
 
-from commands.airmeet.forms import EMAIL_PATTERN, EventArgs, FieldProblem, Row, RowForm
+from commands.airmeet.forms import EMAIL_PATTERN, FieldProblem, Row, RowForm, comma_list
 from commands.airmeet.resolve import (
     MEETING_ID,
     AirmeetEvent,
@@ -44,12 +44,6 @@ NO_ID = ("Airmeet does not answer a new session with its id, and the event's det
          "`/airmeet session delete {event} <session id>`.")
 
 
-def _emails(value: object) -> object:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
-
-
 class SessionRow(Row):
     """One session: title, start (your time zone), length in minutes, host; speakers already on the event."""
 
@@ -65,7 +59,7 @@ class SessionRow(Row):
     cohosts: list[str] = Field(default_factory=list, title="Co-hosts", max_length=50,
                                description="E-mails of speakers already on the event, comma-separated")
 
-    _split = field_validator("speakers", "cohosts", mode="before")(_emails)
+    _split = field_validator("speakers", "cohosts", mode="before")(comma_list)
 
 
 def session_times(row: SessionRow, ctx: Context, services: Services) -> tuple[datetime, int]:
@@ -143,9 +137,6 @@ FORM: RowForm[SessionRow] = RowForm(
     perform=session_reply, command="/airmeet session add", refine=check_session_row, inputs=session_inputs,
 )
 
-
-async def session_add_command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
-    return await FORM.run(arguments.given(), arguments.event, ctx, services)
 
 
 # --- delete ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from commands.airmeet.forms import EMAIL_PATTERN, EventArgs, Row, RowForm
+from commands.airmeet.forms import EMAIL_PATTERN, Row, RowForm
 from commands.airmeet.resolve import AirmeetEvent, event_adapter
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply, escape
@@ -74,6 +74,3 @@ FORM: RowForm[SpeakerRow] = RowForm(
     perform=speaker_reply, command="/airmeet speaker add",
 )
 
-
-async def speaker_add_command(arguments: EventArgs, ctx: Context, services: Services) -> Reply:
-    return await FORM.run(arguments.given(), arguments.event, ctx, services)

@@ -59,6 +59,13 @@ async def event(services: Services, fake: FakeAirmeet) -> Meeting:
     return await made_event(services)
 
 
+def listening(caplog: pytest.LogCaptureFixture, refusals: list[str]) -> None:
+    """Each example starts with no refusal heard and no log line kept."""
+    refusals.clear()
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+
+
 def filled_in(line: str, event: Meeting) -> str:
     return line.replace("<EVENT>", event.id).replace("<UUID>", event.room_id).replace("<SESSION>", "p3rk8m")
 
@@ -69,9 +76,7 @@ async def test_any_text_to_any_airmeet_subcommand(  # type: ignore[no-untyped-de
     services: Services, storage: Storage, event: Meeting, caplog: pytest.LogCaptureFixture, refusals,
     subcommand, rest, user,
 ) -> None:
-    refusals.clear()
-    caplog.clear()
-    caplog.set_level(logging.DEBUG)
+    listening(caplog, refusals)
     before = stored(storage)
     reply = await run(filled_in(f"{subcommand} {rest}", event), services, user=user)
     assert_answered(reply, before, stored(storage), caplog, refusals)
@@ -83,13 +88,11 @@ async def test_any_values_in_any_airmeet_form(  # type: ignore[no-untyped-def]
     services: Services, storage: Storage, event: Meeting, caplog: pytest.LogCaptureFixture, refusals,
     callback, data, user,
 ) -> None:
-    refusals.clear()
-    caplog.clear()
-    caplog.set_level(logging.DEBUG)
+    listening(caplog, refusals)
     form = REGISTRY.form(callback)
     assert form is not None
-    opened = await run(f"{'event new' if callback == 'airmeet_event_new' else command_of(callback)} {event.id}"
-                       if callback != "airmeet_event_new" else "event new", services)
+    opened = await run("event new" if callback == "airmeet_event_new" else f"{command_of(callback)} {event.id}",
+                       services)
     assert opened.modal is not None
     values = {item.name: data.draw(modal_value(item), label=item.name) for item in opened.modal.inputs}
     before = stored(storage)
