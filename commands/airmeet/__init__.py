@@ -12,41 +12,41 @@ The single-row adds a bulk import calls per row: ``speakers.add_speaker``, ``ses
 from __future__ import annotations
 
 from commands.airmeet import booths, events, exports, landing, sessions, speakers, status
-from commands.airmeet.forms import EventArgs, form_command
+from commands.airmeet.forms import EventArgs, FieldArgs, form_command
 from commands.framework.arguments import NoArguments
 from commands.framework.router import Group, Subcommand
 
 EVENT = Group(name="event", summary="create, list and look at Airmeet events", entries=(
-    Subcommand(name="new", handler=events.event_new_command, arguments=events.NewEventArgs,
-               example='event new name="Town hall" short_desc="Q4 review" start="2026-12-10 16:00" end=2h',
+    Subcommand(name="new", handler=events.event_new_command, arguments=FieldArgs,
+               example='new name="Town hall" short_desc="Q4 review" start="2026-12-10 16:00" end=2h',
                summary="a new Airmeet event (a form in Slack; in the console its fields as key=value)",
                details=lambda: "fields: " + ", ".join(f"`{n}=`" for n in events.EventRow.model_fields)
                + "; access_type is one of " + ", ".join(f"`{k}` ({v})" for k, v in events.ACCESS_LABELS.items())),
-    Subcommand(name="list", handler=events.event_list_command, arguments=NoArguments, example="event list",
+    Subcommand(name="list", handler=events.event_list_command, arguments=NoArguments, example="list",
                summary="the Airmeet events meetbot made that you manage, with their status"),
-    Subcommand(name="info", handler=events.event_info_command, arguments=events.EventRef, example="event info k7m2qx",
+    Subcommand(name="info", handler=events.event_info_command, arguments=events.EventRef, example="info k7m2qx",
                summary="an event's sessions, session hosts and the speakers added here"),
 ))
 
 SPEAKER = Group(name="speaker", summary="speakers of an event", entries=(
     Subcommand(name="add", handler=form_command(speakers.FORM), arguments=EventArgs,
-               example="speaker add k7m2qx name=Ada email=ada@example.com organisation=ACME",
+               example="add k7m2qx name=Ada email=ada@example.com organisation=ACME",
                summary="add a speaker (a form; fields " + ", ".join(speakers.SpeakerRow.model_fields) + ")"),
 ))
 
 SESSION = Group(name="session", summary="sessions of an event", entries=(
     Subcommand(name="add", handler=form_command(sessions.FORM), arguments=EventArgs,
-               example='session add k7m2qx title=Keynote start="2026-12-10 16:00" duration=45 speakers=ada@example.com',
+               example='add k7m2qx title=Keynote start="2026-12-10 16:00" duration=45 speakers=ada@example.com',
                summary="add a HOSTING session; speakers and co-hosts must be speakers of the event already "
                        "(a form; fields " + ", ".join(sessions.SessionRow.model_fields) + ")"),
     Subcommand(name="delete", handler=sessions.session_delete_command, arguments=sessions.SessionRef,
-               example="session delete k7m2qx p3rk8m",
+               example="delete k7m2qx p3rk8m",
                summary="delete a session (meetbot id or Airmeet session id), after you confirm"),
 ))
 
 BOOTH = Group(name="booth", summary="booths of an event", entries=(
     Subcommand(name="add", handler=form_command(booths.BOOTH_FORM), arguments=EventArgs,
-               example="booth add k7m2qx name=Sponsors tags=cloud,ai",
+               example="add k7m2qx name=Sponsors tags=cloud,ai",
                summary="add a booth (a form; fields " + ", ".join(booths.BoothRow.model_fields) + ")"),
 ))
 

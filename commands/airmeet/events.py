@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from commands.airmeet.forms import EMAIL_PATTERN, FieldProblem, Row, RowForm
+from commands.airmeet.forms import EMAIL_PATTERN, FieldArgs, FieldProblem, Row, RowForm
 from commands.airmeet.resolve import (
     event_adapter,
     is_session,
@@ -117,15 +117,9 @@ NEW_FORM: RowForm[EventRow] = RowForm(
 )
 
 
-class NewEventArgs(Arguments):
-    """``event new [key=value…]``: the form's fields inline (the console's way)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, str_strip_whitespace=True)
-
-
-async def event_new_command(arguments: NewEventArgs, ctx: Context, services: Services) -> Reply:
-    given = {key: value for key, value in (arguments.model_extra or {}).items() if value not in (None, "")}
-    return await NEW_FORM.run(given, None, ctx, services)
+async def event_new_command(arguments: FieldArgs, ctx: Context, services: Services) -> Reply:
+    """``event new``: the form, or its fields as key=value."""
+    return await NEW_FORM.run(arguments.given(), None, ctx, services)
 
 
 # --- list and info ------------------------------------------------------------------------------

@@ -34,15 +34,19 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class EventArgs(Arguments):
-    """``<subcommand> <event> [key=value…]``: the event, then the row's fields by name."""
+class FieldArgs(Arguments):
+    """``<subcommand> [key=value…]``: a form's fields by name (``event new``)."""
 
     model_config = ConfigDict(extra="allow", frozen=True, str_strip_whitespace=True)
 
-    event: str = positional(metavar="event")
-
     def given(self) -> dict[str, Any]:
         return {key: value for key, value in (self.model_extra or {}).items() if value not in (None, "")}
+
+
+class EventArgs(FieldArgs):
+    """``<subcommand> <event> [key=value…]``: the event, then the row's fields by name."""
+
+    event: str = positional(metavar="event")
 
 
 class FieldProblem(UserError):
