@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from commands.airmeet.resolve import (
+    MEETING_ID,
     AirmeetEvent,
     clean_ref,
     event_adapter,
@@ -124,7 +125,7 @@ async def target_kind(event: AirmeetEvent, airmeet: AirmeetProvider, ref: str | 
     if ref is None:
         return "attendance", ""
     ref = clean_ref(ref)
-    stored = await services.storage.meetings.get(ctx.team_id, ref) if len(ref) == 6 else None
+    stored = await services.storage.meetings.get(ctx.team_id, ref) if MEETING_ID.fullmatch(ref) else None
     if stored is not None and is_session(stored) and stored.provider_data.get("event_id") == event.uuid:
         sid = stored.provider_data.get("session_id")
         if not sid:
