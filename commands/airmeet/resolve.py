@@ -98,8 +98,11 @@ async def require_manager(event: AirmeetEvent, ctx: Context, services: Services)
         return
     if await is_admin(ctx, services):
         return
-    who = f"<@{event.meeting.organiser_id}>, who organises it, its co-hosts" if event.meeting else "workspace admins"
-    raise UserError(f"Only {who} or a workspace admin can do that with {event.label}, so nothing was changed.")
+    if event.meeting is None:
+        raise UserError(f"Only workspace admins can do that with {event.label}, which meetbot did not make, "
+                        "so nothing was changed.")
+    raise UserError(f"Only <@{event.meeting.organiser_id}>, who organises it, its co-hosts or a workspace admin can "
+                    f"do that with {event.label}, so nothing was changed.")
 
 
 @asynccontextmanager

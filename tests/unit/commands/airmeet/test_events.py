@@ -148,3 +148,15 @@ async def test_requester_messages_are_ephemeral(services: Services, fake: FakeAi
     meeting = await made_event(services)
     reply = await run(f"event info {meeting.id}", services)
     assert {m.audience for m in reply.messages} == {Audience.REQUESTER}
+
+
+async def test_an_event_made_in_the_dashboard_is_reached_by_uuid_by_admins_only(
+    services: Services, fake: FakeAirmeet
+) -> None:
+    seeded = fake.add_event("Made elsewhere")
+
+    assert "Only workspace admins" in (await run(f"status {seeded.uuid} paused", services, user="U2")).text
+    assert seeded.status == "CREATED"
+    assert "is paused" in (await run(f"status {seeded.uuid} paused", services, user="U1")).text
+    assert seeded.status == "PAUSED"
+    assert "Made elsewhere" in (await run(f"event info {seeded.uuid}", services)).text
