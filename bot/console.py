@@ -16,6 +16,7 @@ from typing import TextIO
 from bot.render.text import message_text, modal_text
 from bot.runtime import Runtime
 from bot.workers.delivery import deliver
+from bot.workers.exports import add_export_job
 from bot.workers.reminders import start_scheduler
 from commands.framework.context import Context, Person
 from commands.framework.replies import Message
@@ -64,6 +65,7 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
 
     await runtime.storage.workspaces.ensure(ctx.team_id)
     scheduler = start_scheduler(runtime.services, sink_for_team, every=runtime.settings.meetbot_tick_seconds)
+    add_export_job(scheduler, runtime.services, sink_for_team)
     interactive = source.isatty()
     try:
         while True:

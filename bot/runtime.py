@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from commands import meeting
+from commands import airmeet, meeting
 from commands.framework.context import Directory, NobodyDirectory, Services
 from commands.framework.router import Group, Registry, build_registry
 from db import schema
@@ -66,7 +66,7 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
 
 def command_groups() -> list[Group]:
     """Every command group the app answers, listed here and nowhere else (manifest.yml declares them)."""
-    return [meeting.GROUP]
+    return [meeting.GROUP, airmeet.GROUP]
 
 
 def command_registry() -> Registry:

@@ -145,3 +145,36 @@ class KeyCanary(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     value: str = Field(sa_column=Column(Encrypted, nullable=False))
     written_at: datetime = Field(default_factory=utcnow)
+
+
+class AirmeetSpeaker(SQLModel, table=True):
+    """A speaker meetbot added to an Airmeet event: Airmeet's API cannot list them, and a session may
+    only name speakers already on its event (seed §4.3), so the session form offers these."""
+
+    team_id: str = Field(primary_key=True)
+    event_id: str = Field(primary_key=True)  # the Airmeet event uuid
+    email: str = Field(primary_key=True)
+    name: str
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class AirmeetExport(SQLModel, table=True):
+    """An Airmeet export (attendance, polls, questions) still being prepared ("try after 5 minutes"):
+    the export worker asks again when due and sends the file to ``user_id`` once it is ready."""
+
+    __table_args__ = (Index("ix_airmeetexport_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    user_id: str
+    event_id: str  # the Airmeet event uuid
+    account_name: str | None = None
+    kind: str  # attendance | session_attendance | booth_attendance | polls | questions
+    target_id: str = ""  # the session or booth, for those kinds
+    title: str = ""  # the event's name as the file and message show it
+    status: str = "pending"  # pending | done | failed
+    due_at: datetime
+    lease_until: datetime | None = None
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

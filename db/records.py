@@ -203,3 +203,36 @@ class Page(Generic[T]):
     @property
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class AirmeetSpeaker:
+    """A speaker meetbot added to an Airmeet event (``event_id`` is Airmeet's uuid)."""
+
+    event_id: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AirmeetExport:
+    """An Airmeet export being prepared: who asked, of what, and when to ask Airmeet again."""
+
+    id: int
+    team_id: str
+    user_id: str
+    event_id: str
+    kind: str
+    due_at: datetime
+    account_name: str | None = None
+    target_id: str = ""
+    title: str = ""
+    status: str = "pending"
+    attempts: int = 0
+
+    @classmethod
+    def from_row(cls, row: models.AirmeetExport) -> AirmeetExport:
+        assert row.id is not None, "exports are read after they are stored"
+        return cls(id=row.id, team_id=row.team_id, user_id=row.user_id, event_id=row.event_id, kind=row.kind,
+                   due_at=utc(row.due_at), account_name=row.account_name, target_id=row.target_id,
+                   title=row.title, status=row.status, attempts=row.attempts)

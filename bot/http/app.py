@@ -21,6 +21,7 @@ from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.workers.exports import add_export_job
 from bot.workers.heartbeat import Heartbeat
 from bot.workers.reminders import start_scheduler
 from providers.http import set_call_observer
@@ -43,6 +44,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                   if scheduler else None)
         if ticker is not None:
             heartbeat.attach(ticker)
+            add_export_job(ticker, runtime.services, shell.sink_for_team)
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from commands.framework.replies import Audience, Message, Modal
 
+FILE_LINES = 20  # of an attached file, shown in the console
 MENTION = re.compile(r"<([#@])(\w+)(?:\|([^>]*))?>")
 
 
@@ -43,6 +44,12 @@ def message_text(message: Message, *, zone: ZoneInfo) -> str:
         lines.append(f"    {plain(f.label)}: {value}")
     for b in message.buttons:
         lines.append(f"    [{b.text}] {b.url or b.action_id}")
+    if message.attachment is not None:
+        content = message.attachment.content.decode("utf-8", errors="replace").splitlines()
+        lines.append(f"    [file {message.attachment.filename}, {len(message.attachment.content)} bytes]")
+        lines += [f"    | {line}" for line in content[:FILE_LINES]]
+        if len(content) > FILE_LINES:
+            lines.append(f"    | … {len(content) - FILE_LINES} more lines")
     return "\n".join(lines)
 
 

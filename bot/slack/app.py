@@ -31,7 +31,8 @@ from bot.slack.listeners import SlackShell
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
-              "channels:read", "groups:read"]
+              "channels:read", "groups:read",
+              "files:write", "im:write"]  # /airmeet exports: a CSV file in the asker's DM
 
 
 class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):

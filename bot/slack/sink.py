@@ -11,7 +11,7 @@ import logging
 
 from aiohttp import ClientError
 from slack_bolt.async_app import AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import message_blocks, message_fallback
@@ -34,6 +34,9 @@ class SlackSink:
         blocks = message_blocks(message)
         text = message_fallback(message)
         try:
+            if message.attachment is not None:
+                await self.upload(message, text)
+                return None
             if message.audience is Audience.REQUESTER:
                 if self.respond is not None:
                     await self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
@@ -59,5 +62,21 @@ class SlackSink:
             return str(answer.get("ts"))
         except SlackApiError as error:
             raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
+        except SlackRequestError:  # the file's bytes did not reach Slack's upload URL
+            raise DeliveryError("upload_failed") from None
         except (ClientError, asyncio.TimeoutError) as error:
             raise DeliveryError(f"network: {type(error).__name__}") from None
+
+    async def upload(self, message: Message, text: str) -> None:
+        """A message with a file: ``files_upload_v2`` into the channel, or the DM opened for a person
+        (Slack cannot attach a file to an ephemeral message)."""
+        attachment = message.attachment
+        assert attachment is not None
+        if not message.to or message.audience is Audience.REQUESTER:
+            raise DeliveryError("a file goes to a channel or a DM")
+        channel = message.to
+        if message.audience is Audience.DM:
+            opened = await self.client.conversations_open(users=message.to)
+            channel = str((opened.get("channel") or {}).get("id"))
+        await self.client.files_upload_v2(channel=channel, content=attachment.content, filename=attachment.filename,
+                                          title=attachment.title or attachment.filename, initial_comment=text)

@@ -71,6 +71,19 @@ class Menu:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a CSV export): ``Attachment("polls.csv", b"...", title="Polls")``.
+
+    Slack cannot attach a file to an ephemeral message, so a message carrying one goes to a
+    channel or a DM.
+    """
+
+    filename: str
+    content: bytes = field(repr=False)
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Message:
     """One message; ``purpose`` lets the shell report back (e.g. store an announcement's ts)."""
 
@@ -82,6 +95,7 @@ class Message:
     purpose: str | None = None  # "announcement:<meeting id>"
     replace_ts: str | None = None  # edit this earlier channel message instead of posting a new one
     menu: Menu | None = None  # shown after the buttons, where the client can show one (not in the console)
+    attachment: Attachment | None = None  # a file posted with the text (CHANNEL or DM only)
 
 
 @dataclass(frozen=True)

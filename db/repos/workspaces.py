@@ -81,7 +81,7 @@ class Workspaces(RepositoryBase):
 
     @off_loop
     def forget(self, team_id: str) -> None:
-        """``app_uninstalled``: drop the bot token and every provider credential; stop pending reminders."""
+        """``app_uninstalled``: drop the bot token and every provider credential; stop pending reminders and exports."""
         with self.session() as session:
             session.execute(delete(models.ProviderAccount).where(col(models.ProviderAccount.team_id) == team_id))
             session.execute(
@@ -91,6 +91,11 @@ class Workspaces(RepositoryBase):
                 update(models.Reminder)
                 .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.status) == "pending")
                 .values(status="cancelled")
+            )
+            session.execute(  # no one left to send an Airmeet export to
+                update(models.AirmeetExport)
+                .where(col(models.AirmeetExport.team_id) == team_id, col(models.AirmeetExport.status) == "pending")
+                .values(status="failed")
             )
             session.commit()
 

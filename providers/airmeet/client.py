@@ -5,7 +5,11 @@
 Choices the seed leaves open (it shows no request payloads and no event link):
 - Times are sent in Unix milliseconds, as the seed states for duplication and as the session API
   takes them; ``sessionDuration`` is in minutes.
-- A "token is bad" 400 (seed §4.1) is treated like the 412: the token is replaced once.
+- The token is replaced once on a 412 ("the passed access token has expired", every endpoint), and on
+  a 400 that says the token is bad, but only on create and duplicate, the two endpoints whose 400
+  the seed gives that meaning (§4.1, §4.8); elsewhere a 400 is a refused value.
+- A 404 on create or duplicate names the *community* ("the supplied community_id param is
+  invalid"), not an event: ``community_not_found`` says so.
 - ``Room.join_url`` is the public event page ``https://www.airmeet.com/e/<uuid>``: the create
   answer carries only ``uuid`` and the status. Airmeet gives no host link over the API.
 """
@@ -13,6 +17,7 @@ Choices the seed leaves open (it shows no request payloads and no event link):
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
@@ -82,21 +87,29 @@ class AirmeetClient(AirmeetAuth):
         errors: Mapping[int, ErrorFactory] | None = None,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        bad_token_400: bool = False,
+        empty_ok: bool = False,
     ) -> Any:
-        """One API call with the token; refreshes it once on 412 (or a "bad token" 400) and retries."""
+        """One API call with the token; refreshes it once on 412 and retries.
+
+        ``bad_token_400``: a 400 saying the token is bad refreshes too (create and duplicate only).
+        ``empty_ok``: a 200 with no body is the answer (session create), read as None.
+        """
         token = await self._token()
         response = await self._send(method, path, token=token, idempotent=idempotent, json=json, params=params)
-        if _token_refused(response):
+        if _token_refused(response, bad_token_400=bad_token_400):
             # Airmeet refused the token before acting, so even a create is safe to send again.
             token = await self._refresh(stale=token)
             response = await self._send(method, path, token=token, idempotent=idempotent, json=json, params=params)
-            if _token_refused(response):
+            if _token_refused(response, bad_token_400=bad_token_400):
                 # "412 Precondition Failed - the passed access token has expired"
                 raise TokenExpired(provider=SLUG, status=response.status_code, raw=provider_message(response))
         if response.status_code == 202:
             raise NotReady(provider=SLUG, status=202, raw=provider_message(response))
         if response.is_error:
             raise self._error(response, errors or {})
+        if empty_ok and not response.content.strip():
+            return None
         body = read_json(response, provider=SLUG)
         _raise_in_body_status(body)
         return body
@@ -180,11 +193,32 @@ def _rejected(sentence: str | None = None, *, field: str | None = None, reason: 
     return build
 
 
-def _token_refused(response: httpx.Response) -> bool:
-    """412 is Airmeet's "token expired"; a 400 naming the token is its "passed token is bad"."""
+# A 400 whose words say the access token itself is bad ("Invalid access token", "token is bad",
+# "expired token"); a 400 that merely contains the word (an event named "Token economics") is not.
+BAD_TOKEN = re.compile(
+    r"\b(invalid|bad|expired|malformed|missing|wrong)\s+(access[ _-]?)?token\b"
+    r"|\b(access[ _-]?)?token\s+(is\s+|has\s+)?(invalid|bad|expired|malformed|missing|wrong)\b",
+    re.IGNORECASE,
+)
+
+
+def _token_refused(response: httpx.Response, *, bad_token_400: bool) -> bool:
+    """412 is Airmeet's "token expired"; on create/duplicate a 400 saying so is "the passed token is bad"."""
     if response.status_code == 412:
         return True
-    return response.status_code == 400 and "token" in provider_message(response).lower()
+    return bad_token_400 and response.status_code == 400 and bool(BAD_TOKEN.search(provider_message(response)))
+
+
+def community_not_found(*, duplicate: bool = False) -> ErrorFactory:
+    """The 404 of create and duplicate: "in case the supplied community_id param is invalid" (seed §4.1, §4.8)."""
+    tail = " (or the event to copy is not in it)" if duplicate else ""
+    sentence = (f"Airmeet does not find the community of this workspace's Airmeet key{tail}; check that the "
+                "key and its region (default, eu or us) belong to that community.")
+
+    def build(status: int, raw: str) -> ProviderError:
+        return NotFound(sentence, provider=SLUG, status=status, raw=raw)
+
+    return build
 
 
 def _check_tz(name: str, *, field: str) -> None:

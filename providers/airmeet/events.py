@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -20,6 +20,7 @@ from providers.airmeet.client import (
     _check_tz,
     _rejected,
     _required_str,
+    community_not_found,
     is_image_url,
     unix_ms,
 )
@@ -79,8 +80,8 @@ class EventsAPI(AirmeetClient):
             # The seed lists no event types, so the value is Airmeet's to judge.
             payload["eventType"] = event_type
         body = await self._call(
-            "POST", "/airmeet", idempotent=False, json=payload,
-            errors={400: _rejected()},
+            "POST", "/airmeet", idempotent=False, json=payload, bad_token_400=True,
+            errors={400: _rejected(), 404: community_not_found()},
         )
         uuid = _required_str(body, "uuid", path="/airmeet")
         return Room(
@@ -158,8 +159,8 @@ class EventsAPI(AirmeetClient):
         if name is not None:
             payload["eventName"] = name
         body = await self._call(
-            "POST", f"/airmeet/{event_id}/duplication", idempotent=False, json=payload,
-            errors={400: _rejected()},
+            "POST", f"/airmeet/{event_id}/duplication", idempotent=False, json=payload, bad_token_400=True,
+            errors={400: _rejected(), 404: community_not_found(duplicate=True)},
         )
         uuid = _required_str(body, "uuid", path="/duplication")
         return Room(provider=SLUG, room_id=uuid, join_url=EVENT_LINK.format(uuid=uuid), starts_at=start,
@@ -170,9 +171,3 @@ class EventsAPI(AirmeetClient):
     ) -> AsyncIterator[dict[str, Any]]:
         """``GET /airmeets``: the community's events that are not archived, page by page."""
         return self._pages("/airmeets", size=page_size, limit=EVENTS_PAGE_MAX, after=after, before=before)
-
-    async def event_info(self, event_id: str) -> Mapping[str, Any]:
-        """``GET /airmeet/{id}/info``: the event's name, ``sessions`` and ``session_hosts``."""
-        body = await self._call("GET", f"/airmeet/{event_id}/info", idempotent=True)
-        return body if isinstance(body, dict) else {}
-

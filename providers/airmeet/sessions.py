@@ -12,15 +12,19 @@ from typing import Any
 
 from providers.airmeet.auth import SLUG
 from providers.airmeet.client import CURSOR_PAGE_MAX, AirmeetClient, _rejected, unix_ms
-from providers.errors import Rejected
+from providers.errors import ProviderError, Rejected
 
 
 @dataclass(frozen=True, kw_only=True)
 class SessionCreated:
-    """A created session; ``session_id`` is None when Airmeet's answer names none."""
+    """A created session; ``session_id`` is None when it could not be told apart in the event's info.
+
+    The seed's create answers "200 OK" with no body, so the id is never read from the answer: it is
+    looked up in ``GET /airmeet/{id}/info`` (the one session with this title and start), and without
+    it ``delete_session`` needs the id from the Airmeet dashboard.
+    """
 
     session_id: str | None
-    raw: Mapping[str, Any]
 
 
 
@@ -60,14 +64,37 @@ class SessionsAPI(AirmeetClient):
         if cohost_emails:
             payload["cohostEmails"] = list(cohost_emails)
         try:
-            body = await self._call("POST", f"/airmeet/{event_id}/session", idempotent=False, json=payload)
+            # "200 OK" and nothing else (seed §4.3): no id comes back.
+            await self._call("POST", f"/airmeet/{event_id}/session", idempotent=False, json=payload, empty_ok=True)
         except Rejected as error:
             raise _session_rejection(error) from error
-        session_id = next(
-            (str(body[k]) for k in ("uid", "sessionId", "sessionid", "uuid") if isinstance(body, dict) and body.get(k)),
-            None,
-        )
-        return SessionCreated(session_id=session_id, raw=body if isinstance(body, dict) else {})
+        return SessionCreated(session_id=await self.find_session(event_id, title=title, start=start))
+
+    async def find_session(self, event_id: str, *, title: str, start: datetime) -> str | None:
+        """The id of the one session of the event with this title and start (``/info``), else None.
+
+        ``/info`` lists ``sessions: [{sessionid, ...}]`` (NOTES.md); the title and start fields are
+        read under the names the API's clients use (``name``/``sessionTitle``,
+        ``start_time``/``sessionStartTime`` in ms) — an assumption, so a session whose fields are
+        missing is not a match and the id stays unknown rather than guessed.
+        """
+        try:
+            info = await self.event_info(event_id)
+        except ProviderError:
+            return None  # the session exists; only its id is unknown
+        wanted = unix_ms(start)
+        matches = [
+            str(row["sessionid"]) for row in info.get("sessions") or []
+            if isinstance(row, dict) and row.get("sessionid")
+            and (row.get("name") or row.get("sessionTitle")) == title
+            and _as_int(row.get("start_time", row.get("sessionStartTime"))) == wanted
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    async def event_info(self, event_id: str) -> Mapping[str, Any]:
+        """``GET /airmeet/{id}/info``: the event's name, ``sessions`` and ``session_hosts``."""
+        body = await self._call("GET", f"/airmeet/{event_id}/info", idempotent=True)
+        return body if isinstance(body, dict) else {}
 
     async def delete_session(self, event_id: str, session_id: str) -> None:
         """``DELETE /airmeet/{id}/session/{session_id}``; ``NotFound`` when either is unknown."""
@@ -82,6 +109,13 @@ class SessionsAPI(AirmeetClient):
         """``GET /session/{id}/attendees`` (finished sessions only); ``NotReady`` while it is prepared."""
         return self._pages(f"/session/{session_id}/attendees", size=page_size, limit=CURSOR_PAGE_MAX, after=after, before=before)
 
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _session_rejection(error: Rejected) -> Rejected:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from commands import meeting
+from commands import airmeet, meeting
 from commands.framework.router import build_registry
 
-REGISTRY = build_registry([meeting.GROUP])
+REGISTRY = build_registry([meeting.GROUP, airmeet.GROUP])

@@ -41,6 +41,7 @@ class AirmeetApp(FakeService):
         self.requests.clear()
         self.faults.clear()
         self.keys_revoked = False
+        self.community_missing = False  # create/duplicate answer 404 "community_id is invalid"
         self.team = set(self.initial_team)  # community team members: the only valid session hosts
         self.auth_shape = self.initial_auth_shape  # "envelope" (seed) or "flat" (top-level token)
         self.auth_calls = 0
@@ -61,6 +62,10 @@ class AirmeetApp(FakeService):
     def revoke_keys(self) -> None:
         """The key pair is revoked: ``/auth`` answers 403."""
         self.keys_revoked = True
+
+    def lose_community(self) -> None:
+        """The key's community is gone: create and duplicate answer 404 (seed §4.1, §4.8)."""
+        self.community_missing = True
 
     def preparing(self, resource_id: str) -> None:
         """Exports of this event/session/booth answer the in-body 202 until ``ready``."""
@@ -121,6 +126,11 @@ class AirmeetApp(FakeService):
             raise Refusal(400, "Invalid access token")
         if self.tokens[token] <= time.monotonic():
             raise Refusal(412, "Access token has expired")
+
+    def _community(self) -> None:
+        if self.community_missing:
+            # "404 Not Found - in case the supplied community_id param is invalid"
+            raise Refusal(404, "Community not found")
 
     def _event(self, request: Request) -> FakeEvent:
         self._authorise(request)

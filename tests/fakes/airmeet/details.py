@@ -22,6 +22,7 @@ class DetailsFake(AirmeetApp):
 
     async def info(self, request: Request) -> JSONResponse:
         event = self._event(request)
+        # Beyond "sessionid" (NOTES.md) the row's field names are an assumption.
         sessions = [{"sessionid": sid, "name": s["sessionTitle"], "start_time": s["sessionStartTime"],
                      "duration": s["sessionDuration"]} for sid, s in event.sessions.items()]
         hosts = sorted({s["hostEmail"] for s in event.sessions.values()})
@@ -68,7 +69,8 @@ class DetailsFake(AirmeetApp):
         return JSONResponse({"data": event.questions})
 
     def _export(self, request: Request, resource_id: str, rows: list[dict[str, Any]]) -> JSONResponse:
-        # The export APIs answer HTTP 200 with the real status inside the body.
+        # The export APIs answer HTTP 200 with the real status inside the body (NOTES.md). When Airmeet
+        # answers 202 is not documented: here the test decides (preparing/ready) — an assumption.
         if resource_id in self.pending:
             return JSONResponse({"statusCode": 202, "statusMessage": PREPARING})
         if resource_id in self.invalid_exports:

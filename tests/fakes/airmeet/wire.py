@@ -88,6 +88,12 @@ def _require_int(body: dict[str, Any], name: str) -> int:
     return value
 
 
+def _require_ms(value: int, name: str) -> None:
+    # Any instant after 2001-09-09 is at least 10**12 ms; a seconds value is far below it.
+    if value < 10**12:
+        raise Refusal(400, f"{name} must be a unix timestamp in milliseconds")
+
+
 def _require_email(value: str, name: str) -> None:
     if not EMAIL.fullmatch(value):
         raise Refusal(400, f"{name} is not a valid email")

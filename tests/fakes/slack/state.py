@@ -73,6 +73,8 @@ class SlackState(FakeService):
         self._responses: list[ResponsePost] = []
         self._calls: list[Call] = []
         self._injected: dict[str, list[Injected]] = {}
+        self._uploads: dict[str, dict[str, Any]] = {}  # files.getUploadURLExternal: file id -> upload
+        self._files: dict[str, list[dict[str, Any]]] = {}  # channel id -> files shared there
         for token, team_id in (tokens or {}).items():
             self.add_token(token, team_id)
         for token in app_tokens:
