@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
 
+QUIET_COMMANDS = ("console", "start", "migrate", "rotate-keys", "purge")
 NO_SLACK = (
     "Slack is not configured: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (one workspace), or with "
     "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth, many workspaces); add SLACK_APP_TOKEN for Socket Mode."
@@ -78,15 +78,16 @@ def run_serve(settings: Settings, port: int | None) -> int:
     return serve(settings, port=port or settings.port)
 
 
-def configure_logging(command: str | None, *, force: bool = False) -> None:
-    """The server logs everything from INFO with timestamps; the console and the one-shot commands
-    show only warnings and errors on stderr, one short line each (their own output is what the
-    operator reads, and a user's mistake is answered, not logged, there)."""
-    if command in ("console", "start", "migrate"):
-        logging.basicConfig(level=logging.WARNING, format="meetbot: %(levelname)s: %(message)s", stream=sys.stderr,
-                            force=force)
-    else:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=force)
+def configure_logging(command: str | None, *, force: bool = False, settings: Settings | None = None) -> None:
+    """The server logs from ``MEETBOT_LOG_LEVEL`` (INFO) with timestamps, or as JSON lines; the console
+    and the one-shot commands show only warnings and errors on stderr, one short line each (their own
+    output is what the operator reads, and a user's mistake is answered, not logged, there). Secrets
+    are redacted either way (bot.logs). ``force`` is kept for callers: a call always replaces the last."""
+    from bot.logs import configure
+
+    level = settings.meetbot_log_level if settings else "info"
+    json_lines = settings is not None and settings.meetbot_log_format == "json"
+    configure(level=level, json_lines=json_lines, quiet=command in QUIET_COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = Settings()
+        configure_logging(args.command, settings=settings)
         if args.command == "migrate":
             from bot.runtime import migrate
 
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "start":
             if settings.slack_mode() is not None:
                 print("Slack is configured: starting `meetbot serve`.", flush=True)
-                configure_logging("serve", force=True)
+                configure_logging("serve", settings=settings)
                 return run_serve(settings, None)
             partial = partly_configured(settings)
             if partial:
