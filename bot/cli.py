@@ -4,12 +4,15 @@
     meetbot console --user U1  # slash commands from standard input
     meetbot start              # serve if Slack is configured, else the console (what `make run` does)
     meetbot migrate            # upgrade DATABASE_URL's schema to this version (before `serve`)
+    meetbot rotate-keys        # re-encrypt every stored secret with the newest MEETBOT_SECRET_KEYS key
+    meetbot purge --team T123  # delete everything stored for one workspace (asks, or --yes)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 
 from pydantic import ValidationError
@@ -25,7 +28,7 @@ NO_SLACK = (
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="meetbot", description="Run meetings on five providers from Slack.")
-    sub = root.add_subparsers(dest="command", metavar="{serve,console,start,migrate}")
+    sub = root.add_subparsers(dest="command", metavar="{serve,console,start,migrate,rotate-keys,purge}")
     serve = sub.add_parser("serve", help="serve Slack over HTTP (or Socket Mode when SLACK_APP_TOKEN is set)")
     serve.add_argument("--port", type=int, help="overrides PORT (default 3000)")
     console = sub.add_parser("console", help="type slash commands; replies print as text")
@@ -33,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="serve if Slack is configured, otherwise the console")
     add_console_options(start)
     sub.add_parser("migrate", help="upgrade the database schema (DATABASE_URL) to this version")
+    sub.add_parser("rotate-keys", help="re-encrypt every stored secret with the first key of MEETBOT_SECRET_KEYS")
+    purge = sub.add_parser("purge", help="delete everything stored for one workspace, as uninstalling does")
+    purge.add_argument("--team", required=True, help="the workspace id (T…, as in Slack's URLs)")
+    purge.add_argument("--yes", action="store_true", help="delete without asking")
     return root
 
 
@@ -67,6 +74,29 @@ def partly_configured(settings: Settings) -> str | None:
         return None
     return (f"meetbot: Slack is only partly configured: set {missing}, or unset the Slack variables "
             "to use the console.")
+
+
+TEAM_ID = re.compile(r"T[A-Z0-9]+")
+
+
+def run_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Asks first (or needs ``--yes`` when nobody can answer), then prints what was deleted."""
+    from bot.runtime import purge_team
+
+    if not TEAM_ID.fullmatch(args.team):
+        print(f"meetbot: {args.team!r} is not a Slack workspace id; give one like T0123ABCD.", file=sys.stderr)
+        return 2
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"meetbot: add --yes to delete everything stored for {args.team} without being asked.",
+                  file=sys.stderr)
+            return 2
+        answer = input(f"Delete every token, credential, meeting and reminder stored for {args.team}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 1
+    print(purge_team(settings, args.team), flush=True)
+    return 0
 
 
 def run_serve(settings: Settings, port: int | None) -> int:
@@ -107,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(migrate(settings), flush=True)
             return 0
+        if args.command == "rotate-keys":
+            from bot.runtime import rotate_keys
+
+            print(rotate_keys(settings), flush=True)
+            return 0
+        if args.command == "purge":
+            return run_purge(args, settings)
         if args.command == "serve":
             return run_serve(settings, args.port)
         if args.command == "start":

@@ -16,6 +16,7 @@ from sqlmodel import col
 from db import models
 from db.records import Workspace
 from db.repos.base import RepositoryBase, off_loop
+from db.repos.purge import purge_team
 
 
 class Workspaces(RepositoryBase):
@@ -80,19 +81,14 @@ class Workspaces(RepositoryBase):
             session.commit()
 
     @off_loop
-    def forget(self, team_id: str) -> None:
-        """``app_uninstalled``: drop the bot token and every provider credential; stop pending reminders."""
+    def forget(self, team_id: str) -> dict[str, int]:
+        """``app_uninstalled`` and ``meetbot purge``: delete everything the workspace left with us
+        (tokens, provider credentials, meetings, reminders, every other team table) in one
+        transaction; how many rows each table lost."""
         with self.session() as session:
-            session.execute(delete(models.ProviderAccount).where(col(models.ProviderAccount.team_id) == team_id))
-            session.execute(
-                update(models.Workspace).where(col(models.Workspace.team_id) == team_id).values(bot_token=None)
-            )
-            session.execute(
-                update(models.Reminder)
-                .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.status) == "pending")
-                .values(status="cancelled")
-            )
+            counts = purge_team(session, team_id)
             session.commit()
+        return counts
 
     @off_loop
     def set_default_reminders(self, team_id: str, offsets: str) -> None:

@@ -51,14 +51,24 @@ async def test_install_with_a_forged_state_stores_nothing(database_url: str) -> 
         assert slack.fake.calls_to("oauth.v2.access") == []
 
 
-async def test_uninstall_deletes_the_token_and_provider_credentials(database_url: str) -> None:
+async def workspace_gone(slack: SlackScenario, team: str) -> bool:
+    return await slack.storage.workspaces.get(team) is None
+
+
+async def test_uninstall_deletes_the_workspaces_data(database_url: str) -> None:
     async with slack_app(database_url, **OAUTH) as slack:
         await install(slack, team="T1", token="xoxb-inst1")
         await slack.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "wb-key"})
+        await slack.command("/meeting new kmeet Standup tomorrow 10:00 remind 10m")
+        assert "Room ready" in await slack.reply()
         response = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
         assert response.status_code == 200
-        await eventually(lambda: bot_token_gone(slack, "T1"))
+        await eventually(lambda: workspace_gone(slack, "T1"))
         assert (await slack.storage.accounts.all("T1")) == []
+        with slack.storage.engine.connect() as session:  # a test may block its own loop
+            left = {name: session.execute(text(f"SELECT count(*) FROM {name} WHERE team_id = 'T1'")).scalar()
+                    for name in ("meeting", "reminder", "meetingparticipant", "workspace", "provideraccount")}
+        assert left == dict.fromkeys(left, 0)
 
 
 async def test_tokens_revoked_forgets_the_bot_token(database_url: str) -> None:
