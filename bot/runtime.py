@@ -108,7 +108,7 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
     services = Services(storage=storage, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(),
-                        admins=settings.admin_ids())
+                        admins=settings.admin_ids(), create_limit=settings.meetbot_create_limit)
     registry = command_registry()
     return Runtime(settings=settings, services=services, registry=registry, storage=storage, notices=notices)
 
