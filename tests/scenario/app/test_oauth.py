@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import text
 
@@ -12,8 +13,10 @@ from tests.support.eventually import eventually
 OAUTH = {"slack_bot_token": None, "slack_client_id": "1111.2222", "slack_client_secret": "fake-client-secret"}
 
 
-async def install(slack: SlackScenario, *, team: str, token: str) -> None:
-    slack.fake.add_oauth_code(f"code-{team}", team_id=team, bot_token=token, team_name=f"Team {team}")
+async def install(slack: SlackScenario, *, team: str, token: str, **grant: Any) -> None:
+    """Install through /slack/install and /slack/oauth_redirect; ``grant``: the fake's add_oauth_code
+    options (``expires_in`` for token rotation, ``enterprise_id`` and ``org_wide``)."""
+    slack.fake.add_oauth_code(f"code-{team}", team_id=team, bot_token=token, team_name=f"Team {team}", **grant)
     page = await slack.http.get("/slack/install")
     assert page.status_code == 200
     state = re.search(r"state=([\w-]+)", page.text).group(1)  # type: ignore[union-attr]
