@@ -22,6 +22,7 @@ from tests.scenario.app.test_oauth import OAUTH, install
 from tests.scenario.harness import SIGNING_SECRET, SlackScenario, sign, slack_app
 from tests.scenario.views import opened_view, submission
 from tests.support.eventually import eventually
+from tests.support.logs import captured_logs
 
 WHEREBY_KEY = "wb-log-key-Hq83nZ0p"
 BOT_TOKEN = "xoxb-logs-4Rt9Kq"
@@ -30,22 +31,9 @@ TYPED_KEY = "typed-in-key-Vb71Lx"
 
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    """What the meetbot handler writes at DEBUG; pytest's own logging set-up is put back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in ("slack_bolt", "slack_sdk", "httpx", "engineio")}
-    buffer = io.StringIO()
-    configure(level="debug", stream=buffer)
-    try:
+    """What the meetbot handler writes at DEBUG."""
+    with captured_logs(level="debug") as buffer:
         yield buffer
-    finally:
-        for handler in root.handlers[:]:
-            root.removeHandler(handler)
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
-        for name, value in levels.items():
-            logging.getLogger(name).setLevel(value)
 
 
 async def test_no_log_line_of_a_full_scenario_holds_a_secret(database_url: str, log_lines: io.StringIO) -> None:
