@@ -54,3 +54,17 @@ def test_numbers_stay_numbers_for_their_format() -> None:
 def test_ordinary_lines_are_left_alone() -> None:
     line = "users.info failed for U1: ratelimited; retrying in 3 s (page 2 of 4)"
     assert redact(line) == line
+
+
+def test_the_log_settings_read_any_case_and_refuse_other_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    monkeypatch.setenv("MEETBOT_LOG_LEVEL", "DEBUG")
+    monkeypatch.setenv("MEETBOT_LOG_FORMAT", "Json")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.meetbot_log_level, settings.meetbot_log_format) == ("debug", "json")
+    monkeypatch.setenv("MEETBOT_LOG_LEVEL", "loud")
+    with pytest.raises(ValidationError, match="meetbot_log_level"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

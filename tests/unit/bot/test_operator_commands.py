@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,18 @@ from bot.runtime import StartupError, build_runtime
 from bot.settings import Settings
 from db.crypto import Vault
 from db.storage import Storage
+from tests.support.logs import captured_logs
 from tests.support.sentences import assert_one_sentence
 from tests.unit.bot.test_cli import workdir  # noqa: F401  (the fixture)
 
 SLACK = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"}
+
+
+@pytest.fixture(autouse=True)
+def logging_put_back() -> Iterator[None]:
+    """``main`` sets logging up for a process; the tests after these get pytest's set-up back."""
+    with captured_logs(level="warning"):
+        yield
 
 
 def settings(workdir: Path, **values: str) -> Settings:
@@ -77,17 +86,22 @@ def test_rotate_keys_needs_the_keys_setting(workdir: Path, capsys: pytest.Captur
     assert "rotate-keys needs MEETBOT_SECRET_KEYS" in capsys.readouterr().err
 
 
-async def test_purge_asks_for_yes_then_deletes_one_workspace_and_reports(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def installed(workdir: Path, monkeypatch: pytest.MonkeyPatch, *teams: str) -> None:
+    """A database set by the environment, with an installation and a Whereby account for each team."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{workdir / 'm.db'}")
     monkeypatch.setenv("MEETBOT_SECRET_KEYS", Fernet.generate_key().decode())
     runtime = build_runtime(Settings(_env_file=None), purpose="console")
-    for team in ("T1", "T2"):
+    for team in teams:
         await runtime.storage.workspaces.save_installation(team, bot_token=f"xoxb-{team}", bot_id="B",
                                                            bot_user_id="UB", bot_scopes="commands")
         await runtime.storage.accounts.save(team, provider="whereby", credentials={"api_key": "k"})
     await runtime.storage.close()
+
+
+async def test_purge_asks_for_yes_then_deletes_one_workspace_and_reports(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await installed(workdir, monkeypatch, "T1", "T2")
 
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["purge", "--team", "T1"]) == 2
@@ -109,11 +123,7 @@ async def test_purge_asks_for_yes_then_deletes_one_workspace_and_reports(
 async def test_purge_asks_on_a_terminal(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{workdir / 'm.db'}")
-    monkeypatch.setenv("MEETBOT_SECRET_KEYS", Fernet.generate_key().decode())
-    runtime = build_runtime(Settings(_env_file=None), purpose="console")
-    await runtime.storage.accounts.save("T1", provider="whereby", credentials={"api_key": "k"})
-    await runtime.storage.close()
+    await installed(workdir, monkeypatch, "T1")
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert main(["purge", "--team", "T1"]) == 1
