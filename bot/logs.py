@@ -41,8 +41,10 @@ QUERY_KEYS = r"l|code|state|hash"
 PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     # A request or response body, and what follows it, is never logged (Bolt's signature failure
     # line, slack_sdk's debug lines): it may hold anything a user typed, e.g. `api_key=`.
-    (re.compile(r"(?i)\b(\w*body\w*|payload|data|json|params|request)(\s*[:=]\s*)(?!None\b|\{\}).*", re.S),
-     rf"\1\2{REDACTED}"),
+    (re.compile(r"(?i)\b(\w*body\w*|payload)(\s*[:=]\s*)(?!None\b|\{\}).*", re.S), rf"\1\2{REDACTED}"),
+    # slack_sdk's and Bolt's debug lines name a body ``data:``, ``json:``, ``params:``, ``request:``:
+    # redacted when a structure follows (a sentence like "stored data: duplicate key" stays).
+    (re.compile(r"(?i)\b(data|json|params|request)(\s*[:=]\s*)(?=[\[{'\"]|b')(?!\{\}).*", re.S), rf"\1\2{REDACTED}"),
     (re.compile(r"(?i)(for the request )\(.*\)", re.S), rf"\1({REDACTED})"),
     (re.compile(r"(?i)(\bbearer|\bbasic)\s+[\w.~+/=-]+"), rf"\1 {REDACTED}"),
     # Quoted values ('api_key': 'a b', "token":"x") first, then bare ones up to a separator.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
@@ -26,7 +26,7 @@ from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.errors import StorageError, translated
 from db.repos.purge import purge_team as purge_rows
-from db.keys import rotate_secrets
+from db.keys import holds_secrets, rotate_secrets
 from db.engine import DatabaseUnavailable, make_async_engine, make_engine, sync_url
 from db.storage import Storage
 
@@ -60,7 +60,7 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
         path = Path(settings.meetbot_key_file)
         if not path.exists() and (existing := sqlite_file_in_use(settings.database_url)) is not None:
             raise StartupError(
-                f"The database {existing} already holds data but no key was found (MEETBOT_SECRET_KEYS is unset and "
+                f"The database {existing} holds encrypted secrets but no key was found (MEETBOT_SECRET_KEYS is unset and "
                 f"{path} does not exist); a new key could not read its secrets, so set MEETBOT_SECRET_KEYS to the "
                 f"key it was written with or put that key file back."
             )
@@ -76,7 +76,7 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
 
 
 def sqlite_file_in_use(url: str) -> Path | None:
-    """The SQLite file ``url`` names when it exists and is not empty (a database made before), else None."""
+    """The SQLite file ``url`` names when it exists and holds encrypted secrets, else None."""
     try:
         parsed = make_url(sync_url(url))
     except ArgumentError:
@@ -84,7 +84,15 @@ def sqlite_file_in_use(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     path = Path(parsed.database)
-    return path if path.is_file() and path.stat().st_size > 0 else None
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    engine = make_engine(url, vault=None)
+    try:
+        return path if holds_secrets(engine) else None
+    except SQLAlchemyError:  # not a database we can read: the engine's own check will say so
+        return None
+    finally:
+        engine.dispose()
 
 
 def command_groups() -> list[Group]:

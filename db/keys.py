@@ -76,6 +76,23 @@ def unreadable(engine: Engine) -> list[str]:
     return failing
 
 
+def holds_secrets(engine: Engine) -> bool:
+    """Whether any encrypted column holds a value; needs no key (tables or columns an older schema
+    lacks are skipped), so it can tell whether making a new key would strand stored secrets."""
+    with engine.connect() as connection:
+        for secret in secret_columns():
+            raw = _raw(secret)
+            try:
+                found = connection.execute(select(raw.c[secret.column]).where(raw.c[secret.column].is_not(None))
+                                           .limit(1)).first()
+            except SQLAlchemyError:  # not in this schema yet
+                connection.rollback()
+                continue
+            if found is not None:
+                return True
+    return False
+
+
 class RotationError(StorageError):
     """A stored secret that no configured key opens; nothing was rewritten."""
 

@@ -68,3 +68,9 @@ def test_the_log_settings_read_any_case_and_refuse_other_values(monkeypatch: pyt
     monkeypatch.setenv("MEETBOT_LOG_LEVEL", "loud")
     with pytest.raises(ValidationError, match="meetbot_log_level"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_a_sentence_about_stored_data_is_not_taken_for_a_body() -> None:
+    line = "The database refused a change that conflicts with stored data: duplicate key value."
+    assert redact(line) == line
+    assert redact("Sending a request - data: {'code': 'abc'}, json: {}") == f"Sending a request - data: {REDACTED}"

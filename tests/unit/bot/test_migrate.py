@@ -70,7 +70,6 @@ def test_serve_refuses_on_the_command_line_with_exit_2(
     monkeypatch.setenv("DATABASE_URL", at_first_revision(f"sqlite:///{tmp_path / 'old.db'}"))
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
-    monkeypatch.setenv("MEETBOT_SECRET_KEYS", Fernet.generate_key().decode())  # an existing file needs its key
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert "run `meetbot migrate`" in err and len(err.strip().splitlines()) == 1

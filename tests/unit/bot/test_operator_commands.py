@@ -50,6 +50,15 @@ async def test_serve_refuses_an_existing_sqlite_database_when_its_key_is_gone(wo
     assert not (workdir / ".meetbot-secret.key").exists()  # no new key was made
 
 
+async def test_a_database_without_secrets_still_gets_a_development_key(workdir: Path) -> None:
+    runtime = build_runtime(settings(workdir), purpose="console")  # tables, but no secret stored
+    await runtime.storage.close()
+    (workdir / ".meetbot-secret.key").unlink()
+    again = build_runtime(settings(workdir), purpose="serve")
+    await again.storage.close()
+    assert "Generated" in again.notices[0]
+
+
 async def test_a_new_database_still_gets_a_development_key(workdir: Path) -> None:
     runtime = build_runtime(settings(workdir), purpose="serve")
     await runtime.storage.close()
