@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from commands import airmeet, meeting
@@ -22,7 +24,10 @@ from commands.framework.context import Directory, NobodyDirectory, Services
 from commands.framework.router import Group, Registry, build_registry
 from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
-from db.engine import DatabaseUnavailable, make_async_engine, make_engine
+from db.errors import StorageError, translated
+from db.repos.purge import purge_team as purge_rows
+from db.keys import holds_secrets, rotate_secrets
+from db.engine import DatabaseUnavailable, make_async_engine, make_engine, sync_url
 from db.storage import Storage
 
 Purpose = Literal["console", "serve"]
@@ -53,6 +58,12 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
                 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
             )
         path = Path(settings.meetbot_key_file)
+        if not path.exists() and (existing := sqlite_file_in_use(settings.database_url)) is not None:
+            raise StartupError(
+                f"The database {existing} holds encrypted secrets but no key was found (MEETBOT_SECRET_KEYS is unset and "
+                f"{path} does not exist); a new key could not read its secrets, so set MEETBOT_SECRET_KEYS to the "
+                f"key it was written with or put that key file back."
+            )
         key, created = load_or_create_key_file(path)
         vault = Vault.from_keys([key])
     except SecretKeyError as error:
@@ -62,6 +73,26 @@ def load_vault(settings: Settings, *, purpose: Purpose) -> tuple[Vault, str | No
         f"{verb} a development encryption key in {path} (readable only by you). "
         "Set MEETBOT_SECRET_KEYS for production."
     )
+
+
+def sqlite_file_in_use(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it exists and holds encrypted secrets, else None."""
+    try:
+        parsed = make_url(sync_url(url))
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    engine = make_engine(url, vault=None)
+    try:
+        return path if holds_secrets(engine) else None
+    except SQLAlchemyError:  # not a database we can read: the engine's own check will say so
+        return None
+    finally:
+        engine.dispose()
 
 
 def command_groups() -> list[Group]:
@@ -85,7 +116,7 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
     services = Services(storage=storage, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(),
-                        admins=settings.admin_ids())
+                        admins=settings.admin_ids(), create_limit=settings.meetbot_create_limit)
     registry = command_registry()
     return Runtime(settings=settings, services=services, registry=registry, storage=storage, notices=notices)
 
@@ -136,3 +167,36 @@ async def _migrate(url: str) -> str:
     if state.was == state.head:
         return f"The database is already at schema {state.head}; nothing to do."
     return f"Upgraded the database from schema {state.was or 'none'} to {state.head}."
+
+
+def rotate_keys(settings: Settings) -> str:
+    """``meetbot rotate-keys``: every stored secret re-encrypted with the newest key; one sentence with counts."""
+    value = settings.meetbot_secret_keys.get_secret_value().strip() if settings.meetbot_secret_keys else ""
+    if not value:
+        raise StartupError("rotate-keys needs MEETBOT_SECRET_KEYS: the new key first, then the old ones after it.")
+    try:
+        engine = make_engine(settings.database_url, vault=Vault.from_setting(value))
+        counts = rotate_secrets(engine)
+    except (SecretKeyError, StorageError) as error:
+        raise StartupError(str(error)) from None
+    total = sum(counts.values())
+    detail = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+    return (f"Re-encrypted {total} secret{'s' if total != 1 else ''} with the newest key"
+            f"{': ' + detail if detail else ''}. The older keys can now be removed from MEETBOT_SECRET_KEYS.")
+
+
+def purge_team(settings: Settings, team_id: str) -> str:
+    """``meetbot purge --team T…``: what uninstalling does, by hand; one sentence with counts."""
+    try:
+        engine = make_engine(settings.database_url, vault=None)  # deleting reads no secret
+        refuse_newer(schema.check(engine))
+        with translated(), Session(engine) as session:
+            counts = purge_rows(session, team_id)
+            session.commit()
+    except StorageError as error:
+        raise StartupError(str(error)) from None
+    total = sum(counts.values())
+    if not total:
+        return f"meetbot holds nothing for {team_id}; nothing was deleted."
+    detail = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+    return f"Deleted everything meetbot held for {team_id}: {total} rows ({detail})."

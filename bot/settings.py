@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from providers.base import Endpoints
@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     meetbot_key_file: str = ".meetbot-secret.key"
     meetbot_admins: str = ""
     meetbot_tick_seconds: float = 5.0
+    meetbot_log_level: Literal["debug", "info", "warning", "error"] = "info"
+    meetbot_log_format: Literal["text", "json"] = "text"
+    meetbot_create_limit: int = Field(default=20, ge=0)  # meetings one person may create a minute; 0: no limit
 
     port: int = 3000
 
@@ -47,6 +50,12 @@ class Settings(BaseSettings):
     infomaniak_api_url: str = "https://api.infomaniak.com"
     roomful_api_url: str = "https://api.roomful.net"
     kmeet_host: str = "kmeet.infomaniak.com"
+
+    @field_validator("meetbot_log_level", "meetbot_log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        """``MEETBOT_LOG_LEVEL=DEBUG`` works as well as ``debug``."""
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator(*SLACK_FIELDS, mode="before")
     @classmethod

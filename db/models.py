@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from db.crypto import Encrypted
@@ -18,7 +18,8 @@ def utcnow() -> datetime:
 
 
 class Workspace(SQLModel, table=True):
-    """A Slack workspace that installed the app (OAuth) or the one a bot token belongs to."""
+    """A Slack workspace that installed the app (OAuth) or the one a bot token belongs to; for an
+    Enterprise Grid org-wide install, the organisation (``team_id`` is then its enterprise id)."""
 
     team_id: str = Field(primary_key=True)
     team_name: str | None = None
@@ -30,6 +31,10 @@ class Workspace(SQLModel, table=True):
     installer_user_id: str | None = None
     installed_at: datetime = Field(default_factory=utcnow)
     default_reminders: str = "10m"
+    # Token rotation (migration 0004_ops): Slack's refresh token and the access token's expiry.
+    bot_refresh_token: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))
+    bot_token_expires_at: datetime | None = None
+    is_enterprise_install: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class OAuthState(SQLModel, table=True):

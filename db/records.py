@@ -52,13 +52,18 @@ class Workspace:
     installer_user_id: str | None = None
     installed_at: datetime | None = None
     default_reminders: str = "10m"
+    bot_refresh_token: str | None = field(default=None, repr=False)
+    bot_token_expires_at: datetime | None = None
+    is_enterprise_install: bool = False
 
     @classmethod
     def from_row(cls, row: models.Workspace) -> Workspace:
         return cls(team_id=row.team_id, team_name=row.team_name, enterprise_id=row.enterprise_id,
                    bot_token=row.bot_token, bot_id=row.bot_id, bot_user_id=row.bot_user_id,
                    bot_scopes=row.bot_scopes, installer_user_id=row.installer_user_id,
-                   installed_at=utc_or_none(row.installed_at), default_reminders=row.default_reminders)
+                   installed_at=utc_or_none(row.installed_at), default_reminders=row.default_reminders,
+                   bot_refresh_token=row.bot_refresh_token, bot_token_expires_at=utc_or_none(row.bot_token_expires_at),
+                   is_enterprise_install=bool(row.is_enterprise_install))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.crypto import Vault
 from db.engine import make_engine
+from db.keys import unreadable
 from db.repos.accounts import Accounts
 from db.repos.airmeet import AirmeetStore
 from db.repos.meetings import Meetings
@@ -74,6 +75,11 @@ class Storage:
         except SQLAlchemyError:
             return False
         return True
+
+    async def unreadable_secrets(self) -> list[str]:
+        """For /readyz: the encrypted columns whose newest secret the configured keys cannot open
+        (``db.keys.unreadable``); ``[]`` when the keys are right."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, unreadable, self.engine)
 
     async def close(self) -> None:
         """Let running calls finish, then close the connections."""

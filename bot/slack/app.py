@@ -8,25 +8,28 @@ serves many, installed through ``/slack/install`` with tokens kept by bot.slack.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
-from bot.slack.installations import DbInstallationStore, DbStateStore
+from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
 
@@ -61,23 +64,31 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
     )
 
 
+def token_rotator(settings: Settings) -> AsyncTokenRotator | None:
+    """Rotates expiring tokens (the app's token rotation) through ``SLACK_API_URL``; OAuth mode only."""
+    if not settings.slack_client_id or settings.slack_client_secret is None:
+        return None
+    return AsyncTokenRotator(client_id=settings.slack_client_id,
+                             client_secret=settings.slack_client_secret.get_secret_value(), client=web_client(settings))
+
+
 class TeamClients:
     """``await clients(team_id)``: a client with the team's bot token, or None when the team has none.
 
-    Work outside any request (the reminder tick, the directory) has no Bolt client at hand.
+    Work outside any request (the reminder tick, the directory) has no Bolt client at hand; in OAuth
+    mode the token is the team's installation's, or its organisation's, rotated when due (BotTokens).
     """
 
-    def __init__(self, settings: Settings, runtime: Runtime) -> None:
+    def __init__(self, settings: Settings, runtime: Runtime, *, store: DbInstallationStore | None = None) -> None:
         self.settings = settings
         self.runtime = runtime
+        self.tokens = BotTokens(store or DbInstallationStore(runtime.storage, rotator=token_rotator(settings)))
 
     async def __call__(self, team_id: str) -> AsyncWebClient | None:
         if self.settings.slack_bot_token is not None:
             return web_client(self.settings, self.settings.slack_bot_token.get_secret_value())
-        workspace = await self.runtime.storage.workspaces.get(team_id)
-        if workspace is None or not workspace.bot_token:
-            return None
-        return web_client(self.settings, workspace.bot_token)
+        token = await self.tokens(team_id)
+        return web_client(self.settings, token) if token else None
 
 
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:
@@ -90,6 +101,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
         "process_before_response": True,
         "ignoring_self_events_enabled": True,
     }
+    store = DbInstallationStore(runtime.storage, rotator=token_rotator(settings))
     if settings.slack_mode() == "single":
         assert settings.slack_bot_token is not None
         token = settings.slack_bot_token.get_secret_value()
@@ -100,14 +112,23 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             scopes=BOT_SCOPES,
-            installation_store=DbInstallationStore(runtime.storage),
+            installation_store=store,
             state_store=DbStateStore(runtime.storage),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
             callback_options=CALLBACKS,
         )
+        # The store rotates expiring tokens itself, one at a time (bot.slack.installations). Bolt's
+        # authorize rotates too, with the refresh token the store just spent, when a token it gets
+        # is within its margin: a smaller margin than the store's keeps it from ever doing so. (The
+        # authorize AsyncOAuthSettings builds would also call slack.com whatever SLACK_API_URL says.)
+        oauth.authorize = AsyncInstallationStoreAuthorize(
+            logger=logging.getLogger("slack_bolt.authorization"), installation_store=store,
+            client_id=oauth.client_id, client_secret=oauth.client_secret,
+            token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE // 2, client=web_client(settings),
+        )
         app = AsyncApp(client=web_client(settings), oauth_flow=InstallFlow(settings=oauth), **common)
-    clients = TeamClients(settings, runtime)
+    clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
     shell = SlackShell(runtime, clients=clients)
     shell.register(app)

@@ -25,6 +25,7 @@ from bot.render.home import home_view
 from bot.render.modals import modal_values, modal_view, read_state
 from bot.runtime import Runtime
 from bot.slack.directory import ClientForTeam
+from bot.slack.installations import DbInstallationStore, uninstalled
 from bot.slack.sink import SlackSink
 from bot.workers.delivery import deliver
 from commands.framework.context import Context, Person, Services
@@ -161,13 +162,15 @@ class SlackShell:
         await client.views_publish(user_id=user_id, view=home_view(home))
 
     async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
-        """Uninstalled: the bot token and every provider credential of the workspace are deleted."""
-        if context.team_id:
-            await self.runtime.storage.workspaces.forget(context.team_id)
+        """Uninstalled: everything the workspace (or org-wide install) left with us is deleted."""
+        await uninstalled(self.runtime.storage, enterprise_id=context.enterprise_id, team_id=context.team_id,
+                          is_enterprise_install=context.is_enterprise_install)
 
     async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        if context.team_id and (event.get("tokens") or {}).get("bot"):
-            await self.runtime.storage.workspaces.forget_bot_token(context.team_id)
+        if (event.get("tokens") or {}).get("bot"):
+            await DbInstallationStore(self.runtime.storage).async_delete_bot(
+                enterprise_id=context.enterprise_id if context.is_enterprise_install else None,
+                team_id=None if context.is_enterprise_install else context.team_id)
 
     async def send(
         self,

@@ -93,3 +93,4 @@ class Services:
     transport: httpx.AsyncBaseTransport | None = None
     policy: RetryPolicy = DEFAULT_POLICY
     clock: Callable[[], datetime] = utc_now
+    create_limit: int = 20  # meetings one person may create a minute (MEETBOT_CREATE_LIMIT); 0: no limit

@@ -26,6 +26,13 @@ from commands.framework.forms import Action, ActionHandler, Form, State, Values
 from commands.framework.policy import require_admin
 from commands.framework.replies import Home, Message, Modal, Reply
 
+# Nobody types more than this on a slash command line (Slack's message box takes 4,000 characters);
+# longer text is refused before any parsing. A form field holds at most Slack's plain_text_input
+# maximum, and a button's value Slack's 2,000 (Block Kit reference, "Button element").
+COMMAND_MAX = 4000
+FIELD_MAX = 3000
+BUTTON_VALUE_MAX = 2000
+
 Handler = Callable[[Any, Context, Services], Awaitable[Reply]]
 Reader = Callable[[str, Context, Services], Any]  # text → the subcommand's arguments model
 HomeSections = Callable[[Context, Services], Awaitable[Sequence[Message]]]
@@ -148,6 +155,9 @@ class Registry:
             known = ", ".join(f"`{name}`" for name in self._groups)
             return Reply.ephemeral(f"I don't handle `{command}`. I answer {known}.")
         text = without_nul(text)
+        if len(text) > COMMAND_MAX:
+            return Reply.ephemeral(f"That is {len(text):,} characters and I read at most {COMMAND_MAX:,} on one line, "
+                                   f"so nothing was done: shorten it, or use `{command} help`.")
         word = text.strip().split(" ", 1)[0]
         where = f"{command} {word if word.isalpha() and len(word) <= 20 else '…'}"  # never a pasted key
         return await guard(group.run(text, ctx, services, prefix=command), where=where)
@@ -164,6 +174,8 @@ class Registry:
             return None
 
         async def run(value: str, ctx: Context, services: Services) -> Reply:
+            if len(value) > BUTTON_VALUE_MAX:  # Slack never sends one this long: a forged request
+                return Reply.ephemeral("That button's value is too long for Slack's, so nothing was done.")
             if action.admin:
                 await require_admin(ctx, services)
             return await action.handler(value, ctx, services)
@@ -195,6 +207,8 @@ class GuardedForm:
         self.where = where
 
     async def check(self, values: Values, state: State, ctx: Context, services: Services) -> dict[str, str]:
+        if too_long := overlong_fields(values):
+            return too_long
         try:
             return await self.form.check(without_nul(values), state, ctx, services)
         except Exception as error:
@@ -202,6 +216,9 @@ class GuardedForm:
             return {}
 
     async def submit(self, values: Values, state: State, ctx: Context, services: Services) -> Reply:
+        if overlong_fields(values):  # check said so already; a forged submission ends here too
+            return Reply.ephemeral(f"A field of that form has more than {FIELD_MAX:,} characters, so nothing was "
+                                   "done: shorten it and submit again.")
         return await guard(self.form.submit(without_nul(values), state, ctx, services), where=self.where)
 
     async def change(self, values: Values, state: State, ctx: Context, services: Services) -> Modal | None:
@@ -210,6 +227,16 @@ class GuardedForm:
         except Exception as error:
             sentence_for(error, where=self.where)
             return None
+
+
+def overlong_fields(values: Values) -> dict[str, str]:
+    """A field error for each form value (or item of a list value) longer than ``FIELD_MAX``."""
+    errors = {}
+    for name, value in values.items():
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(item, str) and len(item) > FIELD_MAX for item in items):
+            errors[name] = f"At most {FIELD_MAX:,} characters, please."
+    return errors
 
 
 def without_nul(value: Any) -> Any:

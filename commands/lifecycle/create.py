@@ -71,6 +71,8 @@ def title_problem(provider: str, title: str) -> str | None:
     return f"A meeting title has at most {limit} characters and this one has {len(title)}: please shorten it."
 
 
+CREATE_WINDOW = timedelta(minutes=1)  # the create rate limit counts the meetings made in this window
+
 # At most this many reminders per meeting (issue 8, defect 10): more is refused, never cut silently.
 MAX_REMINDERS = 5
 
@@ -123,8 +125,23 @@ def parse_offsets_setting(text: str) -> tuple[timedelta, ...]:
         return ()
 
 
+async def rate_problem(ctx: Context, services: Services) -> str | None:
+    """The sentence refusing one more meeting from someone who made ``services.create_limit`` in the
+    last minute, or None. Counted in the database, so every replica sees the same count."""
+    if services.create_limit <= 0:
+        return None
+    made = await services.storage.meetings.created_by(ctx.team_id, ctx.user_id,
+                                                      since=services.clock() - CREATE_WINDOW)
+    if made < services.create_limit:
+        return None
+    return (f"You have created {made} meetings in the last minute, the most one person may, so nothing was "
+            "created: please wait a minute and try again.")
+
+
 async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> Reply:
     """Create the room, store the meeting and reminders, and return the messages to send."""
+    if problem := await rate_problem(ctx, services):
+        raise UserError(problem)  # first: a flood costs one count query each, no provider call
     if problem := title_problem(new.provider, new.title):
         raise UserError(problem)
     if problem := reminders_problem(new.reminders):
@@ -228,6 +245,7 @@ async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Ser
         join_url=room.join_url,
         host_url=room.host_url,
         provider_data={**room.details, OPTIONS: options_to_store(new.options)},  # a move may need them again
+        created_at=now,  # the clock the create rate limit counts with
     )
     return await services.storage.meetings.add(meeting, reminder_times=due)
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.errors import translated
+from db.limits import guard_lengths
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -44,7 +45,7 @@ class RepositoryBase:
         """A session whose objects stay readable after commit; SQLAlchemy errors become ``StorageError``."""
         with translated():
             with Session(self.engine, expire_on_commit=False) as session:
-                yield session
+                yield guard_lengths(session)
 
 
 def off_loop(method: Callable[Concatenate[R, P], T]) -> Callable[Concatenate[R, P], Coroutine[Any, Any, T]]:

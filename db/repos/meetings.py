@@ -196,6 +196,18 @@ class Meetings(RepositoryBase):
             return [channel for channel in found if channel]
 
     @off_loop
+    def created_by(self, team_id: str, user_id: str, *, since: datetime) -> int:
+        """How many meetings ``user_id`` organised that were created after ``since`` (the create rate
+        limit; from the user's participant rows, so it reads a handful of rows at any size)."""
+        with self.session() as session:
+            return int(session.scalars(
+                select(func.count()).select_from(Participant)
+                .join(models.Meeting, col(models.Meeting.id) == col(Participant.meeting_id))
+                .where(Participant.team_id == team_id, Participant.user_id == user_id,
+                       Participant.role == "organiser", col(models.Meeting.created_at) > since)
+            ).one())
+
+    @off_loop
     def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:
         """Remember the channel message that announced the meeting."""
         with self.session() as session:

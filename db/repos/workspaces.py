@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlmodel import col, select
 
 from db import models
 from db.records import Workspace
 from db.repos.base import RepositoryBase, off_loop
+from db.repos.purge import purge_team
 
 
 class Workspaces(RepositoryBase):
@@ -56,7 +57,12 @@ class Workspaces(RepositoryBase):
         team_name: str | None = None,
         enterprise_id: str | None = None,
         installer_user_id: str | None = None,
+        bot_refresh_token: str | None = None,
+        bot_token_expires_at: datetime | None = None,
+        is_enterprise_install: bool = False,
     ) -> None:
+        """Keep an installation (``team_id`` is the enterprise id for an org-wide one); a rotated
+        token is saved the same way, with its new refresh token and expiry."""
         with self.session() as session:
             row = session.get(models.Workspace, team_id) or models.Workspace(team_id=team_id)
             row.bot_token = bot_token
@@ -67,37 +73,56 @@ class Workspaces(RepositoryBase):
             row.enterprise_id = enterprise_id
             row.installer_user_id = installer_user_id
             row.installed_at = models.utcnow()
+            row.bot_refresh_token = bot_refresh_token
+            row.bot_token_expires_at = bot_token_expires_at
+            row.is_enterprise_install = is_enterprise_install
             session.add(row)
             session.commit()
 
     @off_loop
     def forget_bot_token(self, team_id: str) -> None:
-        """``tokens_revoked``: the bot token is useless now; keep everything else."""
+        """``tokens_revoked``: the bot token (and its refresh token) are useless now; keep everything else."""
         with self.session() as session:
             session.execute(
-                update(models.Workspace).where(col(models.Workspace.team_id) == team_id).values(bot_token=None)
+                update(models.Workspace).where(col(models.Workspace.team_id) == team_id)
+                .values(bot_token=None, bot_refresh_token=None, bot_token_expires_at=None)
             )
             session.commit()
 
     @off_loop
-    def forget(self, team_id: str) -> None:
-        """``app_uninstalled``: drop the bot token and every provider credential; stop pending reminders and exports."""
+    def link_enterprise(self, team_id: str, enterprise_id: str) -> None:
+        """Note that ``team_id`` belongs to the Grid organisation ``enterprise_id`` (served by its
+        org-wide installation), so work outside a request finds the organisation's token."""
         with self.session() as session:
-            session.execute(delete(models.ProviderAccount).where(col(models.ProviderAccount.team_id) == team_id))
-            session.execute(
-                update(models.Workspace).where(col(models.Workspace.team_id) == team_id).values(bot_token=None)
-            )
-            session.execute(
-                update(models.Reminder)
-                .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.status) == "pending")
-                .values(status="cancelled")
-            )
-            session.execute(  # no one left to send an Airmeet export to
-                update(models.AirmeetExport)
-                .where(col(models.AirmeetExport.team_id) == team_id, col(models.AirmeetExport.status) == "pending")
-                .values(status="failed")
-            )
+            row = session.get(models.Workspace, team_id)
+            if row is not None and row.enterprise_id == enterprise_id:
+                return
+            row = row or models.Workspace(team_id=team_id)
+            row.enterprise_id = enterprise_id
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another replica made the row meanwhile: it links it too
+                session.rollback()
+
+    @off_loop
+    def of_enterprise(self, enterprise_id: str) -> list[str]:
+        """The workspaces known to belong to ``enterprise_id`` (not the organisation's own row)."""
+        with self.session() as session:
+            return list(session.scalars(
+                select(models.Workspace.team_id).where(col(models.Workspace.enterprise_id) == enterprise_id,
+                                                       col(models.Workspace.team_id) != enterprise_id)
+            ))
+
+    @off_loop
+    def forget(self, team_id: str) -> dict[str, int]:
+        """``app_uninstalled`` and ``meetbot purge``: delete everything the workspace left with us
+        (tokens, provider credentials, meetings, reminders, every other team table) in one
+        transaction; how many rows each table lost."""
+        with self.session() as session:
+            counts = purge_team(session, team_id)
             session.commit()
+        return counts
 
     @off_loop
     def set_default_reminders(self, team_id: str, offsets: str) -> None:

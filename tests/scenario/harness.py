@@ -61,8 +61,10 @@ class SlackScenario:
         return await self.http.post("/slack/events", content=body,
                                     headers={"Content-Type": content_type, **signed})
 
-    async def command(self, line: str, *, user: str = "U1", channel: str = "C1", team: str = TEAM) -> httpx.Response:
-        """Type a slash command: ``await slack.command('/meeting new kmeet Standup')``."""
+    async def command(self, line: str, *, user: str = "U1", channel: str = "C1", team: str = TEAM,
+                      extra: dict[str, str] | None = None) -> httpx.Response:
+        """Type a slash command: ``await slack.command('/meeting new kmeet Standup')``; ``extra`` adds
+        fields (an org-wide install's ``enterprise_id`` and ``is_enterprise_install``)."""
         command, _, text = line.partition(" ")
         name = f"cmd-{next(self._names)}"
         self.last_response_name = name
@@ -70,7 +72,7 @@ class SlackScenario:
             "token": "verification_token", "team_id": team, "team_domain": "acme", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command, "text": text,
             "api_app_id": "A0MEETBOT1", "response_url": self.fake.response_url(name),
-            "trigger_id": self.fake.new_trigger_id(),
+            "trigger_id": self.fake.new_trigger_id(), **(extra or {}),
         }).encode()
         response = await self.post(body, "application/x-www-form-urlencoded")
         assert response.status_code == 200, response.text
@@ -85,10 +87,11 @@ class SlackScenario:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return await self.post(body, "application/x-www-form-urlencoded")
 
-    async def event(self, event: dict[str, Any], *, team: str = TEAM) -> httpx.Response:
+    async def event(self, event: dict[str, Any], *, team: str = TEAM, extra: dict[str, Any] | None = None) -> httpx.Response:
         body = json.dumps({
             "token": "verification_token", "team_id": team, "api_app_id": "A0MEETBOT1", "event": event,
             "type": "event_callback", "event_id": f"Ev{next(self._names)}", "event_time": int(time.time()),
+            **(extra or {}),
         }).encode()
         return await self.post(body, "application/json")
 

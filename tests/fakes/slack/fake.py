@@ -217,6 +217,8 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FileUploads, Observed):
             raise SlackError("invalid_auth")
         if info.revoked:
             raise SlackError("token_revoked")
+        if info.expires_at is not None and time.time() >= info.expires_at:
+            raise SlackError("token_expired")
         wants_app_token = method == "apps.connections.open"
         if (info.kind == "app") != wants_app_token:
             raise SlackError("not_allowed_token_type")

@@ -83,6 +83,8 @@ class TokenInfo:
     team_id: str | None
     scopes: tuple[str, ...]
     revoked: bool = False
+    expires_at: float | None = None  # a rotating token (xoxe.xoxb-) stops working then: token_expired
+    enterprise_id: str | None = None  # an org-wide install's token
 
 
 @dataclass

@@ -69,6 +69,7 @@ class SlackState(FakeService):
         self._homes: dict[tuple[str, str], str] = {}
         self._triggers: dict[str, Trigger] = {}
         self._codes: dict[str, dict[str, Any]] = {}
+        self._refresh_tokens: dict[str, dict[str, Any]] = {}  # refresh token -> its install's grant
         self._response_urls: dict[str, int] = {}
         self._responses: list[ResponsePost] = []
         self._calls: list[Call] = []
@@ -115,6 +116,11 @@ class SlackState(FakeService):
         with self._lock:
             self.add_team(team_id)
             self._tokens[token] = TokenInfo(token, "bot", team_id, tuple(scopes))
+
+    def expire_token(self, token: str) -> None:
+        """Make a token's time run out (as 12 hours would with token rotation): calls then get ``token_expired``."""
+        with self._lock:
+            self._tokens[token].expires_at = time.time() - 1
 
     def add_app_token(self, token: str) -> None:
         """Accept an app-level token (Socket Mode): ``fake.add_app_token("xapp-1-A1-1-abc")``."""

@@ -49,3 +49,38 @@ async def test_a_state_is_consumed_once(storage: Storage) -> None:
     assert await states.async_consume(state) is True
     assert await states.async_consume(state) is False
     assert await states.async_consume("forged") is False
+
+
+ROTATING = Installation(user_id="U1", team_id="T1", team_name="Acme", bot_token="xoxe.xoxb-1-a", bot_id="B1",
+                        bot_user_id="U0BOT", bot_scopes=["commands"], bot_refresh_token="xoxe-1-r",
+                        bot_token_expires_in=43_200)
+ORG_WIDE = Installation(user_id="U1", team_id=None, enterprise_id="E1", enterprise_name="Org", bot_token="xoxb-org",
+                        bot_id="B9", bot_user_id="U0BOT", bot_scopes=["commands"], is_enterprise_install=True)
+
+
+async def test_a_rotating_installation_comes_back_with_its_refresh_token_and_expiry(storage: Storage) -> None:
+    store = DbInstallationStore(storage)
+    await store.async_save(ROTATING)
+    found = await store.async_find_installation(enterprise_id=None, team_id="T1")
+    assert found is not None and found.bot_refresh_token == "xoxe-1-r"
+    assert found.bot_token_expires_at == ROTATING.bot_token_expires_at
+    await store.async_delete_bot(enterprise_id=None, team_id="T1")  # tokens_revoked: both tokens go
+    workspace = await storage.workspaces.get("T1")
+    assert workspace is not None and workspace.bot_token is None and workspace.bot_refresh_token is None
+
+
+async def test_an_org_wide_installation_serves_each_workspace_of_the_org(storage: Storage) -> None:
+    store = DbInstallationStore(storage)
+    await store.async_save(ORG_WIDE)
+    org = await store.async_find_installation(enterprise_id="E1", team_id="T7", is_enterprise_install=True)
+    assert org is not None and org.bot_token == "xoxb-org" and org.team_id is None and org.is_enterprise_install
+    member = await storage.workspaces.get("T7")
+    assert member is not None and member.enterprise_id == "E1" and member.bot_token is None
+    # Outside a request only the team is known: its link leads to the organisation's token.
+    later = await store.async_find_installation(enterprise_id=None, team_id="T7")
+    assert later is not None and later.bot_token == "xoxb-org"
+    assert await store.async_find_installation(enterprise_id=None, team_id="T8") is None
+    await storage.accounts.save("T7", provider="whereby", credentials={"api_key": "k"})
+    await store.async_delete_all(enterprise_id="E1", team_id=None)
+    assert await storage.workspaces.get("E1") is None and await storage.workspaces.get("T7") is None
+    assert await storage.accounts.all("T7") == []

@@ -42,7 +42,8 @@ async def test_a_cancelled_meetings_reminders_are_not_claimed(storage: Storage) 
     assert await storage.reminders.claim_due(now=NOW + timedelta(hours=1)) == []
 
 
-async def test_uninstall_stops_pending_reminders(storage: Storage) -> None:
+async def test_uninstall_deletes_pending_reminders(storage: Storage) -> None:
     meeting = await storage.meetings.add(meeting_record("T1"), reminder_times=[(NOW, 120)])
     await storage.workspaces.forget("T1")
-    assert [r.status for r in await storage.reminders.for_meeting("T1", meeting.id)] == ["cancelled"]
+    assert await storage.reminders.for_meeting("T1", meeting.id) == []
+    assert await storage.reminders.claim_due(now=NOW + timedelta(hours=1)) == []

@@ -1,0 +1,76 @@
+"""bot.logs.redact: every shape a secret took in a log line of ours or of a library's."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.logs import REDACTED, redact, scrub
+
+SECRET = st.text(alphabet="abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789_-", min_size=12, max_size=40)
+SHAPES = [
+    "Attempting WebSocket connection to ws://h/socket/?sessionId={}&transport=websocket&EIO=3",
+    "joined https://whereby.test/room?roomKey={}",
+    "auto-login https://cm.test/room?l={}",
+    "headers: {{'Authorization': 'Bearer {}'}}",
+    "{{\"api_key\": \"{}\", \"region\": \"eu\"}}",
+    "credentials={{'password': '{}'}}",
+    "X-Api-Key: {}",
+    "refresh_token={}&grant_type=refresh_token",
+    "Invalid request signature detected (signature: v0=abc, timestamp: 1, body: token=t&text=connect {})",
+    "A global middleware (x) skipped calling next() without providing a response for the request (text={})",
+    "Sending a request - url: POST https://slack/api/chat.postMessage, data: {{'text': '{}'}}, json: {{}}",
+]
+
+
+@given(secret=SECRET, shape=st.sampled_from(SHAPES))
+def test_a_secret_in_any_known_shape_is_redacted(secret: str, shape: str) -> None:
+    line = redact(shape.format(secret))
+    assert secret not in line and REDACTED in line
+
+
+@pytest.mark.parametrize("token", ["xoxb-1-2-abc", "xoxp-9-x", "xoxe.xoxb-1-MIIabc", "xoxe-1-My4tYWJj", "xapp-1-A1-2-z"])
+def test_slack_tokens_are_redacted_wherever_they_stand(token: str) -> None:
+    assert redact(f"client for {token} failed") == f"client for {REDACTED} failed"
+
+
+def test_fernet_ciphertext_is_redacted() -> None:
+    assert redact("row gAAAAABnQ1xZ_9w2dVHlZ8ExampleCipherTextValue== kept") == f"row {REDACTED} kept"
+
+
+def test_a_secret_split_over_template_and_argument_is_redacted() -> None:
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "token=%s for %s", ("s3cr3t-value", "U1"), None)
+    assert scrub(record).getMessage() == f"token={REDACTED} for U1"
+
+
+def test_numbers_stay_numbers_for_their_format() -> None:
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "%d reminders in %.1f s", (3, 0.25), None)
+    assert scrub(record).getMessage() == "3 reminders in 0.2 s"
+
+
+def test_ordinary_lines_are_left_alone() -> None:
+    line = "users.info failed for U1: ratelimited; retrying in 3 s (page 2 of 4)"
+    assert redact(line) == line
+
+
+def test_the_log_settings_read_any_case_and_refuse_other_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    monkeypatch.setenv("MEETBOT_LOG_LEVEL", "DEBUG")
+    monkeypatch.setenv("MEETBOT_LOG_FORMAT", "Json")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.meetbot_log_level, settings.meetbot_log_format) == ("debug", "json")
+    monkeypatch.setenv("MEETBOT_LOG_LEVEL", "loud")
+    with pytest.raises(ValidationError, match="meetbot_log_level"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_a_sentence_about_stored_data_is_not_taken_for_a_body() -> None:
+    line = "The database refused a change that conflicts with stored data: duplicate key value."
+    assert redact(line) == line
+    assert redact("Sending a request - data: {'code': 'abc'}, json: {}") == f"Sending a request - data: {REDACTED}"
