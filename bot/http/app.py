@@ -16,9 +16,10 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
 
 from bot.http.routes import slack_routes
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime, import_kinds
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.workers.imports import start_import_worker
 from bot.workers.reminders import start_scheduler
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
                   if scheduler else None)
+        importer = (start_import_worker(runtime.services, import_kinds(), shell.sink_for_team,
+                                        every=settings.meetbot_tick_seconds) if scheduler else None)
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
@@ -47,6 +50,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                 await socket_mode.close_async()
             if ticker is not None:
                 ticker.shutdown(wait=False)
+            if importer is not None:
+                importer.shutdown(wait=False)
 
     app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"), lifespan=lifespan)
     app.state.runtime = runtime

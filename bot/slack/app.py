@@ -22,11 +22,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
+from bot.slack.files import SlackFiles
 from bot.slack.installations import DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
-              "channels:read", "groups:read"]
+              "channels:read", "groups:read", "files:read", "files:write"]
 
 
 def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
@@ -89,6 +90,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
         app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
     clients = TeamClients(settings, runtime)
     runtime.services.directory = SlackDirectory(clients)
+    runtime.services.files = SlackFiles(clients)
     shell = SlackShell(runtime, clients=clients)
     shell.register(app)
     return app, shell

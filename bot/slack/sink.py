@@ -2,6 +2,7 @@
 
     sink = SlackSink(client, respond=respond, channel_id="C1")
     ts = await sink.post(message, team_id="T1", requester="U1")    # DeliveryError when Slack refuses
+    await sink.upload(channel="C1", filename="failed.csv", content=data, comment="Import finished …")
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ class SlackSink:
             answer = await self.client.chat_postMessage(channel=target, text=text, blocks=blocks,
                                                         unfurl_links=False, unfurl_media=False)
             return str(answer.get("ts"))
+        except SlackApiError as error:
+            raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
+        except (ClientError, asyncio.TimeoutError) as error:
+            raise DeliveryError(f"network: {type(error).__name__}") from None
+
+    async def upload(self, *, channel: str, filename: str, content: bytes, comment: str) -> None:
+        """Share a file in ``channel`` with ``comment`` as its message (``files_upload_v2``); DeliveryError otherwise."""
+        try:
+            await self.client.files_upload_v2(channel=channel, filename=filename, title=filename, content=content,
+                                              initial_comment=comment)
         except SlackApiError as error:
             raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
         except (ClientError, asyncio.TimeoutError) as error:

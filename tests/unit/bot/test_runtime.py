@@ -33,7 +33,7 @@ def services(storage: Storage) -> Services:
 
 
 def test_the_registry_answers_the_manifests_commands(registry: Registry) -> None:
-    assert registry.commands() == ["/meeting"]
+    assert registry.commands() == ["/meeting", "/airmeet"]
 
 
 async def test_dispatch_runs_a_command_and_never_raises(registry: Registry, storage: Storage) -> None:

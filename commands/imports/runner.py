@@ -1,0 +1,208 @@
+"""Send a queued job's rows: a few at a time, slowing down when the provider asks, resumable, cancellable.
+
+    tally = await run_job(job, SPEAKERS, services, report=on_progress)   # report(tally) after each row
+
+Per row: mark it ``sending`` (one more attempt), send it, record ``done``/``present``/``failed``.
+A row still ``sending`` when the job is claimed again was in flight when a worker stopped; the
+provider is asked whether it has it (``Sender.exists``) before it is sent again, so no row is
+created twice. The job's status is read before each row: Cancel stops it there.
+
+Provider answers (the retries themselves follow the shared policy in providers/http.py):
+- every retry the policy makes after a 429 or 5xx also slows this job down (``Pace``);
+- ``RateLimited`` once the policy gives up: the row waits, Retry-After is honoured, and it is sent again;
+- ``Unavailable``: sent again up to ``MAX_ATTEMPTS`` times, then failed with the provider's sentence;
+- ``Rejected``/``NotFound``: that row failed, with the sentence;
+- ``AuthFailed``/``NotConfigured``: every row left fails with that sentence (no point trying them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from commands.framework.context import Services
+from commands.framework.errors import provider_sentence
+from commands.imports.kinds import Kind, Outcome, Sender
+from db.records import ImportJob, ImportRow
+from db.repos.imports import Imports
+from providers.errors import AuthFailed, NotConfigured, ProviderError, RateLimited, Unavailable
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+SENT = ("done", "present")
+LEFT = ("pending", "sending")
+
+
+@dataclass
+class Tally:
+    """Rows per status (``counts``) and the 429s and retries seen in this run."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    throttled: int = 0
+    cancelled: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.counts["done"] + self.counts["present"]
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    @property
+    def remaining(self) -> int:
+        return self.counts["pending"] + self.counts["sending"]
+
+    @property
+    def total(self) -> int:
+        return self.done + self.failed + self.remaining
+
+    def move(self, old: str, new: str) -> None:
+        self.counts[old] -= 1
+        self.counts[new] += 1
+
+
+class Pace:
+    """At most ``limit`` rows in flight; a throttle halves it and pauses everyone, successes grow it back.
+
+        pace = Pace(8, sleep=services.policy.sleep)
+        async with pace: ...          # one row in flight
+        pace.throttled(2.0)           # the provider said Retry-After: 2
+    """
+
+    def __init__(self, limit: int, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.most = max(1, limit)
+        self.limit = self.most
+        self.sleep = sleep
+        self.in_flight = 0
+        self.streak = 0
+        self.open = asyncio.Event()
+        self.open.set()
+        self.room = asyncio.Condition()
+        self.pauses: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> None:
+        while True:
+            await self.open.wait()
+            async with self.room:
+                await self.room.wait_for(lambda: self.in_flight < self.limit)
+                if self.open.is_set():
+                    self.in_flight += 1
+                    return
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self.room:
+            self.in_flight -= 1
+            self.room.notify_all()
+
+    def succeeded(self) -> None:
+        self.streak += 1
+        if self.limit < self.most and self.streak >= 2 * self.limit:
+            self.limit += 1
+            self.streak = 0
+
+    def throttled(self, retry_after: float | None) -> None:
+        """Halve the rows in flight and hold new ones for ``retry_after`` seconds (1 when unsaid)."""
+        self.limit = max(1, self.limit // 2)
+        self.streak = 0
+        if self.open.is_set():
+            self.open.clear()
+            task = asyncio.ensure_future(self._reopen(retry_after if retry_after is not None else 1.0))
+            self.pauses.add(task)
+            task.add_done_callback(self.pauses.discard)
+
+    async def _reopen(self, delay: float) -> None:
+        try:
+            await self.sleep(delay)
+        finally:
+            self.open.set()
+
+
+Report = Callable[[Tally], Awaitable[None]]
+
+
+async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Report | None = None) -> Tally:
+    """Send every row left (see the module docstring); returns the final tally."""
+    imports = services.storage.imports
+    tally = Tally(counts=await imports.counts(job.id))
+    pace = Pace(kind.concurrency, sleep=services.policy.sleep)
+    original_sleep = services.policy.sleep
+
+    async def slowed(delay: float) -> None:
+        # The shared policy is about to retry a 429/5xx: the whole job slows down with it.
+        tally.throttled += 1
+        pace.throttled(delay)
+        await original_sleep(delay)
+
+    paced = dataclasses.replace(services, policy=dataclasses.replace(services.policy, sleep=slowed))
+    rows = await imports.rows(job.id, LEFT)
+    stop: list[str] = []  # the sentence every row left fails with (credentials refused)
+    async with kind.open(job, paced) as sender:
+        queue: asyncio.Queue[ImportRow] = asyncio.Queue()
+        for row in rows:
+            queue.put_nowait(row)
+
+        async def worker() -> None:
+            while not queue.empty() and not tally.cancelled:
+                row = queue.get_nowait()
+                async with pace:
+                    if await imports.status(job.id) == "cancelled":
+                        tally.cancelled = True
+                        return
+                    again = await send_row(job, kind, sender, row, tally, pace, imports=imports, stop=stop)
+                if again is not None:
+                    queue.put_nowait(again)
+                if report is not None:
+                    await report(tally)
+
+        await asyncio.gather(*(worker() for _ in range(pace.most)))
+    return tally
+
+
+async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, tally: Tally, pace: Pace, *,
+                   imports: Imports, stop: list[str]) -> ImportRow | None:
+    """One attempt at one row; returns the row (as it now stands) when it should be tried again."""
+    if stop:
+        await _finish(imports, job, row, tally, "failed", stop[0])
+        return None
+    model = kind.row.model_validate(row.data)
+    in_doubt = row.status == "sending"  # in flight when a worker stopped, or after a 5xx
+    await imports.set_row(job.id, row.number, "sending", attempt=True)
+    tally.move(row.status, "sending")
+    sending = dataclasses.replace(row, status="sending", attempts=row.attempts + 1)
+    try:
+        outcome: Outcome = "present" if in_doubt and await sender.exists(model) else await sender.send(model)
+    except RateLimited as error:
+        # Throttled before acting: the row is simply pending again.
+        tally.throttled += 1
+        pace.throttled(error.retry_after)
+        await imports.set_row(job.id, row.number, "pending", reason=provider_sentence(error))
+        tally.move("sending", "pending")
+        return dataclasses.replace(sending, status="pending")
+    except Unavailable as error:
+        # The provider may have acted: the row stays "sending" (in doubt) and is checked before a resend.
+        pace.throttled(None)
+        if sending.attempts >= MAX_ATTEMPTS:
+            await _finish(imports, job, sending, tally, "failed", provider_sentence(error))
+            return None
+        return sending
+    except (AuthFailed, NotConfigured) as error:
+        stop.append(provider_sentence(error))
+        await _finish(imports, job, sending, tally, "failed", stop[0])
+        return None
+    except ProviderError as error:
+        await _finish(imports, job, sending, tally, "failed", provider_sentence(error))
+        return None
+    pace.succeeded()
+    await _finish(imports, job, sending, tally, outcome, None)
+    return None
+
+
+async def _finish(imports: Imports, job: ImportJob, row: ImportRow, tally: Tally, status: str,
+                  reason: str | None) -> None:
+    await imports.set_row(job.id, row.number, status, reason=reason)
+    tally.move(row.status, status)
