@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from commands.framework.errors import UserError
+from commands.framework.tokenizer import echo
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
@@ -94,7 +95,7 @@ def read_table(data: bytes | str, *, columns: Columns) -> list[TableRow]:
     if first is None:
         raise UserError(f"That CSV is empty; its first row names the columns, e.g. `{','.join(columns.shown)}`.")
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(first), strict=False))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(first), strict=True))
     except csv.Error:
         raise UserError("I could not read that CSV (a quote is not closed, or a cell is too long); "
                         "check the file and try again.") from None
@@ -141,7 +142,7 @@ def header_fields(header: list[str], columns: Columns) -> list[str]:
 
 
 def quoted(names: list[str]) -> str:
-    """``a``, ``b`` — at most eight, each cut to 40 characters (a header may be anything)."""
-    shown = ["`" + name[:40].replace("`", "'") + "`" for name in names[:8]]
+    """```a`, `b``` — at most eight, each one line of at most 40 characters (a header may be anything)."""
+    shown = ["`" + echo(name).replace("`", "'") + "`" for name in names[:8]]
     more = f" and {len(names) - 8} more" if len(names) > 8 else ""
     return ", ".join(shown) + more
