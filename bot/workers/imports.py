@@ -41,27 +41,34 @@ class ImportSink(Protocol):
 
 
 SinkForTeam = Callable[[str], Awaitable[ImportSink | None]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class Progress:
     """The job's one progress message: posted first, then edited at most every ``UPDATE_EVERY`` seconds."""
 
     def __init__(self, job: ImportJob, kind: Kind, sink: ImportSink | None, services: Services, *,
-                 clock: Callable[[], float] | None = None) -> None:
+                 sleep: Sleep = asyncio.sleep) -> None:
         self.job, self.kind, self.sink, self.services = job, kind, sink, services
         self.ts = job.progress_ts  # a resumed job goes on editing the message it had
-        self.clock = clock or asyncio.get_running_loop().time
+        self.clock = asyncio.get_running_loop().time
+        self.sleep = sleep
         self.last: float | None = None
         self.updates = 0  # chat.update calls (the benchmark reports them)
 
     async def __call__(self, tally: Tally) -> None:
-        now = self.clock()
-        if self.last is not None and now - self.last < UPDATE_EVERY:
+        if self.last is not None and self.clock() - self.last < UPDATE_EVERY:
             return
-        self.last = now
+        await self.show(tally)
+
+    async def final(self, tally: Tally) -> None:
+        """The last edit (100%, or where a cancel stopped it), still no sooner than ``UPDATE_EVERY``."""
+        if self.last is not None:
+            await self.sleep(max(0.0, self.last + UPDATE_EVERY - self.clock()))
         await self.show(tally)
 
     async def show(self, tally: Tally) -> None:
+        self.last = self.clock()
         if self.sink is None:
             return
         message = progress_message(self.job, self.kind, tally, ts=self.ts)
@@ -77,15 +84,16 @@ class Progress:
             await self.services.storage.imports.renew(self.job.id, now=self.services.clock(), progress_ts=ts)
 
 
-async def tick(services: Services, kinds: Mapping[str, Kind], sink_for_team: SinkForTeam) -> Progress | None:
-    """Run one claimed job to its end (or its cancel); None when no job was waiting."""
+async def tick(services: Services, kinds: Mapping[str, Kind], sink_for_team: SinkForTeam, *,
+               sleep: Sleep = asyncio.sleep) -> Progress | None:
+    """Run one claimed job to its end (or its cancel); None when no job was waiting (``sleep``: tests' clock)."""
     imports = services.storage.imports
     job = await imports.claim(now=services.clock())
     if job is None:
         return None
     kind = kinds.get(job.kind)
     sink = await sink_for_team(job.team_id)
-    progress = Progress(job, kind, sink, services) if kind is not None else None
+    progress = Progress(job, kind, sink, services, sleep=sleep) if kind is not None else None
     if kind is None or progress is None:
         log.error("import %s: no kind %r in this meetbot; cancelled", job.id, job.kind)
         await imports.cancel(job.team_id, job.id)
@@ -99,7 +107,7 @@ async def tick(services: Services, kinds: Mapping[str, Kind], sink_for_team: Sin
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await heartbeat
-    await progress.show(tally)
+    await progress.final(tally)
     await imports.finish(job.id, now=services.clock())
     await summarise(job, kind, tally, sink, services)
     return progress

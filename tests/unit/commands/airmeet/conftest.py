@@ -121,7 +121,7 @@ async def work(services: Services, sink: RecordingSink) -> Progress | None:
     async def sink_for_team(team_id: str) -> RecordingSink:
         return sink
 
-    return await tick(services, KINDS, sink_for_team)
+    return await tick(services, KINDS, sink_for_team, sleep=services.policy.sleep)  # the final edit's wait, not slept
 
 
 def job_id(reply: Reply) -> str:
