@@ -5,7 +5,7 @@
 Per row: mark it ``sending`` (one more attempt), send it, record ``done``/``present``/``failed``.
 A row still ``sending`` when the job is claimed again was in flight when a worker stopped; the
 provider is asked whether it has it (``Sender.exists``) before it is sent again, so no row is
-created twice. The job's status is read before each row: Cancel stops it there.
+created twice. The job's status is read as each row starts (one transaction): Cancel stops it there.
 
 Provider answers (the retries themselves follow the shared policy in providers/http.py):
 - every retry the policy makes after a 429 or 5xx also slows this job down (``Pace``);
@@ -123,6 +123,7 @@ class Pace:
 
 
 Report = Callable[[Tally], Awaitable[None]]
+CANCELLED = ImportRow(job_id="", number=0, key="", status="cancelled")  # send_row's "the job was cancelled"
 
 
 async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Report | None = None) -> Tally:
@@ -150,10 +151,10 @@ async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Rep
             while not queue.empty() and not tally.cancelled:
                 row = queue.get_nowait()
                 async with pace:
-                    if await imports.status(job.id) == "cancelled":
-                        tally.cancelled = True
-                        return
                     again = await send_row(job, kind, sender, row, tally, pace, imports=imports, stop=stop)
+                if again is CANCELLED:
+                    tally.cancelled = True
+                    return
                 if again is not None:
                     queue.put_nowait(again)
                 if report is not None:
@@ -171,7 +172,8 @@ async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, t
         return None
     model = kind.row.model_validate(row.data)
     in_doubt = row.status == "sending"  # in flight when a worker stopped, or after a 5xx
-    await imports.set_row(job.id, row.number, "sending", attempt=True)
+    if not await imports.start_row(job.id, row.number):
+        return CANCELLED
     tally.move(row.status, "sending")
     sending = dataclasses.replace(row, status="sending", attempts=row.attempts + 1)
     try:

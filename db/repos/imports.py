@@ -4,7 +4,8 @@
     await storage.imports.queue("T1", job.id)                # the Import button (once: True, again: False)
     job = await storage.imports.claim(now=now)               # every workspace: the one cross-team call
     status = await storage.imports.renew(job.id, now=now)    # keep the lease; "cancelled" tells the worker to stop
-    await storage.imports.set_row(job.id, 7, "done")
+    if await storage.imports.start_row(job.id, 7):           # False once the job was cancelled
+        await storage.imports.set_row(job.id, 7, "done")
 
 A job is claimed like a reminder: PostgreSQL ``FOR UPDATE SKIP LOCKED`` and a lease, so replicas
 never run one job together and a job whose replica died is claimed again after its lease.
@@ -120,12 +121,6 @@ class Imports(RepositoryBase):
             return row.status
 
     @off_loop
-    def status(self, job_id: str) -> str:
-        with self.session() as session:
-            row = session.get(models.ImportJob, job_id)
-            return row.status if row is not None else "cancelled"
-
-    @off_loop
     def finish(self, job_id: str, *, now: datetime) -> None:
         """done (unless cancelled meanwhile), lease dropped."""
         with self.session() as session:
@@ -149,17 +144,30 @@ class Imports(RepositoryBase):
             return [ImportRow.from_row(row) for row in session.scalars(query.order_by(col(models.ImportRow.number)))]
 
     @off_loop
-    def set_row(self, job_id: str, number: int, status: str, *, reason: str | None = None,
-                attempt: bool = False) -> None:
-        """Record a row's outcome (``attempt``: one more try was started)."""
-        values: dict[str, object] = {"status": status, "reason": reason}
-        if attempt:
-            values["attempts"] = models.ImportRow.attempts + 1
+    def start_row(self, job_id: str, number: int) -> bool:
+        """Mark the row ``sending`` (one more attempt) unless the job was cancelled; False then.
+
+        One transaction for both, so Cancel is seen before every row at no extra round trip."""
+        with self.session() as session:
+            job = session.get(models.ImportJob, job_id)
+            if job is None or job.status == "cancelled":
+                return False
+            session.execute(
+                update(models.ImportRow)
+                .where(col(models.ImportRow.job_id) == job_id, col(models.ImportRow.number) == number)
+                .values(status="sending", attempts=models.ImportRow.attempts + 1)
+            )
+            session.commit()
+            return True
+
+    @off_loop
+    def set_row(self, job_id: str, number: int, status: str, *, reason: str | None = None) -> None:
+        """Record a row's outcome."""
         with self.session() as session:
             session.execute(
                 update(models.ImportRow)
                 .where(col(models.ImportRow.job_id) == job_id, col(models.ImportRow.number) == number)
-                .values(**values)
+                .values(status=status, reason=reason)
             )
             session.commit()
 
