@@ -33,6 +33,7 @@ from providers.errors import AuthFailed, NotConfigured, ProviderError, RateLimit
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+FLUSH_EVERY = 25  # finished rows written per transaction
 SENT = ("done", "present")
 LEFT = ("pending", "sending")
 
@@ -142,6 +143,7 @@ async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Rep
     paced = dataclasses.replace(services, policy=dataclasses.replace(services.policy, sleep=slowed))
     rows = await imports.rows(job.id, LEFT)
     stop: list[str] = []  # the sentence every row left fails with (credentials refused)
+    outcomes = Outcomes(imports, job, tally)
     async with kind.open(job, paced) as sender:
         queue: asyncio.Queue[ImportRow] = asyncio.Queue()
         for row in rows:
@@ -151,7 +153,8 @@ async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Rep
             while not queue.empty() and not tally.cancelled:
                 row = queue.get_nowait()
                 async with pace:
-                    again = await send_row(job, kind, sender, row, tally, pace, imports=imports, stop=stop)
+                    again = await send_row(job, kind, sender, row, tally, pace, imports=imports, outcomes=outcomes,
+                                           stop=stop)
                 if again is CANCELLED:
                     tally.cancelled = True
                     return
@@ -160,15 +163,18 @@ async def run_job(job: ImportJob, kind: Kind, services: Services, *, report: Rep
                 if report is not None:
                     await report(tally)
 
-        await asyncio.gather(*(worker() for _ in range(pace.most)))
+        try:
+            await asyncio.gather(*(worker() for _ in range(pace.most)))
+        finally:
+            await outcomes.flush()
     return tally
 
 
 async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, tally: Tally, pace: Pace, *,
-                   imports: Imports, stop: list[str]) -> ImportRow | None:
+                   imports: Imports, outcomes: Outcomes, stop: list[str]) -> ImportRow | None:
     """One attempt at one row; returns the row (as it now stands) when it should be tried again."""
     if stop:
-        await _finish(imports, job, row, tally, "failed", stop[0])
+        await outcomes.add(row, "failed", stop[0])
         return None
     model = kind.row.model_validate(row.data)
     in_doubt = row.status == "sending"  # in flight when a worker stopped, or after a 5xx
@@ -189,22 +195,38 @@ async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, t
         # The provider may have acted: the row stays "sending" (in doubt) and is checked before a resend.
         pace.throttled(None)
         if sending.attempts >= MAX_ATTEMPTS:
-            await _finish(imports, job, sending, tally, "failed", provider_sentence(error))
+            await outcomes.add(sending, "failed", provider_sentence(error))
             return None
         return sending
     except (AuthFailed, NotConfigured) as error:
         stop.append(provider_sentence(error))
-        await _finish(imports, job, sending, tally, "failed", stop[0])
+        await outcomes.add(sending, "failed", stop[0])
         return None
     except ProviderError as error:
-        await _finish(imports, job, sending, tally, "failed", provider_sentence(error))
+        await outcomes.add(sending, "failed", provider_sentence(error))
         return None
     pace.succeeded()
-    await _finish(imports, job, sending, tally, outcome, None)
+    await outcomes.add(sending, outcome, None)
     return None
 
 
-async def _finish(imports: Imports, job: ImportJob, row: ImportRow, tally: Tally, status: str,
-                  reason: str | None) -> None:
-    await imports.set_row(job.id, row.number, status, reason=reason)
-    tally.move(row.status, status)
+class Outcomes:
+    """Finished rows, written ``FLUSH_EVERY`` at a time (one transaction each, not one per row).
+
+    Safe because each row was marked ``sending`` before it was sent: after a crash, a row whose
+    outcome was not written yet is in doubt and checked at the provider, never blindly sent twice.
+    """
+
+    def __init__(self, imports: Imports, job: ImportJob, tally: Tally) -> None:
+        self.imports, self.job, self.tally = imports, job, tally
+        self.waiting: list[tuple[int, str, str | None]] = []
+
+    async def add(self, row: ImportRow, status: str, reason: str | None) -> None:
+        self.tally.move(row.status, status)
+        self.waiting.append((row.number, status, reason))
+        if len(self.waiting) >= FLUSH_EVERY:
+            await self.flush()
+
+    async def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        await self.imports.set_rows(self.job.id, waiting)

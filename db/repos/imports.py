@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 
 from db import models
@@ -169,6 +169,22 @@ class Imports(RepositoryBase):
                 .where(col(models.ImportRow.job_id) == job_id, col(models.ImportRow.number) == number)
                 .values(status=status, reason=reason)
             )
+            session.commit()
+
+    @off_loop
+    def set_rows(self, job_id: str, outcomes: Sequence[tuple[int, str, str | None]]) -> None:
+        """Record many rows' outcomes, ``(number, status, reason)``, in one transaction."""
+        if not outcomes:
+            return
+        table = models.SQLModel.metadata.tables["importrow"]
+        statement = (
+            table.update()
+            .where(table.c.job_id == bindparam("j"), table.c.number == bindparam("n"))
+            .values(status=bindparam("s"), reason=bindparam("r"))
+        )
+        with self.session() as session:
+            session.connection().execute(statement, [{"j": job_id, "n": number, "s": status, "r": reason}
+                                                     for number, status, reason in outcomes])
             session.commit()
 
     @off_loop

@@ -95,7 +95,7 @@ async def test_a_restart_in_the_middle_resumes_the_job_and_sends_no_row_twice(
     assert claimed is not None
 
     async def crash_after_some(tally: Tally) -> None:
-        if tally.done >= 12:
+        if tally.done >= 30:
             running.cancel()  # the process dies: every row in flight is abandoned where it is
 
     running = asyncio.ensure_future(run_job(claimed, SPEAKERS, services, report=crash_after_some))
@@ -104,7 +104,7 @@ async def test_a_restart_in_the_middle_resumes_the_job_and_sends_no_row_twice(
     await asyncio.sleep(0.3)  # whatever was in flight lands (or not) at the fake
     before = await services.storage.imports.rows(job)
     sent_before = {row.key for row in before if row.status == "done"}
-    assert 12 <= len(sent_before) < 40
+    assert 25 <= len(sent_before) < 40  # outcomes are written 25 at a time
     assert await services.storage.imports.claim(now=NOW + timedelta(minutes=1)) is None  # still leased
 
     services.clock = lambda: NOW + timedelta(minutes=3)  # the lease ran out: another replica takes over
@@ -112,7 +112,8 @@ async def test_a_restart_in_the_middle_resumes_the_job_and_sends_no_row_twice(
     rows = await services.storage.imports.rows(job)
     assert {row.status for row in rows} <= {"done", "present"} and len(rows) == 40
     assert len(event[1].speakers) == 40
-    posted = [r.json["email"] for r in fake.requests_to(f"/airmeet/{event[1].uuid}/speaker")]
+    # A request cut off by the crash may have reached the fake without its body: it added no one.
+    posted = [r.json["email"] for r in fake.requests_to(f"/airmeet/{event[1].uuid}/speaker") if r.body]
     assert all(posted.count(email) == 1 for email in sent_before)  # done rows were not sent again
     in_doubt = {row.key for row in rows if row.status == "present"}
     assert all(posted.count(email) <= 2 for email in in_doubt)
@@ -148,14 +149,18 @@ async def test_cancel_stops_the_import_between_rows(
     claimed = await services.storage.imports.claim(now=NOW)
     assert claimed is not None
     answers: list[str] = []
+    clicked = False
 
     async def cancel_after_some(tally: Tally) -> None:
-        if tally.done >= 5 and not answers:
+        nonlocal clicked
+        if tally.done >= 5 and not clicked:
+            clicked = True  # one click, as a person makes it
             answers.append((await click("airmeet_import_cancel", job, services)).text)
 
     tally = await run_job(claimed, SPEAKERS, services, report=cancel_after_some)
-    assert answers[0] == "Cancelling: the rows already sent stay; no further row is sent."
-    assert set(answers[1:]) <= {"That import has already finished or was cancelled; nothing changed."}
+    assert answers == ["Cancelling: the rows already sent stay; no further row is sent."]
+    again = await click("airmeet_import_cancel", job, services)
+    assert again.text == "That import has already finished or was cancelled; nothing changed."
     assert tally.cancelled and 5 <= tally.done < 60 and tally.remaining == 60 - tally.done
     assert len(event[1].speakers) == tally.done
     assert (await services.storage.imports.get("T1", job)).status == "cancelled"  # type: ignore[union-attr]
