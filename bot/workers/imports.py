@@ -92,13 +92,13 @@ async def tick(services: Services, kinds: Mapping[str, Kind], sink_for_team: Sin
     if job is None:
         return None
     kind = kinds.get(job.kind)
-    sink = await sink_for_team(job.team_id)
-    progress = Progress(job, kind, sink, services, sleep=sleep) if kind is not None else None
-    if kind is None or progress is None:
+    if kind is None:  # a job from a newer meetbot, or a kind since removed
         log.error("import %s: no kind %r in this meetbot; cancelled", job.id, job.kind)
         await imports.cancel(job.team_id, job.id)
         await imports.finish(job.id, now=services.clock())
         return None
+    sink = await sink_for_team(job.team_id)
+    progress = Progress(job, kind, sink, services, sleep=sleep)
     heartbeat = asyncio.ensure_future(keep_lease(job, services))
     try:
         await progress.show(Tally(counts=await imports.counts(job.id)))

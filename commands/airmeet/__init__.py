@@ -2,8 +2,8 @@
 
     await registry.dispatch("/airmeet", "speaker add k7m2qx bulk", ctx, services)
 
-This branch holds the bulk entry points (commands.airmeet.bulk); the single-row subcommands live
-beside them in the other /airmeet modules and are folded into the same groups.
+The groups hold the bulk entry points (``bulk_entry`` over commands.airmeet.bulk), each one
+``Subcommand`` row, so they sit beside the single-row subcommands of the same groups.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from commands.framework.context import Services, SharedFile
 from commands.framework.replies import Reply
 from db.records import Meeting
 from tests.fakes.airmeet import FakeAirmeet, FakeEvent
+from tests.fakes.server import Fault
 from tests.unit.commands.airmeet.conftest import REGISTRY, RecordingSink, click, csv_arg, ctx, job_id, run, work
 
 SESSIONS_CSV = """title,start,duration,host_email,speakers
@@ -121,3 +122,14 @@ async def test_every_group_and_subcommand_answers_help(services: Services) -> No
     assert "`/airmeet session add <event> bulk [csv=<csv text>] [--add-speakers]`" in sub
     assert "title, start, duration, host_email (required)" in sub
     assert "Did you mean" in (await run("speakr", services)).text
+
+
+async def test_a_booth_whose_answer_was_lost_in_a_500_is_found_not_created_twice(
+    services: Services, event: tuple[Meeting, FakeEvent], fake: FakeAirmeet, sink: RecordingSink
+) -> None:
+    fake.faults.add(Fault(status=500, after_handling=True), path=f"/airmeet/{event[1].uuid}/booths", method="POST")
+    booths = csv_arg("name\nSponsor")
+    await imported(f"booth add {event[0].id} bulk {booths}", services, sink)
+    assert [b["name"] for b in event[1].booths.values()] == ["Sponsor"]  # made once, by the first (lost) answer
+    assert "1 already there, 0 failed" in sink.posts[-1].text
+    assert len(fake.requests_to(f"/airmeet/{event[1].uuid}/booths", method="GET")) >= 1  # looked before resending
