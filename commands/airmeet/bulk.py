@@ -26,7 +26,18 @@ from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.forms import State, Values
 from commands.framework.replies import Input, Modal, Reply, escape
-from commands.imports import Kind, Outcome, Row, column, columns_help, email_address, not_blank, optional, preview
+from commands.imports import (
+    Kind,
+    Outcome,
+    Row,
+    column,
+    columns_help,
+    email_address,
+    not_blank,
+    optional,
+    preview,
+    require_postable,
+)
 from commands.lifecycle import open_adapter
 from db.records import ImportJob
 from providers.airmeet.client import is_tz_name, unix_ms
@@ -261,6 +272,7 @@ async def open_import(kind: Kind, event_ref: str, ctx: Context, services: Servic
                       csv: str | None = None) -> Reply:
     """The preview of ``csv`` (or of a CSV just shared here), else the paste form."""
     event = await find_event(event_ref, ctx, services)
+    await require_postable(ctx, services)
     options = {"timezone": ctx.user_tz, **({"add_speakers": True} if add_speakers else {})}
     if csv is not None:
         return await preview(kind, csv.replace("\\n", "\n"), target=event.uuid, label=event.label, ctx=ctx,

@@ -10,12 +10,20 @@ sent); ``table`` reads the file, ``preview`` validates and stores the job, ``run
 """
 
 from commands.imports.kinds import Kind, Outcome, Row, Sender, column, email_address, not_blank, optional
-from commands.imports.preview import cancel_clicked, columns_help, import_actions, preview, start_clicked
+from commands.imports.preview import (
+    cancel_clicked,
+    columns_help,
+    import_actions,
+    preview,
+    require_postable,
+    start_clicked,
+)
 from commands.imports.progress import failed_csv, progress_message, summary_message
 from commands.imports.runner import Pace, Tally, run_job
 
 __all__ = [
     "Kind", "Outcome", "Pace", "Row", "Sender", "Tally", "cancel_clicked", "column", "columns_help",
     "email_address", "failed_csv", "import_actions", "not_blank", "optional", "preview", "progress_message",
+    "require_postable",
     "run_job", "start_clicked", "summary_message",
 ]

@@ -65,9 +65,17 @@ def validate_rows(kind: Kind, table: Sequence[TableRow], *, job_id: str) -> list
     return rows
 
 
+async def require_postable(ctx: Context, services: Services) -> None:
+    """The progress and the summary go where the import was started: the bot must be able to post there."""
+    if ctx.channel_id and not await services.directory.can_post(ctx.team_id, ctx.channel_id):
+        raise UserError("I can't post in this channel, so you would not see the import's progress: invite me "
+                        "with `/invite @meetbot`, or run the command in a DM with me.")
+
+
 async def preview(kind: Kind, data: bytes | str, *, target: str, label: str, ctx: Context, services: Services,
                   options: dict[str, Any] | None = None) -> Reply:
     """Store the job (status preview) and say what Import would do; a bad header is one ``UserError``."""
+    await require_postable(ctx, services)
     table = read_table(data, columns=columns_of(kind.row))
     job = ImportJob(id=new_import_id(), team_id=ctx.team_id, kind=kind.name, target=target, label=label,
                     options=options or {}, requested_by=ctx.user_id, channel_id=ctx.channel_id)
@@ -134,4 +142,5 @@ def columns_help(kind: Kind) -> str:
     return text + (f"; {', '.join(optional)}" if optional else "")
 
 
-__all__ = ["cancel_clicked", "columns_help", "import_actions", "normalise", "preview", "start_clicked"]
+__all__ = ["cancel_clicked", "columns_help", "import_actions", "normalise", "preview", "require_postable",
+           "start_clicked"]

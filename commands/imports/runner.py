@@ -9,7 +9,8 @@ created twice. The job's status is read as each row starts (one transaction): Ca
 
 Provider answers (the retries themselves follow the shared policy in providers/http.py):
 - every retry the policy makes after a 429 or 5xx also slows this job down (``Pace``);
-- ``RateLimited`` once the policy gives up: the row waits, Retry-After is honoured, and it is sent again;
+- ``RateLimited`` once the policy gives up: the row waits, Retry-After is honoured, and it is sent again
+  (``MAX_THROTTLED`` tries in all);
 - ``Unavailable``: sent again up to ``MAX_ATTEMPTS`` times, then failed with the provider's sentence;
 - ``Rejected``/``NotFound``: that row failed, with the sentence;
 - ``AuthFailed``/``NotConfigured``: every row left fails with that sentence (no point trying them).
@@ -24,6 +25,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from commands.framework.context import Services
 from commands.framework.errors import provider_sentence
 from commands.imports.kinds import Kind, Outcome, Sender
@@ -32,7 +35,8 @@ from db.repos.imports import Imports
 from providers.errors import AuthFailed, NotConfigured, ProviderError, RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # tries of a row the provider may have acted on (5xx, timeout)
+MAX_THROTTLED = 10  # tries of a row refused with 429 every time
 FLUSH_EVERY = 25  # finished rows written per transaction
 SENT = ("done", "present")
 LEFT = ("pending", "sending")
@@ -176,7 +180,11 @@ async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, t
     if stop:
         await outcomes.add(row, "failed", stop[0])
         return None
-    model = kind.row.model_validate(row.data)
+    try:
+        model = kind.row.model_validate(row.data)
+    except ValidationError:  # stored by a meetbot whose row model differed
+        await outcomes.add(row, "failed", "this row no longer reads as it did at the preview; import it again")
+        return None
     in_doubt = row.status == "sending"  # in flight when a worker stopped, or after a 5xx
     if not await imports.start_row(job.id, row.number):
         return CANCELLED
@@ -185,12 +193,16 @@ async def send_row(job: ImportJob, kind: Kind, sender: Sender, row: ImportRow, t
     try:
         outcome: Outcome = "present" if in_doubt and await sender.exists(model) else await sender.send(model)
     except RateLimited as error:
-        # Throttled before acting: the row is simply pending again.
+        # Throttled before acting: the row goes back to what it was (pending, or still in doubt).
         tally.throttled += 1
         pace.throttled(error.retry_after)
-        await imports.set_row(job.id, row.number, "pending", reason=provider_sentence(error))
-        tally.move("sending", "pending")
-        return dataclasses.replace(sending, status="pending")
+        if sending.attempts >= MAX_THROTTLED:
+            await outcomes.add(sending, "failed", provider_sentence(error))
+            return None
+        back = "sending" if in_doubt else "pending"
+        await imports.set_row(job.id, row.number, back, reason=provider_sentence(error))
+        tally.move("sending", back)
+        return dataclasses.replace(sending, status=back)
     except Unavailable as error:
         # The provider may have acted: the row stays "sending" (in doubt) and is checked before a resend.
         pace.throttled(None)

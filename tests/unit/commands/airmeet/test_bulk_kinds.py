@@ -10,6 +10,7 @@ from commands.framework.replies import Reply
 from db.records import Meeting
 from tests.fakes.airmeet import FakeAirmeet, FakeEvent
 from tests.fakes.server import Fault
+from tests.support.people import People
 from tests.unit.commands.airmeet.conftest import REGISTRY, RecordingSink, click, csv_arg, ctx, job_id, run, work
 
 SESSIONS_CSV = """title,start,duration,host_email,speakers
@@ -133,3 +134,13 @@ async def test_a_booth_whose_answer_was_lost_in_a_500_is_found_not_created_twice
     assert [b["name"] for b in event[1].booths.values()] == ["Sponsor"]  # made once, by the first (lost) answer
     assert "1 already there, 0 failed" in sink.posts[-1].text
     assert len(fake.requests_to(f"/airmeet/{event[1].uuid}/booths", method="GET")) >= 1  # looked before resending
+
+
+async def test_in_a_channel_the_bot_cannot_post_in_the_import_does_not_start(
+    services: Services, event: tuple[Meeting, FakeEvent]
+) -> None:
+    services.directory = People(silent={"C1"})
+    reply = await run(f"speaker add {event[0].id} bulk", services)
+    assert reply.modal is None
+    assert reply.text == ("I can't post in this channel, so you would not see the import's progress: invite me with "
+                          "`/invite @meetbot`, or run the command in a DM with me.")
