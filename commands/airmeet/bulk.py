@@ -281,11 +281,12 @@ async def open_import(kind: Kind, event_ref: str, ctx: Context, services: Servic
     if shared is not None:
         return await preview(kind, shared.content, target=event.uuid, label=event.label, ctx=ctx, services=services,
                              options=options)
-    return Reply(modal=paste_form(kind, event, ctx, add_speakers=add_speakers))
+    return Reply(modal=paste_form(kind, event_ref, event, ctx, add_speakers=add_speakers))
 
 
-def paste_form(kind: Kind, event: EventRef, ctx: Context, *, add_speakers: bool) -> Modal:
-    state = {"kind": kind.name, "event": event.uuid, "label": event.label, "add_speakers": "1" if add_speakers else ""}
+def paste_form(kind: Kind, event_ref: str, event: EventRef, ctx: Context, *, add_speakers: bool) -> Modal:
+    # The event as typed (meetbot id or uuid): submitting looks it up, and checks the speaker, again.
+    state = {"kind": kind.name, "event": event_ref, "add_speakers": "1" if add_speakers else ""}
     if ctx.channel_id:
         state["channel_id"] = ctx.channel_id
     return Modal(
@@ -309,9 +310,9 @@ class BulkForm:
         if kind is None:
             raise UserError("That form is from an older meetbot; run the command again.")
         options = {"timezone": ctx.user_tz, **({"add_speakers": True} if state.get("add_speakers") else {})}
-        await find_event(state.get("event", ""), ctx, services)  # still theirs to change
-        return await preview(kind, str(values.get("csv") or ""), target=state.get("event", ""),
-                             label=state.get("label", ""), ctx=ctx, services=services, options=options)
+        event = await find_event(state.get("event", ""), ctx, services)
+        return await preview(kind, str(values.get("csv") or ""), target=event.uuid, label=event.label, ctx=ctx,
+                             services=services, options=options)
 
     async def change(self, values: Values, state: State, ctx: Context, services: Services) -> Modal | None:
         return None

@@ -3,6 +3,7 @@ lookup, the paste form, header errors and help."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from commands.framework.context import Services, SharedFile
@@ -10,7 +11,7 @@ from commands.framework.replies import Reply
 from db.records import Meeting
 from tests.fakes.airmeet import FakeAirmeet, FakeEvent
 from tests.fakes.server import Fault
-from tests.support.people import People
+from tests.support.people import ADA, People
 from tests.unit.commands.airmeet.conftest import REGISTRY, RecordingSink, click, csv_arg, ctx, job_id, run, work
 
 SESSIONS_CSV = """title,start,duration,host_email,speakers
@@ -79,12 +80,14 @@ async def test_without_a_csv_the_paste_form_opens_and_its_preview_is_the_same(
 ) -> None:
     reply = await run(f"session add {event[0].id} bulk --add-speakers", services)
     assert reply.modal is not None and reply.modal.callback == "airmeet_bulk"
-    assert reply.modal.state["add_speakers"] == "1" and reply.modal.state["event"] == event[1].uuid
+    assert reply.modal.state["add_speakers"] == "1" and reply.modal.state["event"] == event[0].id
     assert "title, start, duration, host_email (required)" in (reply.modal.intro or "")
     form = REGISTRY.form("airmeet_bulk")
     assert form is not None
     assert await form.check({"csv": " "}, reply.modal.state, ctx(), services) == {
         "csv": "Paste the CSV, its header row first."}
+    services.admins = frozenset()
+    services.directory = People({"U1": dataclasses.replace(ADA, is_admin=False)})  # the organiser, not an admin
     preview = await form.submit({"csv": SESSIONS_CSV}, reply.modal.state, ctx(), services)
     assert preview.text.startswith("*2 rows ready*, 0 with errors")
     await click("airmeet_import_start", job_id(preview), services)
