@@ -52,16 +52,16 @@ GROUP = Group(
     summary="Airmeet virtual events: speakers, sessions, booths and registrations, one by one or from a CSV",
     entries=(
         Group(name="speaker", summary="an event's speakers", entries=(
-            bulk_entry(bulk.SPEAKERS, name="add", example="speaker add k7m2qx bulk",
+            bulk_entry(bulk.SPEAKERS, name="add", example="add k7m2qx bulk",
                        summary="add speakers from a CSV (name, email, …): a preview first, then Import"),
         )),
         Group(name="session", summary="an event's sessions", entries=(
-            bulk_entry(bulk.SESSIONS, name="add", example="session add k7m2qx bulk --add-speakers",
+            bulk_entry(bulk.SESSIONS, name="add", example="add k7m2qx bulk --add-speakers",
                        summary="create sessions from a CSV (title, start, duration, host_email, speakers, …); "
                                "their speakers must be on the event, or say `--add-speakers`"),
         )),
         Group(name="booth", summary="an event's booths", entries=(
-            bulk_entry(bulk.BOOTHS, name="add", example="booth add k7m2qx bulk",
+            bulk_entry(bulk.BOOTHS, name="add", example="add k7m2qx bulk",
                        summary="create booths from a CSV (name, exhibitors, tags)"),
         )),
         bulk_entry(bulk.REGISTRATIONS, name="register", example="register k7m2qx bulk",

@@ -125,6 +125,7 @@ async def test_every_group_and_subcommand_answers_help(services: Services) -> No
     sub = (await run("session add help", services)).text
     assert "`/airmeet session add <event> bulk [csv=<csv text>] [--add-speakers]`" in sub
     assert "title, start, duration, host_email (required)" in sub
+    assert "e.g. `/airmeet session add k7m2qx bulk --add-speakers`" in sub
     assert "Did you mean" in (await run("speakr", services)).text
 
 
