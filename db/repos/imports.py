@@ -89,21 +89,32 @@ class Imports(RepositoryBase):
 
     @off_loop
     def claim(self, *, now: datetime, lease: timedelta = LEASE) -> ImportJob | None:
-        """Lease the oldest queued job whose lease is free (any workspace); None when there is none."""
+        """Lease the oldest queued job whose lease is free (any workspace); None when there is none.
+
+        PostgreSQL skips rows another replica has locked; the lease is then set only if it is still
+        free (compare and set), so two claims racing on SQLite's threads cannot both win either.
+        """
+        free = col(models.ImportJob.lease_until).is_(None) | (col(models.ImportJob.lease_until) < now)
         with self.session() as session:
             row = session.scalars(
                 select(models.ImportJob)
-                .where(models.ImportJob.status == "queued",
-                       col(models.ImportJob.lease_until).is_(None) | (col(models.ImportJob.lease_until) < now))
+                .where(models.ImportJob.status == "queued", free)
                 .order_by(col(models.ImportJob.created_at))
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).first()
             if row is None:
                 return None
-            row.lease_until = now + lease
-            session.add(row)
+            won = session.execute(
+                update(models.ImportJob)
+                .where(col(models.ImportJob.id) == row.id, col(models.ImportJob.status) == "queued", free)
+                .values(lease_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
             session.commit()
+            if not won.rowcount:  # type: ignore[attr-defined]
+                return None
+            session.refresh(row)
             return ImportJob.from_row(row)
 
     @off_loop
