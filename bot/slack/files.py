@@ -3,7 +3,7 @@
     files = SlackFiles(clients)                                  # await clients(team_id) -> AsyncWebClient | None
     shared = await files.latest_csv("T1", "C1", "U1")           # SharedFile(name, content) or None
 
-``/airmeet speaker add <event> bulk`` imports the newest .csv the user shared in the conversation
+A bulk import (``/airmeet speaker add <event> bulk``) reads the newest .csv the user shared in the conversation
 in the last few minutes (``files.list`` filtered by channel and user), downloaded from its private
 URL with the bot token.
 """
@@ -19,9 +19,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.directory import ClientForTeam
-from commands.airmeet.bulk import SHARED_MINUTES
 from commands.framework.context import SharedFile
-from commands.imports.table import MAX_BYTES
+from commands.imports.table import MAX_BYTES, SHARED_MINUTES
 
 log = logging.getLogger(__name__)
 DOWNLOAD_TIMEOUT = 20.0

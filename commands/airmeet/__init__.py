@@ -16,6 +16,7 @@ from commands.framework.context import Context, Services
 from commands.framework.replies import Reply
 from commands.framework.router import Group, Subcommand
 from commands.imports import Kind, columns_help, import_actions
+from commands.imports.table import SHARED_MINUTES
 
 CSV_HELP = ("The CSV: a .csv file you shared in this conversation in the last {minutes} minutes, else a form to "
             "paste it into (in the console: `csv=\"header\\nrow\\nrow\"`). Columns, any order and case: {columns}.")
@@ -44,7 +45,7 @@ def bulk_entry(kind: Kind, *, name: str, example: str, summary: str) -> Subcomma
 
     arguments = SessionBulkArgs if kind is bulk.SESSIONS else BulkArgs
     return Subcommand(name=name, handler=handler, arguments=arguments, example=example, summary=summary,
-                      details=lambda: CSV_HELP.format(minutes=bulk.SHARED_MINUTES, columns=columns_help(kind)))
+                      details=lambda: CSV_HELP.format(minutes=SHARED_MINUTES, columns=columns_help(kind)))
 
 
 GROUP = Group(

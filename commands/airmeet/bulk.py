@@ -44,7 +44,6 @@ from providers.airmeet.client import is_tz_name, unix_ms
 from providers.errors import Rejected
 
 CALLBACK = "airmeet_bulk"
-SHARED_MINUTES = 10  # a CSV shared this recently in the conversation is the one to import
 Email = Annotated[str, AfterValidator(email_address)]
 Text = Annotated[str, AfterValidator(not_blank)]
 Maybe = Annotated[str | None, BeforeValidator(optional)]

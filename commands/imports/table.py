@@ -23,6 +23,7 @@ from commands.framework.tokenizer import echo
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
+SHARED_MINUTES = 10  # a CSV shared this recently in the conversation is the one a bulk command imports
 ENCODINGS = ("utf-8-sig", "cp1252")  # what spreadsheets save; cp1252 is Excel's "CSV" on Windows
 
 
