@@ -20,7 +20,7 @@ from commands.framework.forms import Action
 from commands.framework.policy import is_admin
 from commands.framework.replies import Button, Message, Reply, escape
 from commands.imports.kinds import Kind
-from commands.imports.table import EXTRA_CELLS, TableRow, columns_of, normalise, read_table
+from commands.imports.table import EXTRA_CELLS, TableRow, columns_of, read_table
 from db.records import ImportJob, ImportRow, new_import_id
 
 SHOWN_ERRORS = 5  # row errors named in the preview; the rest are in the CSV of failed rows
@@ -142,5 +142,4 @@ def columns_help(kind: Kind) -> str:
     return text + (f"; {', '.join(optional)}" if optional else "")
 
 
-__all__ = ["cancel_clicked", "columns_help", "import_actions", "normalise", "preview", "require_postable",
-           "start_clicked"]
+__all__ = ["cancel_clicked", "columns_help", "import_actions", "preview", "require_postable", "start_clicked"]
