@@ -33,10 +33,11 @@ if str(ROOT) not in sys.path:  # run as a script from the repo root
 from cryptography.fernet import Fernet  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
+from bot.slack.directory import SlackDirectory  # noqa: E402
 from bot.slack.sink import SlackSink  # noqa: E402
 from bot.workers.imports import tick  # noqa: E402
 from commands.airmeet.bulk import KINDS, SPEAKERS  # noqa: E402
-from commands.framework.context import Context, NobodyDirectory, Services  # noqa: E402
+from commands.framework.context import Context, Services  # noqa: E402
 from commands.framework.replies import Message  # noqa: E402
 from commands.imports import preview  # noqa: E402
 from commands.lifecycle import open_adapter  # noqa: E402
@@ -127,9 +128,14 @@ async def main(rows: int, delay: float, limit: int) -> int:
         engine = make_engine(f"sqlite:///{tmp}/bench.db", vault=Vault.from_keys([Fernet.generate_key().decode()]))
         schema.upgrade(engine)
         storage = Storage.on(engine)
-        services = Services(storage=storage, directory=NobodyDirectory(), endpoints=Endpoints(airmeet=airmeet_url))
+        client = AsyncWebClient(token=TOKEN, base_url=slack_url)
+
+        async def clients(team_id: str) -> AsyncWebClient:
+            return client
+
+        services = Services(storage=storage, directory=SlackDirectory(clients), endpoints=Endpoints(airmeet=airmeet_url))
         await storage.accounts.save(TEAM, provider="airmeet", credentials={"access_key": "ak", "secret_key": "sk"})
-        sink = TimedSink(AsyncWebClient(token=TOKEN, base_url=slack_url))
+        sink = TimedSink(client)
         sink.edits = []
         try:
             loop_time = await sequential(services, fake.add_event("Loop").uuid, rows)
