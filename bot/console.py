@@ -3,7 +3,8 @@
     $ printf '/meeting help\n/meeting new kmeet Standup\n' | meetbot console --user U1 --channel C1
 
 One command per line; blank lines and lines starting with # are skipped. Where Slack would show a
-modal, give its fields inline as key=value. The reminder scheduler runs while input is open.
+modal, give its fields inline as key=value. The reminder scheduler and the import worker run while
+input is open.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import sys
 from typing import TextIO
 
 from bot.render.text import message_text, modal_text
-from bot.runtime import Runtime
+from bot.runtime import Runtime, import_kinds
 from bot.workers.delivery import deliver
 from bot.workers.exports import add_export_job
+from bot.workers.imports import start_import_worker
 from bot.workers.reminders import start_scheduler
 from commands.framework.context import Context, Person
 from commands.framework.replies import Message
@@ -55,6 +57,10 @@ class ConsoleSink:
         print(message_text(message, zone=self.ctx.zone()), file=self.out, flush=True)
         return f"console.{next(self._ts)}"
 
+    async def upload(self, *, channel: str, filename: str, content: bytes, comment: str) -> None:
+        """The console prints the file under its message."""
+        print(f"{comment}\n--- {filename} ---\n{content.decode('utf-8-sig')}", file=self.out, flush=True)
+
 
 async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """Read commands until end of input; returns the exit status."""
@@ -66,6 +72,8 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
     await runtime.storage.workspaces.ensure(ctx.team_id)
     scheduler = start_scheduler(runtime.services, sink_for_team, every=runtime.settings.meetbot_tick_seconds)
     add_export_job(scheduler, runtime.services, sink_for_team)
+    importer = start_import_worker(runtime.services, import_kinds(), sink_for_team,
+                                   every=runtime.settings.meetbot_tick_seconds)
     interactive = source.isatty()
     try:
         while True:
@@ -89,4 +97,5 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
             await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services)
     finally:
         scheduler.shutdown(wait=False)
+        importer.shutdown(wait=False)
     return 0

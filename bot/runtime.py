@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from commands import airmeet, meeting
+from commands.airmeet.bulk import KINDS as AIRMEET_KINDS
 from commands.framework.context import Directory, NobodyDirectory, Services
 from commands.framework.router import Group, Registry, build_registry
+from commands.imports import Kind
 from db import schema
 from db.crypto import SecretKeyError, Vault, load_or_create_key_file
 from db.errors import StorageError, translated
@@ -98,6 +100,11 @@ def sqlite_file_in_use(url: str) -> Path | None:
 def command_groups() -> list[Group]:
     """Every command group the app answers, listed here and nowhere else (manifest.yml declares them)."""
     return [meeting.GROUP, airmeet.GROUP]
+
+
+def import_kinds() -> dict[str, Kind]:
+    """Every kind of bulk import the import worker may run, by the name its jobs store."""
+    return dict(AIRMEET_KINDS)
 
 
 def command_registry() -> Registry:

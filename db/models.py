@@ -183,3 +183,46 @@ class AirmeetExport(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+class ImportJob(SQLModel, table=True):
+    """A bulk CSV import (issue 10): previewed, then queued; a worker leases it and sends its rows.
+
+    ``kind`` names what each row becomes ("airmeet.speaker"), ``target`` where (an Airmeet event
+    uuid); re-running a file skips the rows whose ``ImportRow.key`` a job of the same kind and
+    target already imported.
+    """
+
+    __table_args__ = (Index("ix_importjob_status_lease", "status", "lease_until"),)
+
+    id: str = Field(primary_key=True)
+    team_id: str = Field(index=True)
+    kind: str
+    target: str
+    label: str = ""  # what the user called the target (an event's title or id), for messages
+    options: str = "{}"  # JSON, e.g. {"add_speakers": true}
+    requested_by: str
+    channel_id: str | None = None  # where the progress message and the summary go
+    status: str = "preview"  # preview | queued | done | cancelled
+    lease_until: datetime | None = None
+    progress_ts: str | None = None  # the progress message, edited with chat.update
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class ImportRow(SQLModel, table=True):
+    """One CSV row of a job: its validated values (JSON), its outcome and the reason of a failure."""
+
+    __table_args__ = (Index("ix_importrow_job_status", "job_id", "status"),
+                      Index("ix_importrow_team_key", "team_id", "key"))
+
+    job_id: str = Field(foreign_key="importjob.id", primary_key=True)
+    number: int = Field(primary_key=True)  # the row's line in the file (the header is line 1)
+    team_id: str
+    key: str  # what makes two rows the same thing at the provider (a speaker's e-mail, a booth's name)
+    data: str = "{}"  # JSON of the validated row
+    # invalid (never sent) | skipped (imported by an earlier job) | pending | sending (in flight,
+    # or in doubt after a crash) | done | present (the provider already had it) | failed
+    status: str = "pending"
+    reason: str | None = None
+    attempts: int = 0

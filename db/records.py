@@ -241,3 +241,59 @@ class AirmeetExport:
         return cls(id=row.id, team_id=row.team_id, user_id=row.user_id, event_id=row.event_id, kind=row.kind,
                    due_at=utc(row.due_at), account_name=row.account_name, target_id=row.target_id,
                    title=row.title, status=row.status, attempts=row.attempts)
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """A bulk import: ``ImportJob(id=new_import_id(), team_id="T1", kind="airmeet.speaker", target=uuid, ...)``."""
+
+    id: str
+    team_id: str
+    kind: str
+    target: str
+    requested_by: str
+    label: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    channel_id: str | None = None
+    status: str = "preview"  # preview | queued | done | cancelled
+    lease_until: datetime | None = None
+    progress_ts: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: models.ImportJob) -> ImportJob:
+        return cls(id=row.id, team_id=row.team_id, kind=row.kind, target=row.target, requested_by=row.requested_by,
+                   label=row.label, options=json.loads(row.options or "{}"), channel_id=row.channel_id,
+                   status=row.status, lease_until=utc_or_none(row.lease_until), progress_ts=row.progress_ts,
+                   created_at=utc(row.created_at), finished_at=utc_or_none(row.finished_at))
+
+    def to_row(self) -> models.ImportJob:
+        return models.ImportJob(id=self.id, team_id=self.team_id, kind=self.kind, target=self.target,
+                                label=self.label, options=json.dumps(self.options), requested_by=self.requested_by,
+                                channel_id=self.channel_id, status=self.status, lease_until=self.lease_until,
+                                progress_ts=self.progress_ts, created_at=self.created_at,
+                                finished_at=self.finished_at)
+
+
+def new_import_id() -> str:
+    """A fresh import job id (it travels in button values): ``"imp-3f9c…"``."""
+    return f"imp-{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One CSV row of a job: ``number`` is its line in the file, ``data`` its validated values."""
+
+    job_id: str
+    number: int
+    key: str
+    data: dict[str, Any] = field(default_factory=dict)
+    status: str = "pending"  # invalid | skipped | pending | sending | done | present | failed
+    reason: str | None = None
+    attempts: int = 0
+
+    @classmethod
+    def from_row(cls, row: models.ImportRow) -> ImportRow:
+        return cls(job_id=row.job_id, number=row.number, key=row.key, data=json.loads(row.data or "{}"),
+                   status=row.status, reason=row.reason, attempts=row.attempts)

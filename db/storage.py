@@ -24,6 +24,7 @@ from db.engine import make_engine
 from db.keys import unreadable
 from db.repos.accounts import Accounts
 from db.repos.airmeet import AirmeetStore
+from db.repos.imports import Imports
 from db.repos.meetings import Meetings
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
@@ -49,6 +50,7 @@ class Storage:
     reminders: Reminders
     tokens: IssuedTokens
     airmeet: AirmeetStore
+    imports: Imports
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -62,7 +64,7 @@ class Storage:
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
                    reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool),
-                   airmeet=AirmeetStore(engine, pool))
+                   airmeet=AirmeetStore(engine, pool), imports=Imports(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""

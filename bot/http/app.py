@@ -18,11 +18,12 @@ from starlette.applications import Starlette
 from bot import metrics
 from bot.http.health import operations_routes
 from bot.http.routes import slack_routes
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime, import_kinds
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.workers.exports import add_export_job
 from bot.workers.heartbeat import Heartbeat
+from bot.workers.imports import start_import_worker
 from bot.workers.reminders import start_scheduler
 from providers.http import set_call_observer
 
@@ -42,6 +43,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
                   if scheduler else None)
+        importer = (start_import_worker(runtime.services, import_kinds(), shell.sink_for_team,
+                                        every=settings.meetbot_tick_seconds) if scheduler else None)
         if ticker is not None:
             heartbeat.attach(ticker)
             add_export_job(ticker, runtime.services, shell.sink_for_team)
@@ -57,6 +60,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                 await socket_mode.close_async()
             if ticker is not None:
                 ticker.shutdown(wait=False)
+            if importer is not None:
+                importer.shutdown(wait=False)
 
     routes = slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth") + operations_routes(runtime, heartbeat)
     app = Starlette(routes=routes, lifespan=lifespan)

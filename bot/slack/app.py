@@ -30,12 +30,14 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
+from bot.slack.files import SlackFiles
 from bot.slack.listeners import SlackShell
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read",
-              "files:write", "im:write"]  # /airmeet exports: a CSV file in the asker's DM
+              "files:read",  # bulk imports: a CSV shared with the bot
+              "files:write", "im:write"]  # /airmeet exports and import summaries: CSV files
 
 
 class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
@@ -130,6 +132,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
         app = AsyncApp(client=web_client(settings), oauth_flow=InstallFlow(settings=oauth), **common)
     clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
+    runtime.services.files = SlackFiles(clients)
     shell = SlackShell(runtime, clients=clients)
     shell.register(app)
     return app, shell

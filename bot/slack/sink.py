@@ -2,6 +2,7 @@
 
     sink = SlackSink(client, respond=respond, channel_id="C1")
     ts = await sink.post(message, team_id="T1", requester="U1")    # DeliveryError when Slack refuses
+    await sink.upload(channel="C1", filename="failed.csv", content=data, comment="Import finished …")
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class SlackSink:
         text = message_fallback(message)
         try:
             if message.attachment is not None:
-                await self.upload(message, text)
+                await self.upload_attachment(message, text)
                 return None
             if message.audience is Audience.REQUESTER:
                 if self.respond is not None:
@@ -67,9 +68,9 @@ class SlackSink:
         except (ClientError, asyncio.TimeoutError) as error:
             raise DeliveryError(f"network: {type(error).__name__}") from None
 
-    async def upload(self, message: Message, text: str) -> None:
-        """A message with a file: ``files_upload_v2`` into the channel, or the DM opened for a person
-        (Slack cannot attach a file to an ephemeral message)."""
+    async def upload_attachment(self, message: Message, text: str) -> None:
+        """A message with a file: into the channel, or the DM opened for a person (Slack cannot attach a
+        file to an ephemeral message)."""
         attachment = message.attachment
         assert attachment is not None
         if not message.to or message.audience is Audience.REQUESTER:
@@ -78,5 +79,17 @@ class SlackSink:
         if message.audience is Audience.DM:
             opened = await self.client.conversations_open(users=message.to)
             channel = str((opened.get("channel") or {}).get("id"))
-        await self.client.files_upload_v2(channel=channel, content=attachment.content, filename=attachment.filename,
-                                          title=attachment.title or attachment.filename, initial_comment=text)
+        await self.upload(channel=channel, filename=attachment.filename, content=attachment.content, comment=text,
+                          title=attachment.title)
+
+    async def upload(self, *, channel: str, filename: str, content: bytes, comment: str, title: str = "") -> None:
+        """Share a file in ``channel`` with ``comment`` as its message (``files_upload_v2``); DeliveryError otherwise."""
+        try:
+            await self.client.files_upload_v2(channel=channel, filename=filename, title=title or filename,
+                                              content=content, initial_comment=comment)
+        except SlackApiError as error:
+            raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
+        except SlackRequestError:  # the file's bytes did not reach Slack's upload URL
+            raise DeliveryError("upload_failed") from None
+        except (ClientError, asyncio.TimeoutError) as error:
+            raise DeliveryError(f"network: {type(error).__name__}") from None

@@ -5,16 +5,18 @@ registrations and exports. ``GROUP`` is the value the composition root (bot/runt
     await registry.dispatch("/airmeet", "event new", ctx, services)
 
 ``<event>`` is a meetbot id (``/airmeet event list``) or an Airmeet uuid (``resolve.resolve_event``).
-The single-row adds a bulk import calls per row: ``speakers.add_speaker``, ``sessions.add_session``,
-``booths.add_booth``, ``booths.add_registration``.
+``speaker add``, ``session add``, ``booth add`` and ``register`` also take ``<event> bulk``: a CSV
+import (``bulk_commands.with_bulk`` over the kinds in ``bulk``, run by commands.imports).
 """
 
 from __future__ import annotations
 
-from commands.airmeet import booths, events, exports, landing, sessions, speakers, status
+from commands.airmeet import booths, bulk, events, exports, landing, sessions, speakers, status
+from commands.airmeet.bulk_commands import with_bulk
 from commands.airmeet.forms import EventArgs, FieldArgs, form_command
 from commands.framework.arguments import NoArguments
 from commands.framework.router import Group, Subcommand
+from commands.imports import import_actions
 
 EVENT = Group(name="event", summary="create, list and look at Airmeet events", entries=(
     Subcommand(name="new", handler=events.event_new_command, arguments=FieldArgs,
@@ -29,25 +31,35 @@ EVENT = Group(name="event", summary="create, list and look at Airmeet events", e
 ))
 
 SPEAKER = Group(name="speaker", summary="speakers of an event", entries=(
-    Subcommand(name="add", handler=form_command(speakers.FORM), arguments=EventArgs,
-               example="add k7m2qx name=Ada email=ada@example.com organisation=ACME",
-               summary="add a speaker (a form; fields " + ", ".join(speakers.SpeakerRow.model_fields) + ")"),
+    with_bulk(Subcommand(name="add", handler=form_command(speakers.FORM), arguments=EventArgs,
+                         example="add k7m2qx name=Ada email=ada@example.com organisation=ACME",
+                         summary="add a speaker (a form; fields " + ", ".join(speakers.SpeakerRow.model_fields)
+                                 + "), or many from a CSV with `add <event> bulk`"),
+              bulk.SPEAKERS, command="/airmeet speaker add", bulk_example="add k7m2qx bulk",
+              bulk_summary="add speakers from a CSV (name, email, …): a preview first, then Import"),
 ))
 
 SESSION = Group(name="session", summary="sessions of an event", entries=(
-    Subcommand(name="add", handler=form_command(sessions.FORM), arguments=EventArgs,
-               example='add k7m2qx title=Keynote start="2026-12-10 16:00" duration=45 speakers=ada@example.com',
-               summary="add a HOSTING session; speakers and co-hosts must be speakers of the event already "
-                       "(a form; fields " + ", ".join(sessions.SessionRow.model_fields) + ")"),
+    with_bulk(Subcommand(name="add", handler=form_command(sessions.FORM), arguments=EventArgs,
+                         example='add k7m2qx title=Keynote start="2026-12-10 16:00" duration=45 speakers=ada@example.com',
+                         summary="add a HOSTING session; speakers and co-hosts must be speakers of the event already "
+                                 "(a form; fields " + ", ".join(sessions.SessionRow.model_fields)
+                                 + "), or many from a CSV with `add <event> bulk [--add-speakers]`"),
+              bulk.SESSIONS, command="/airmeet session add", bulk_example="add k7m2qx bulk --add-speakers",
+              bulk_summary="create sessions from a CSV (title, start, duration, host_email, speakers, …); their "
+                           "speakers must be on the event, or say `--add-speakers`"),
     Subcommand(name="delete", handler=sessions.session_delete_command, arguments=sessions.SessionRef,
                example="delete k7m2qx p3rk8m",
                summary="delete a session (meetbot id or Airmeet session id), after you confirm"),
 ))
 
 BOOTH = Group(name="booth", summary="booths of an event", entries=(
-    Subcommand(name="add", handler=form_command(booths.BOOTH_FORM), arguments=EventArgs,
-               example="add k7m2qx name=Sponsors tags=cloud,ai",
-               summary="add a booth (a form; fields " + ", ".join(booths.BoothRow.model_fields) + ")"),
+    with_bulk(Subcommand(name="add", handler=form_command(booths.BOOTH_FORM), arguments=EventArgs,
+                         example="add k7m2qx name=Sponsors tags=cloud,ai",
+                         summary="add a booth (a form; fields " + ", ".join(booths.BoothRow.model_fields)
+                                 + "), or many from a CSV with `add <event> bulk`"),
+              bulk.BOOTHS, command="/airmeet booth add", bulk_example="add k7m2qx bulk",
+              bulk_summary="create booths from a CSV (name, exhibitors, tags)"),
 ))
 
 SUBCOMMANDS = (
@@ -65,9 +77,12 @@ SUBCOMMANDS = (
     SPEAKER,
     SESSION,
     BOOTH,
-    Subcommand(name="register", handler=form_command(booths.REGISTER_FORM), arguments=EventArgs,
-               example="register k7m2qx email=ada@example.com first_name=Ada last_name=Lovelace",
-               summary="register someone for an event (a form; fields email, first_name, last_name)"),
+    with_bulk(Subcommand(name="register", handler=form_command(booths.REGISTER_FORM), arguments=EventArgs,
+                         example="register k7m2qx email=ada@example.com first_name=Ada last_name=Lovelace",
+                         summary="register someone for an event (a form; fields email, first_name, last_name), "
+                                 "or many from a CSV with `register <event> bulk`"),
+              bulk.REGISTRATIONS, command="/airmeet register", bulk_example="register k7m2qx bulk",
+              bulk_summary="register attendees from a CSV (email, first_name, last_name)"),
     Subcommand(name="attendance", handler=exports.attendance_command, arguments=exports.EventTarget,
                example="attendance k7m2qx",
                summary="who attended the event, a session or a booth: a summary here, the CSV file by DM"),
@@ -81,9 +96,9 @@ FORMS = (events.NEW_FORM, speakers.FORM, sessions.FORM, booths.BOOTH_FORM, booth
 
 GROUP = Group(
     name="/airmeet",
-    summary="virtual events on Airmeet: events, speakers, sessions, booths, landing page, registrations, exports "
+    summary="virtual events on Airmeet: events, speakers, sessions, booths, landing page, registrations (one by one or from a CSV), exports "
             "(`<event>` is a meetbot id or an Airmeet uuid; an admin connects Airmeet with `/meeting connect airmeet`)",
     entries=SUBCOMMANDS,
-    forms={form.callback: form for form in FORMS},
-    actions=(*status.ACTIONS, *sessions.ACTIONS),
+    forms={**{form.callback: form for form in FORMS}, bulk.CALLBACK: bulk.BulkForm()},
+    actions=(*status.ACTIONS, *sessions.ACTIONS, *import_actions("airmeet")),
 )

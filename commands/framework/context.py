@@ -62,6 +62,28 @@ class NobodyDirectory:
 
 
 @dataclass(frozen=True)
+class SharedFile:
+    """A file someone shared in a conversation with the bot, read by the shell (Slack's files API)."""
+
+    name: str
+    content: bytes
+
+
+class Files(Protocol):
+    """Files shared with the bot (Slack: ``files.list`` and the file's private download URL)."""
+
+    async def latest_csv(self, team_id: str, channel_id: str, user_id: str) -> SharedFile | None:
+        """The newest CSV the user shared in the conversation in the last few minutes, or None."""
+
+
+class NoFiles:
+    """Sees no files (the console, and the core until the Slack shell installs its own)."""
+
+    async def latest_csv(self, team_id: str, channel_id: str, user_id: str) -> SharedFile | None:
+        return None
+
+
+@dataclass(frozen=True)
 class Context:
     """The speaker and where they spoke."""
 
@@ -94,3 +116,4 @@ class Services:
     policy: RetryPolicy = DEFAULT_POLICY
     clock: Callable[[], datetime] = utc_now
     create_limit: int = 20  # meetings one person may create a minute (MEETBOT_CREATE_LIMIT); 0: no limit
+    files: Files = field(default_factory=NoFiles)

@@ -32,14 +32,14 @@ from tests.fakes.slack.records import (
     TokenInfo,
 )
 from tests.fakes.slack.checks import header_param, json_response, parse_multipart
-from tests.fakes.slack.files import FileUploads
+from tests.fakes.slack.files import FilesMethods
 from tests.fakes.slack.methods import WebApiMethods
 from tests.fakes.slack.oauth import OAuthFlow
 from tests.fakes.slack.observe import Observed
 from tests.fakes.slack.socket_mode import SocketMode
 
 
-class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FileUploads, Observed):
+class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FilesMethods, Observed):
     """The Slack Web API on 127.0.0.1: ``FakeSlack(tokens={"xoxb-T1": "T1"}, app_tokens=["xapp-1"])``.
 
     ``client_id`` / ``client_secret`` are the app's OAuth credentials that ``oauth.v2.access`` checks;
@@ -58,7 +58,8 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FileUploads, Observed):
             routes=[
                 Route("/api/{method}", self._api, methods=["GET", "POST"]),
                 Route("/response_url/{name}", self._response_url_post, methods=["POST"]),
-                Route("/upload/{file_id}", self._upload_post, methods=["POST"]),
+                Route("/upload/v1/{file_id}", self._upload, methods=["POST"]),
+                Route("/files-pri/{file_id}/{name}", self._download, methods=["GET"]),
                 WebSocketRoute("/link/", self._socket_mode),
             ]
         )
@@ -160,6 +161,7 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FileUploads, Observed):
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "apps.connections.open": self._apps_connections_open,
+            "files.list": self._files_list,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
         }

@@ -13,7 +13,7 @@ from typing import Any
 
 # What a fresh bot token may do unless a test says otherwise: every scope the fake's methods check.
 DEFAULT_BOT_SCOPES = ("chat:write", "commands", "im:write", "mpim:write", "users:read", "users:read.email",
-                      "channels:read", "groups:read", "files:write")
+                      "channels:read", "groups:read", "files:read", "files:write")
 
 # The scope Slack requires per method (docs.slack.dev, "Required scopes"); absent = none needed.
 METHOD_SCOPES = {
@@ -26,6 +26,9 @@ METHOD_SCOPES = {
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
     "apps.connections.open": "connections:write",
+    "files.list": "files:read",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 
 # Slack's own limits that a Block Kit or message bug would hit first.

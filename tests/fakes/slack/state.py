@@ -74,7 +74,6 @@ class SlackState(FakeService):
         self._responses: list[ResponsePost] = []
         self._calls: list[Call] = []
         self._injected: dict[str, list[Injected]] = {}
-        self._uploads: dict[str, dict[str, Any]] = {}  # files.getUploadURLExternal: file id -> upload
         self._files: dict[str, list[dict[str, Any]]] = {}  # channel id -> files shared there
         for token, team_id in (tokens or {}).items():
             self.add_token(token, team_id)
@@ -320,6 +319,11 @@ class SlackState(FakeService):
         if not channel["bot_member"] and (channel["is_private"] or "chat:write.public" not in scopes):
             raise SlackError("not_in_channel")
         return channel
+
+    def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        """The id of the bot's DM with ``user_id``, once opened."""
+        with self._lock:
+            return self._dms.get((team_id, frozenset({user_id})))
 
     def _open_dm(self, team: Team, users: list[str]) -> tuple[str, bool]:
         key = (team.id, frozenset(users))

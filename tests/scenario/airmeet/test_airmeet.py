@@ -121,5 +121,5 @@ async def test_attendance_arrives_as_a_file_in_the_dm(on_airmeet: SlackScenario,
     await slack.fake.wait_for("files.completeUploadExternal")
     dm = slack.fake.dm_channel("T1", "U1")
     assert dm is not None
-    [shared] = slack.fake.files_in(dm)
-    assert shared["content"] == b"email,minutes\r\ncy@example.com,30\r\n"
+    [shared] = slack.fake.uploaded_files(dm)
+    assert shared["content"] == "email,minutes\r\ncy@example.com,30\r\n"

@@ -21,8 +21,8 @@ async def test_a_dm_with_a_file_uploads_it_into_the_dm(fake: FakeSlack, client: 
 
     dm = fake.dm_channel("T1", "U1")
     assert dm is not None
-    [shared] = fake.files_in(dm)
-    assert (shared["filename"], shared["title"], shared["content"]) == ("attendance.csv", "Attendance", CSV)
+    [shared] = fake.uploaded_files(dm)
+    assert (shared["name"], shared["title"], shared["content"]) == ("attendance.csv", "Attendance", CSV.decode())
     assert shared["initial_comment"] == "The attendance of Town hall: 1 row."
     assert [c.method for c in fake.calls][-3:] == ["conversations.open", "files.getUploadURLExternal",
                                                      "files.completeUploadExternal"]
