@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.crypto import Vault
 from db.engine import make_engine
 from db.repos.accounts import Accounts
+from db.repos.handled import HandledRequests
 from db.repos.meetings import Meetings
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
@@ -46,6 +47,7 @@ class Storage:
     meetings: Meetings
     reminders: Reminders
     tokens: IssuedTokens
+    handled: HandledRequests
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -58,7 +60,8 @@ class Storage:
         return cls(engine=engine, executor=pool, workspaces=Workspaces(engine, pool),
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
-                   reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool))
+                   reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool),
+                   handled=HandledRequests(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""

@@ -14,7 +14,10 @@ import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from bot.http.guard import SlackGuard
+from bot.http.idempotency import Idempotent
 from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
@@ -48,7 +51,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if ticker is not None:
                 ticker.shutdown(wait=False)
 
-    app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"), lifespan=lifespan)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    # Outermost first: size and signature before anything is parsed, then one answer per request.
+    middleware = [Middleware(SlackGuard, signing_secret=secret), Middleware(Idempotent, storage=runtime.storage)]
+    app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"),
+                    middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.shell = shell
     return app
@@ -60,7 +67,16 @@ def serve(settings: Settings, *, port: int) -> int:
     for notice in runtime.notices:
         log.warning(notice)
     app = create_app(settings, runtime)
-    mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {port}"
+    mode = "Socket Mode" if settings.slack_app_token else f"HTTP on {settings.host} port {port}"
     print(f"meetbot serving Slack ({settings.slack_mode()} workspace mode, {mode}).", flush=True)
-    uvicorn.run(app, host="0.0.0.0", port=port, log_level="info", proxy_headers=True)
+    uvicorn.run(app, **server_options(settings, port=port))
     return 0
+
+
+def server_options(settings: Settings, *, port: int) -> dict[str, object]:
+    """uvicorn's options: bind to ``HOST``; believe X-Forwarded-* only from ``FORWARDED_ALLOW_IPS``.
+
+        uvicorn.run(app, **server_options(settings, port=3000))
+    """
+    return {"host": settings.host, "port": port, "log_level": "info", "proxy_headers": True,
+            "forwarded_allow_ips": settings.forwarded_allow_ips}
