@@ -69,14 +69,14 @@ def serve(settings: Settings, *, port: int) -> int:
     app = create_app(settings, runtime)
     mode = "Socket Mode" if settings.slack_app_token else f"HTTP on {settings.host} port {port}"
     print(f"meetbot serving Slack ({settings.slack_mode()} workspace mode, {mode}).", flush=True)
-    uvicorn.run(app, **server_options(settings, port=port))
+    uvicorn.Server(server_config(app, settings, port=port)).run()
     return 0
 
 
-def server_options(settings: Settings, *, port: int) -> dict[str, object]:
-    """uvicorn's options: bind to ``HOST``; believe X-Forwarded-* only from ``FORWARDED_ALLOW_IPS``.
+def server_config(app: Starlette, settings: Settings, *, port: int) -> uvicorn.Config:
+    """uvicorn's configuration: bind to ``HOST``; believe X-Forwarded-* only from ``FORWARDED_ALLOW_IPS``.
 
-        uvicorn.run(app, **server_options(settings, port=3000))
+        uvicorn.Server(server_config(app, settings, port=3000)).run()
     """
-    return {"host": settings.host, "port": port, "log_level": "info", "proxy_headers": True,
-            "forwarded_allow_ips": settings.forwarded_allow_ips}
+    return uvicorn.Config(app, host=settings.host, port=port, log_level="info", proxy_headers=True,
+                          forwarded_allow_ips=settings.forwarded_allow_ips)

@@ -142,6 +142,6 @@ class SlackGuard:
         try:
             await self.app(scope, replay, watch)
         except Exception as error:  # one line, no traceback: the body may hold secrets
-            log.warning("a signed Slack request failed in parsing: %s", type(error).__name__)
+            log.warning("a signed Slack request failed before its answer: %s", type(error).__name__)
             if not started:
                 await PlainTextResponse("malformed request", 400)(scope, replay, send)

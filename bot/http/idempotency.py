@@ -11,6 +11,7 @@ retry runs it. A repeat that arrives while the first is still being answered get
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from db.errors import StorageError
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ def request_key(body: dict[str, Any], headers: Headers) -> str | None:
     elif "command" in body:
         identity = ["command", headers.get("x-slack-request-timestamp", ""), headers.get("x-slack-signature", "")]
     elif kind == "block_actions":
-        actions = body.get("actions") if isinstance(body.get("actions"), list) else []
+        actions = body["actions"] if isinstance(body.get("actions"), list) else []
         identity = ["action", str(body.get("trigger_id", "")),
                     *(f"{a.get('action_id')}@{a.get('action_ts')}" for a in actions if isinstance(a, dict))]
     elif kind in ("view_submission", "view_closed") and isinstance(body.get("view"), dict):
@@ -77,7 +79,13 @@ class Idempotent:
         if key is None:
             await self.app(scope, receive, send)
             return
-        claim = await self.storage.handled.claim(key, team_id=team_of(body or {}), now=datetime.now(UTC), ttl=self.ttl)
+        try:
+            claim = await self.storage.handled.claim(key, team_id=team_of(body or {}), now=datetime.now(UTC),
+                                                     ttl=self.ttl)
+        except StorageError as error:  # the listeners will say so in words; refusing here would say less
+            log.warning("request key not recorded: %s", error)
+            await self.app(scope, receive, send)
+            return
         if not claim.first:
             retry = Headers(scope=scope).get("x-slack-retry-num")
             log.info("repeated Slack request answered again%s", f" (Slack retry {retry})" if retry else "")
@@ -106,8 +114,9 @@ class Idempotent:
         try:
             await self.app(scope, receive, keep)
         finally:
-            if status >= 500:
-                await self.storage.handled.release(key)
-            else:
-                await self.storage.handled.answer(key, status=status, content_type=content_type,
-                                                  body=b"".join(parts).decode("utf-8", "replace"))
+            with contextlib.suppress(StorageError):  # the key then expires unanswered: repeats get an empty 200
+                if status >= 500:
+                    await self.storage.handled.release(key)
+                else:
+                    await self.storage.handled.answer(key, status=status, content_type=content_type,
+                                                      body=b"".join(parts).decode("utf-8", "replace"))

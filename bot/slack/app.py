@@ -8,8 +8,10 @@ serves many, installed through ``/slack/install`` with tokens kept by bot.slack.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -23,7 +25,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.installations import DbInstallationStore, DbStateStore
-from bot.slack.listeners import SlackShell
+from bot.slack.listeners import SlackShell, failure_line
+
+log = logging.getLogger(__name__)
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read"]
@@ -61,6 +65,15 @@ class TeamClients:
         return web_client(self.settings, workspace.bot_token)
 
 
+async def on_error(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
+    """Bolt's error handler: one log line naming the error and where it was raised, never the
+    traceback or the body (they quote what people typed); a request that fails this way was
+    signed but malformed (the core's own errors are answered in words before they get here), so 400.
+    """
+    log.warning("a Slack request failed: %s", failure_line(error))
+    return BoltResponse(status=400, body="malformed request") if response is not None else None
+
+
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:
     """The AsyncApp for the configured mode (single workspace or OAuth), listeners registered."""
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -87,6 +100,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             redirect_uri_path="/slack/oauth_redirect",
         )
         app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
+    app.error(on_error)
     clients = TeamClients(settings, runtime)
     runtime.services.directory = SlackDirectory(clients)
     shell = SlackShell(runtime, clients=clients)

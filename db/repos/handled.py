@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from db import models
 from db.repos.base import RepositoryBase, off_loop
@@ -48,7 +49,7 @@ class HandledRequests(RepositoryBase):
     def claim(self, key: str, *, team_id: str, now: datetime, ttl: timedelta) -> Claim:
         with self.session() as session:
             # Expired keys go first (an indexed range), so a key older than its TTL counts as new.
-            session.execute(delete(models.HandledRequest).where(models.HandledRequest.expires_at <= now))
+            session.execute(delete(models.HandledRequest).where(col(models.HandledRequest.expires_at) <= now))
             session.add(models.HandledRequest(key=key, team_id=team_id, expires_at=now + ttl))
             try:
                 session.commit()
@@ -75,5 +76,5 @@ class HandledRequests(RepositoryBase):
     @off_loop
     def release(self, key: str) -> None:
         with self.session() as session:
-            session.execute(delete(models.HandledRequest).where(models.HandledRequest.key == key))
+            session.execute(delete(models.HandledRequest).where(col(models.HandledRequest.key) == key))
             session.commit()
