@@ -75,7 +75,7 @@ class SlackGuard:
         headers = Headers(scope=scope)
         try:
             self.check_headers(headers)
-            body = await self.read_body(headers, receive)
+            body = await self.read_body(receive)
             self.check_signature(headers, body)
             parsed = parse_slack_body(body, headers.get("content-type", "").split(";")[0].strip() or None)
         except Refused as refused:
@@ -97,7 +97,7 @@ class SlackGuard:
         if length is not None and (not length.isascii() or not length.isdigit() or int(length) > self.max_body):
             raise Refused(413, "body too large")
 
-    async def read_body(self, headers: Headers, receive: Receive) -> bytes:
+    async def read_body(self, receive: Receive) -> bytes:
         """The body, stopping as soon as it passes the cap (a chunked body has no Content-Length)."""
         chunks: list[bytes] = []
         size = 0

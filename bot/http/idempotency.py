@@ -5,8 +5,14 @@
 The key of a request (issue 11, finding 1): a slash command's signature and timestamp (a replay
 is the same signed bytes); an interaction's action ids and timestamps, or a view's id and submitted
 values; an event's ``event_id`` (Slack's retries, marked ``X-Slack-Retry-Num``, carry the same one).
-Keys live in the database for ``TTL``; a first attempt that failed (5xx) is forgotten, so Slack's
-retry runs it. A repeat that arrives while the first is still being answered gets an empty 200.
+Keys live in the database for ``KEY_TTL`` (an hour).
+
+Two ways, by what the ack says. A form submission's ack carries field errors, so its key is
+claimed here, before the ack, and a repeat gets the stored first answer (a first attempt that
+failed with a 5xx is forgotten, so Slack's retry runs it; a repeat while the first is still being
+answered gets an empty 200). Every other ack is an empty 200 whatever happens, so the key only
+travels on to Bolt's context (``REQUEST_KEY``) and the work after the ack claims it
+(bot.slack.listeners): a burst of commands does not wait for the database before its acks.
 """
 
 from __future__ import annotations
@@ -22,14 +28,12 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.slack.listeners import KEY_TTL, REQUEST_KEY
 from db.errors import StorageError
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
 
-# Slack retries an event after about 1 s, 1 min and 5 min, and refuses request timestamps older
-# than 5 min; an hour covers both with room to spare.
-TTL = timedelta(hours=1)
 REPEAT_HEADER = "x-meetbot-repeat"  # set on answers given again, so operators can see them
 
 
@@ -68,7 +72,7 @@ def team_of(body: dict[str, Any]) -> str:
 class Idempotent:
     """ASGI middleware: claim the request's key, run the app once, keep its answer for repeats."""
 
-    def __init__(self, app: ASGIApp, *, storage: Storage, ttl: timedelta = TTL) -> None:
+    def __init__(self, app: ASGIApp, *, storage: Storage, ttl: timedelta = KEY_TTL) -> None:
         self.app = app
         self.storage = storage
         self.ttl = ttl
@@ -76,11 +80,13 @@ class Idempotent:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = scope.get("state", {}).get("slack_body") if scope["type"] == "http" else None
         key = request_key(body, Headers(scope=scope)) if isinstance(body, dict) else None
-        if key is None:
+        if key is None or not isinstance(body, dict) or body.get("type") != "view_submission":
+            if key is not None:
+                scope["state"][REQUEST_KEY] = key  # bot.http.routes hands it to Bolt's context
             await self.app(scope, receive, send)
             return
         try:
-            claim = await self.storage.handled.claim(key, team_id=team_of(body or {}), now=datetime.now(UTC),
+            claim = await self.storage.handled.claim(key, team_id=team_of(body), now=datetime.now(UTC),
                                                      ttl=self.ttl)
         except StorageError as error:  # the listeners will say so in words; refusing here would say less
             log.warning("request key not recorded: %s", error)

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
+from bot.slack.listeners import REQUEST_KEY
 
 NOTHING_TO_INSTALL = "This meetbot serves one workspace; there is nothing to install here."
 
@@ -20,7 +21,8 @@ def slack_routes(handler: AsyncSlackRequestHandler, runtime: Runtime, *, oauth: 
     """Bolt's request handler behind our paths; the OAuth paths answer 404 in single-workspace mode."""
 
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        key = request.scope.get("state", {}).get(REQUEST_KEY)  # bot.http.idempotency
+        return await handler.handle(request, addition_context_properties={REQUEST_KEY: key} if key else None)
 
     async def oauth_route(request: Request) -> Response:
         if not oauth:

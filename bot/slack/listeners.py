@@ -17,6 +17,7 @@ import logging
 import re
 import traceback
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 ACK_HEADROOM = 0.05  # seconds
 FORM_REFUSED = "Your form was not accepted:"
 SHOWN_ERRORS = "meetbot_form_errors_shown"
+REQUEST_KEY = "meetbot_request_key"  # set by bot.http.idempotency for requests whose ack is always empty
+# Slack retries an event after about 1 s, 1 min and 5 min, and a replayed request's timestamp is
+# refused after 5 min: an hour covers both with room to spare.
+KEY_TTL = timedelta(hours=1)
 FORM_TOO_SLOW = "I could not open the form (it took too long). Please run the command again."
 
 
@@ -63,22 +68,6 @@ def failure_line(error: BaseException) -> str:
     return f"{type(error).__name__}{where}"
 
 
-def quietly(work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """A lazy listener whose failure is one warning line (Bolt would log it at ERROR with its text).
-
-        app.command("/meeting")(ack=ack_now, lazy=[quietly(shell.run_command)])
-    """
-
-    @functools.wraps(work)  # Bolt reads the wrapped function's argument names
-    async def run(**kwargs: Any) -> None:
-        try:
-            await work(**kwargs)
-        except Exception as error:
-            log.warning("work after a Slack ack failed: %s", failure_line(error))
-
-    return run
-
-
 async def ack_now(ack: AsyncAck) -> None:
     """Ack with nothing: the work (if any) happens in a lazy listener."""
     await ack()
@@ -101,13 +90,38 @@ class SlackShell:
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
         for command in self.runtime.registry.commands():
-            app.command(command)(ack=ack_now, lazy=[quietly(self.run_command)])
+            app.command(command)(ack=ack_now, lazy=[self.once(self.run_command)])
         app.action(re.compile("^" + re.escape(LINK_ACTION_PREFIX)))(ack_now)  # Slack opens the URL itself
-        app.action(re.compile(r".+"))(ack=ack_now, lazy=[quietly(self.run_action)])
-        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[quietly(self.run_view)])
-        app.event("app_home_opened")(ack=ack_now, lazy=[quietly(self.on_home_opened)])
-        app.event("app_uninstalled")(ack=ack_now, lazy=[quietly(self.on_app_uninstalled)])
-        app.event("tokens_revoked")(ack=ack_now, lazy=[quietly(self.on_tokens_revoked)])
+        app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.once(self.run_action)])
+        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.once(self.run_view)])
+        app.event("app_home_opened")(ack=ack_now, lazy=[self.once(self.on_home_opened)])
+        app.event("app_uninstalled")(ack=ack_now, lazy=[self.once(self.on_app_uninstalled)])
+        app.event("tokens_revoked")(ack=ack_now, lazy=[self.once(self.on_tokens_revoked)])
+
+    def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """A lazy listener that runs once per request key (a replay or Slack's retry does nothing)
+        and whose failure is one warning line (Bolt would log it at ERROR with its text).
+
+            app.command("/meeting")(ack=ack_now, lazy=[shell.once(shell.run_command)])
+
+        ``work`` takes ``context``: the key arrives there (bot.http.idempotency).
+        """
+        handled = self.runtime.storage.handled
+
+        @functools.wraps(work)  # Bolt reads the wrapped function's argument names
+        async def run(**kwargs: Any) -> None:
+            try:
+                context: AsyncBoltContext = kwargs["context"]
+                key = context.get(REQUEST_KEY)
+                if key and not (await handled.claim(key, team_id=context.team_id or "", now=datetime.now(UTC),
+                                                    ttl=KEY_TTL)).first:
+                    log.info("repeated Slack request: its work was done already")
+                    return
+                await work(**kwargs)
+            except Exception as error:
+                log.warning("work after a Slack ack failed: %s", failure_line(error))
+
+        return run
 
     async def sink_for_team(self, team_id: str) -> SlackSink | None:
         """A sink with the team's bot token, for work outside any request (the reminder tick)."""
@@ -117,7 +131,8 @@ class SlackShell:
     async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
         return await context_from(body, self.runtime.services, channel_id=channel_id)
 
-    async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+    async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                          context: AsyncBoltContext) -> None:
         # Lazy work shares the event loop with the acks of requests still arriving; yielding a
         # moment lets a burst's acks go out before this command's CPU work starts.
         await asyncio.sleep(ACK_HEADROOM)
@@ -168,7 +183,8 @@ class SlackShell:
             reply = await form.submit(values, state, ctx, services)
         await self.send(reply, ctx, services, client)
 
-    async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+    async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                         context: AsyncBoltContext) -> None:
         """A button or a modal input with dispatch_action: route to the core."""
         registry = self.runtime.registry
         services = self.runtime.services
