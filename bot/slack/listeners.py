@@ -5,6 +5,9 @@
 
 The app runs with ``process_before_response=True`` (bot.slack.app): each listener's ``ack`` answers
 Slack's HTTP request as soon as it returns; provider calls run afterwards, in Bolt's lazy listeners.
+Nothing before an ack calls Slack or a provider (issue 11, finding 6): a form's ack checks only what
+needs no lookup (``CacheOnlyDirectory``), and the lazy work checks the rest. Each lazy listener runs
+once per request key (``SlackShell.once``; the key comes from bot.http.idempotency).
 The core is reached only through ``runtime.registry``.
 """
 
