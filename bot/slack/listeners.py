@@ -113,6 +113,9 @@ class SlackShell:
 
         @functools.wraps(work)  # Bolt reads the wrapped function's argument names
         async def run(**kwargs: Any) -> None:
+            # Lazy work shares the event loop (and the GIL) with the acks of requests still
+            # arriving; yielding a moment lets a burst's acks go out before its key claims and work.
+            await asyncio.sleep(ACK_HEADROOM)
             try:
                 context: AsyncBoltContext = kwargs["context"]
                 key = context.get(REQUEST_KEY)
@@ -136,9 +139,6 @@ class SlackShell:
 
     async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
                           context: AsyncBoltContext) -> None:
-        # Lazy work shares the event loop with the acks of requests still arriving; yielding a
-        # moment lets a burst's acks go out before this command's CPU work starts.
-        await asyncio.sleep(ACK_HEADROOM)
         services = self.runtime.services
         person = await services.directory.person(body.get("team_id", ""), body.get("user_id", ""))
         ctx = slack_context(body, person)
