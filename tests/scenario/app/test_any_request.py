@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from tests.scenario.harness import SlackScenario, sign
+from tests.scenario.harness import SlackScenario, sign, slack_app
 
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TABLES = ("meeting", "reminder", "provideraccount", "preference", "workspace", "handledrequest")
@@ -125,16 +126,26 @@ async def test_any_post_to_slack_events(slack: SlackScenario, caplog: pytest.Log
     assert_clean_log(caplog)
 
 
+OAUTH = {"slack_bot_token": None, "slack_client_id": "1111.2222", "slack_client_secret": "fake-client-secret"}
+
+
+@pytest.fixture(params=["single", "oauth"])
+async def any_mode(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[SlackScenario]:
+    """The app serving one workspace, or many through OAuth (where the install routes are live)."""
+    async with slack_app(database_url, **(OAUTH if request.param == "oauth" else {})) as scenario:
+        yield scenario
+
+
 @EXAMPLES
 @given(path=st.sampled_from(["/slack/install", "/slack/oauth_redirect", "/healthz", "/slack/events"]),
        method=st.sampled_from(["GET", "POST", "PUT"]),
        query=st.dictionaries(st.sampled_from(["code", "state", "error", "team", "x"]), st.text(max_size=12), max_size=3))
-async def test_any_request_to_the_other_routes(slack: SlackScenario, caplog: pytest.LogCaptureFixture, path: str,
+async def test_any_request_to_the_other_routes(any_mode: SlackScenario, caplog: pytest.LogCaptureFixture, path: str,
                                                method: str, query: dict[str, str]) -> None:
     caplog.set_level(logging.INFO)
     await settled()
-    before = stored(slack)
-    response = await slack.http.request(method, path, params=query)
+    before = stored(any_mode)
+    response = await any_mode.http.request(method, path, params=query)
     assert response.status_code < 500 and "Traceback" not in response.text
-    assert stored(slack) == before
+    assert stored(any_mode) == before
     assert_clean_log(caplog)
