@@ -70,7 +70,8 @@ def team_of(body: dict[str, Any]) -> str:
 
 
 class Idempotent:
-    """ASGI middleware: claim the request's key, run the app once, keep its answer for repeats."""
+    """ASGI middleware: a form submission's key is claimed here and its answer kept for repeats;
+    any other request's key goes on to Bolt's context, for the work after the ack to claim."""
 
     def __init__(self, app: ASGIApp, *, storage: Storage, ttl: timedelta = KEY_TTL) -> None:
         self.app = app
