@@ -40,6 +40,11 @@ ack_seconds = Histogram(
     ["kind"], buckets=ACK_BUCKETS, registry=REGISTRY)
 """``ack_seconds.labels(kind="command").observe(0.012)``; kind is command, action, view, event or other."""
 
+slack_refused = Counter(
+    "meetbot_slack_refused", "Requests to the Slack routes refused before parsing, by HTTP status "
+    "(401 unsigned or stale, 413 too large, 400 malformed).", ["status"], registry=REGISTRY)
+"""``slack_refused.labels(status="401").inc()`` (bot.http.guard, for each refusal)."""
+
 provider_calls = Counter(
     "meetbot_provider_calls", "HTTP calls to meeting providers, by provider, endpoint and status "
     "(the HTTP status, or the transport error's name).",

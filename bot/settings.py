@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     meetbot_create_limit: int = Field(default=20, ge=0)  # meetings one person may create a minute; 0: no limit
 
     port: int = 3000
+    host: str = "0.0.0.0"  # in a container every interface is the container's own; bare hosts may want 127.0.0.1
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's syntax: IPs, CIDRs, or "*").
+    forwarded_allow_ips: str = "127.0.0.1"
 
     whereby_api_url: str = "https://api.whereby.dev/v1"
     clickmeeting_api_url: str = "https://api.clickmeeting.com/v1"

@@ -8,6 +8,8 @@ The schema itself is Alembic's (db/schema.py, db/migrations/).
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,6 +24,7 @@ from db.crypto import VAULT_ATTRIBUTE, Vault
 from db.errors import StorageError
 
 E = TypeVar("E", Engine, AsyncEngine)
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(StorageError):
@@ -77,6 +80,7 @@ def _made(factory: Callable[..., E], url: str, vault: Vault | None) -> E:
     options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        create_private(parsed.database)
     try:
         engine = factory(url, **options)
     except (ArgumentError, ImportError) as error:
@@ -87,6 +91,20 @@ def _made(factory: Callable[..., E], url: str, vault: Vault | None) -> E:
     if parsed.get_backend_name() == "sqlite":
         event.listen(core, "connect", _sqlite_pragmas)
     return engine
+
+
+def create_private(database: str | None) -> None:
+    """Create a SQLite file that does not exist yet as 0600: it holds encrypted secrets and the
+    meetings of a workspace, none of it for other users of the machine. SQLite gives its -wal and
+    -shm files the database file's mode. Memory databases and existing files are left alone."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:  # a missing directory: SQLite's own error names the path later
+        log.debug("could not create %s: %s", database, error.strerror)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

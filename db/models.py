@@ -226,3 +226,18 @@ class ImportRow(SQLModel, table=True):
     status: str = "pending"
     reason: str | None = None
     attempts: int = 0
+
+
+class HandledRequest(SQLModel, table=True):
+    """A Slack request already taken on (issue 11, finding 1): a repeat of ``key`` gets the first answer.
+
+    ``status`` is None while the first request is still being answered. The answer body is an ack
+    (empty, or a modal's field errors), encrypted because it may echo what someone typed.
+    """
+
+    key: str = Field(primary_key=True)  # sha256 of the request's identity (bot/http/idempotency.py)
+    team_id: str = Field(default="", index=True)
+    status: int | None = None
+    content_type: str | None = None
+    body: str | None = Field(default=None, sa_column=Column(Encrypted, nullable=True))
+    expires_at: datetime = Field(index=True)

@@ -25,6 +25,7 @@ from db.keys import unreadable
 from db.repos.accounts import Accounts
 from db.repos.airmeet import AirmeetStore
 from db.repos.imports import Imports
+from db.repos.handled import HandledRequests
 from db.repos.meetings import Meetings
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
@@ -51,6 +52,7 @@ class Storage:
     tokens: IssuedTokens
     airmeet: AirmeetStore
     imports: Imports
+    handled: HandledRequests
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -64,7 +66,10 @@ class Storage:
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
                    reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool),
-                   airmeet=AirmeetStore(engine, pool), imports=Imports(engine, pool))
+                   airmeet=AirmeetStore(engine, pool), imports=Imports(engine, pool),
+                   # Its own threads: a request's key is claimed before Slack's ack, so it must not
+                   # queue behind the work of earlier requests (benchmarks/ack_latency.py).
+                   handled=HandledRequests(engine, ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetbot-keys")))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""
@@ -86,4 +91,5 @@ class Storage:
     async def close(self) -> None:
         """Let running calls finish, then close the connections."""
         await asyncio.get_running_loop().run_in_executor(None, self.executor.shutdown)
+        await asyncio.get_running_loop().run_in_executor(None, self.handled.executor.shutdown)
         self.engine.dispose()

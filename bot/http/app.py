@@ -14,9 +14,12 @@ import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from bot import metrics
 from bot.http.health import operations_routes
+from bot.http.guard import SlackGuard
+from bot.http.idempotency import Idempotent
 from bot.http.routes import slack_routes
 from bot.runtime import Runtime, build_runtime, import_kinds
 from bot.settings import Settings
@@ -63,8 +66,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if importer is not None:
                 importer.shutdown(wait=False)
 
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    # Outermost first: size and signature before anything is parsed, then one answer per request.
+    middleware = [Middleware(SlackGuard, signing_secret=secret), Middleware(Idempotent, storage=runtime.storage)]
     routes = slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth") + operations_routes(runtime, heartbeat)
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.heartbeat = heartbeat
     app.state.shell = shell
@@ -77,7 +83,16 @@ def serve(settings: Settings, *, port: int) -> int:
     for notice in runtime.notices:
         log.warning(notice)
     app = create_app(settings, runtime)
-    mode = "Socket Mode" if settings.slack_app_token else f"HTTP on port {port}"
+    mode = "Socket Mode" if settings.slack_app_token else f"HTTP on {settings.host} port {port}"
     print(f"meetbot serving Slack ({settings.slack_mode()} workspace mode, {mode}).", flush=True)
-    uvicorn.run(app, host="0.0.0.0", port=port, log_level="info", proxy_headers=True)
+    uvicorn.Server(server_config(app, settings, port=port)).run()
     return 0
+
+
+def server_config(app: Starlette, settings: Settings, *, port: int) -> uvicorn.Config:
+    """uvicorn's configuration: bind to ``HOST``; believe X-Forwarded-* only from ``FORWARDED_ALLOW_IPS``.
+
+        uvicorn.Server(server_config(app, settings, port=3000)).run()
+    """
+    return uvicorn.Config(app, host=settings.host, port=port, log_level="info", proxy_headers=True,
+                          forwarded_allow_ips=settings.forwarded_allow_ips)

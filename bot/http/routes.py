@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from bot.http.instrument import RequestLabels, instrumented
 from bot.runtime import Runtime, command_groups
+from bot.slack.listeners import REQUEST_KEY
 
 NOTHING_TO_INSTALL = "This meetbot serves one workspace; there is nothing to install here."
 
@@ -23,7 +24,10 @@ def slack_routes(handler: AsyncSlackRequestHandler, runtime: Runtime, *, oauth: 
     labels = RequestLabels(runtime.registry, command_groups())
 
     async def events(request: Request) -> Response:
-        return await instrumented(handler.handle, request, labels=labels)
+        key = request.scope.get("state", {}).get(REQUEST_KEY)  # bot.http.idempotency
+        context = {REQUEST_KEY: key} if key else None
+        return await instrumented(lambda slack: handler.handle(slack, addition_context_properties=context), request,
+                                  labels=labels)
 
     async def oauth_route(request: Request) -> Response:
         if not oauth:

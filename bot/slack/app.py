@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -22,6 +20,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,10 +30,12 @@ from bot import metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
-from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
 from bot.slack.files import SlackFiles
-from bot.slack.listeners import SlackShell
+from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
+from bot.slack.listeners import SlackShell, failure_line
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
+
+log = logging.getLogger(__name__)
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read",
@@ -93,6 +96,15 @@ class TeamClients:
         return web_client(self.settings, token) if token else None
 
 
+async def on_error(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
+    """Bolt's error handler: one log line naming the error and where it was raised, never the
+    traceback or the body (they quote what people typed); a request that fails this way was
+    signed but malformed (the core's own errors are answered in words before they get here), so 400.
+    """
+    log.warning("a Slack request failed: %s", failure_line(error))
+    return BoltResponse(status=400, body="malformed request") if response is not None else None
+
+
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:
     """The AsyncApp for the configured mode (single workspace or OAuth), listeners registered."""
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -130,6 +142,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
             token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE // 2, client=web_client(settings),
         )
         app = AsyncApp(client=web_client(settings), oauth_flow=InstallFlow(settings=oauth), **common)
+    app.error(on_error)
     clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
     runtime.services.files = SlackFiles(clients)

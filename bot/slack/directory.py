@@ -37,6 +37,7 @@ class SlackDirectory:
         self._members: dict[tuple[str, str, str], tuple[float, bool]] = {}
         self._channels: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
         self._team_scopes: dict[str, tuple[float, frozenset[str]]] = {}
+        self.cached_only = CacheOnlyDirectory(self)
 
     async def person(self, team_id: str, user_id: str) -> Person | None:
         """The person, or None when Slack cannot say (no token, unknown user, Slack down)."""
@@ -133,3 +134,44 @@ class SlackDirectory:
                 log.info("auth.test failed for %s: %s", team_id, error)
         self._team_scopes[team_id] = (time.monotonic() + PERSON_TTL, scopes)
         return scopes
+
+
+class CacheOnlyDirectory:
+    """The directory as a Slack ack may use it: cached answers only, never a Web API call.
+
+        quick = CacheOnlyDirectory(directory)       # in an ack: fast checks on what is already known
+        quick.knows("T1", "U1")                     # whether the speaker (and their zone) is cached
+
+    What the cache cannot say gets the benefit of the doubt (a person exists, is in the channel, the
+    bot may post there): the full check after the ack, with real lookups, has the last word
+    (issue 11, finding 6: users.info and channel lookups before the ack made it late).
+    """
+
+    def __init__(self, directory: SlackDirectory) -> None:
+        self.directory = directory
+
+    def _fresh(self, cached: tuple[float, Any] | None) -> bool:
+        return cached is not None and cached[0] > time.monotonic()
+
+    def knows(self, team_id: str, user_id: str) -> bool:
+        return self._fresh(self.directory._cache.get((team_id, user_id)))
+
+    async def person(self, team_id: str, user_id: str) -> Person | None:
+        cached = self.directory._cache.get((team_id, user_id))
+        return cached[1] if cached and self._fresh(cached) else Person(id=user_id, name=user_id)
+
+    async def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        cached = self.directory._members.get((team_id, channel_id, user_id))
+        return cached[1] if cached and self._fresh(cached) else True
+
+    async def can_post(self, team_id: str, channel_id: str) -> bool:
+        channel, scopes = self.directory._channels.get((team_id, channel_id)), self.directory._team_scopes.get(team_id)
+        if not (self._fresh(channel) and self._fresh(scopes)):
+            return True
+        return await self.directory.can_post(team_id, channel_id)  # answered from the cache
+
+    async def can_read(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        channel = self.directory._channels.get((team_id, channel_id))
+        if channel is None or not self._fresh(channel):
+            return True
+        return channel[1] is not None and not channel[1].get("is_private") or await self.is_member(team_id, channel_id, user_id)

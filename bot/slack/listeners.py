@@ -5,6 +5,9 @@
 
 The app runs with ``process_before_response=True`` (bot.slack.app): each listener's ``ack`` answers
 Slack's HTTP request as soon as it returns; provider calls run afterwards, in Bolt's lazy listeners.
+Nothing before an ack calls Slack or a provider (issue 11, finding 6): a form's ack checks only what
+needs no lookup (``CacheOnlyDirectory``), and the lazy work checks the rest. Each lazy listener runs
+once per request key (``SlackShell.once``; the key comes from bot.http.idempotency).
 The core is reached only through ``runtime.registry``.
 """
 
@@ -12,8 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import re
+import traceback
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -24,7 +31,7 @@ from bot.render.blocks import LINK_ACTION_PREFIX
 from bot.render.home import home_view
 from bot.render.modals import modal_values, modal_view, read_state
 from bot.runtime import Runtime
-from bot.slack.directory import ClientForTeam
+from bot.slack.directory import ClientForTeam, SlackDirectory
 from bot.slack.installations import DbInstallationStore, uninstalled
 from bot.slack.sink import SlackSink
 from bot.workers.delivery import deliver
@@ -34,6 +41,12 @@ from commands.framework.replies import Message, Reply
 log = logging.getLogger(__name__)
 
 ACK_HEADROOM = 0.05  # seconds
+FORM_REFUSED = "Your form was not accepted:"
+SHOWN_ERRORS = "meetbot_form_errors_shown"
+REQUEST_KEY = "meetbot_request_key"  # set by bot.http.idempotency for requests whose ack is always empty
+# Slack retries an event after about 1 s, 1 min and 5 min, and a replayed request's timestamp is
+# refused after 5 min: an hour covers both with room to spare.
+KEY_TTL = timedelta(hours=1)
 FORM_TOO_SLOW = "I could not open the form (it took too long). Please run the command again."
 
 
@@ -51,9 +64,24 @@ def slack_context(body: dict[str, Any], person: Person | None) -> Context:
     )
 
 
+def failure_line(error: BaseException) -> str:
+    """The error's type and the line that raised it: enough to find it, without the traceback or
+    the values (they may quote what people typed, keys included)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{where}"
+
+
 async def ack_now(ack: AsyncAck) -> None:
     """Ack with nothing: the work (if any) happens in a lazy listener."""
     await ack()
+
+
+async def context_from(body: dict[str, Any], services: Services, *, channel_id: str | None = None) -> Context:
+    """``slack_context`` with the speaker looked up in ``services.directory`` (their zone and name)."""
+    ctx = slack_context(body, None)
+    ctx = slack_context(body, await services.directory.person(ctx.team_id, ctx.user_id))
+    return dataclasses.replace(ctx, channel_id=channel_id) if channel_id else ctx
 
 
 class SlackShell:
@@ -66,13 +94,41 @@ class SlackShell:
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
         for command in self.runtime.registry.commands():
-            app.command(command)(ack=ack_now, lazy=[self.run_command])
+            app.command(command)(ack=ack_now, lazy=[self.once(self.run_command)])
         app.action(re.compile("^" + re.escape(LINK_ACTION_PREFIX)))(ack_now)  # Slack opens the URL itself
-        app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.run_action])
-        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.run_view])
-        app.event("app_home_opened")(ack=ack_now, lazy=[self.on_home_opened])
-        app.event("app_uninstalled")(ack=ack_now, lazy=[self.on_app_uninstalled])
-        app.event("tokens_revoked")(ack=ack_now, lazy=[self.on_tokens_revoked])
+        app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.once(self.run_action)])
+        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.once(self.run_view)])
+        app.event("app_home_opened")(ack=ack_now, lazy=[self.once(self.on_home_opened)])
+        app.event("app_uninstalled")(ack=ack_now, lazy=[self.once(self.on_app_uninstalled)])
+        app.event("tokens_revoked")(ack=ack_now, lazy=[self.once(self.on_tokens_revoked)])
+
+    def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """A lazy listener that runs once per request key (a replay or Slack's retry does nothing)
+        and whose failure is one warning line (Bolt would log it at ERROR with its text).
+
+            app.command("/meeting")(ack=ack_now, lazy=[shell.once(shell.run_command)])
+
+        ``work`` takes ``context``: the key arrives there (bot.http.idempotency).
+        """
+        handled = self.runtime.storage.handled
+
+        @functools.wraps(work)  # Bolt reads the wrapped function's argument names
+        async def run(**kwargs: Any) -> None:
+            # Lazy work shares the event loop (and the GIL) with the acks of requests still
+            # arriving; yielding a moment lets a burst's acks go out before its key claims and work.
+            await asyncio.sleep(ACK_HEADROOM)
+            try:
+                context: AsyncBoltContext = kwargs["context"]
+                key = context.get(REQUEST_KEY)
+                if key and not (await handled.claim(key, team_id=context.team_id or "", now=datetime.now(UTC),
+                                                    ttl=KEY_TTL)).first:
+                    log.info("repeated Slack request: its work was done already")
+                    return
+                await work(**kwargs)
+            except Exception as error:
+                log.warning("work after a Slack ack failed: %s", failure_line(error))
+
+        return run
 
     async def sink_for_team(self, team_id: str) -> SlackSink | None:
         """A sink with the team's bot token, for work outside any request (the reminder tick)."""
@@ -80,52 +136,59 @@ class SlackShell:
         return SlackSink(client) if client else None
 
     async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
-        ctx = slack_context(body, None)
-        person = await self.runtime.services.directory.person(ctx.team_id, ctx.user_id)
-        ctx = slack_context(body, person)
-        return dataclasses.replace(ctx, channel_id=channel_id) if channel_id else ctx
+        return await context_from(body, self.runtime.services, channel_id=channel_id)
 
-    async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
-        # Lazy work shares the event loop with the acks of requests still arriving; yielding a
-        # moment lets a burst's acks go out before this command's CPU work starts.
-        await asyncio.sleep(ACK_HEADROOM)
+    async def run_command(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                          context: AsyncBoltContext) -> None:
         services = self.runtime.services
         person = await services.directory.person(body.get("team_id", ""), body.get("user_id", ""))
         ctx = slack_context(body, person)
         reply = await self.runtime.registry.dispatch(body["command"], body.get("text", ""), ctx, services)
         await self.send(reply, ctx, services, client, respond=respond, trigger_id=body.get("trigger_id"))
 
-    async def ack_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        """Fast checks happen inside the ack, so bad values show on their fields."""
+    async def ack_view(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """Field errors the ack can find without calling Slack show on their fields; the rest is
+        checked after the ack (``run_view``). The speaker's zone must be cached for dates to be
+        read right; otherwise everything waits for ``run_view``."""
         view = body["view"]
         form = self.runtime.registry.form(view.get("callback_id", ""))
-        if form is None:
+        directory = self.runtime.services.directory
+        ctx = slack_context(body, None)
+        if form is None or not isinstance(directory, SlackDirectory) or not directory.cached_only.knows(
+                ctx.team_id, ctx.user_id):
             await ack()
             return
+        quick = dataclasses.replace(self.runtime.services, directory=directory.cached_only)
         state = read_state(view)
-        ctx = await self.context_of(body, channel_id=state.get("channel_id"))
-        errors = await form.check(modal_values(view), state, ctx, self.runtime.services)
+        ctx = await context_from(body, quick, channel_id=state.get("channel_id"))
+        errors = await form.check(modal_values(view), state, ctx, quick)
+        context[SHOWN_ERRORS] = bool(errors)  # the lazy listener's copy of the context carries it
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
             await ack()
 
-    async def run_view(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def run_view(self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        if context.get(SHOWN_ERRORS):
+            return  # the user sees them on the form's fields
         registry = self.runtime.registry
         view = body["view"]
         form = registry.form(view.get("callback_id", ""))
         if form is None:
             return
         state = read_state(view)
-        ctx = await self.context_of(body, channel_id=state.get("channel_id"))
-        values = modal_values(view)
         services = self.runtime.services
-        if await form.check(values, state, ctx, services):
-            return  # the user already sees the field errors
-        reply = await form.submit(values, state, ctx, services)
+        ctx = await context_from(body, services, channel_id=state.get("channel_id"))
+        values = modal_values(view)
+        if errors := await form.check(values, state, ctx, services):
+            # The modal has closed: say what to fix, to the speaker only.
+            reply = Reply.ephemeral(f"{FORM_REFUSED} {' '.join(dict.fromkeys(errors.values()))}")
+        else:
+            reply = await form.submit(values, state, ctx, services)
         await self.send(reply, ctx, services, client)
 
-    async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+    async def run_action(self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                         context: AsyncBoltContext) -> None:
         """A button or a modal input with dispatch_action: route to the core."""
         registry = self.runtime.registry
         services = self.runtime.services

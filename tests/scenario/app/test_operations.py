@@ -54,7 +54,7 @@ async def test_metrics_count_commands_by_name_and_outcome_and_time_the_ack(slack
     assert grew("meetbot_commands_total", command="/meeting new", outcome="ok") == 1
     assert grew("meetbot_commands_total", command="/meeting other", outcome="ok") == 1  # never the typed words
     assert grew("meetbot_ack_seconds_count", kind="command") == 3
-    assert grew("meetbot_ack_seconds_count", kind="other") == 1  # the unsigned one: timed, not parsed
+    assert grew("meetbot_slack_refused_total", status="401") == 1  # the unsigned one: refused before parsing
     assert grew("meetbot_ack_seconds_bucket", kind="command", le="+Inf") == 3
     assert "sk-secret-words" not in (await slack.http.get("/metrics")).text
 
