@@ -35,6 +35,12 @@ async def cancel_command(arguments: MeetingId, ctx: Context, services: Services)
         )
     if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= services.clock():
         return Reply.ephemeral(f"*{title}* (`{meeting.id}`) has already ended, so there is nothing to cancel.")
+    if meeting.provider == "airmeet" and meeting.provider_data.get("kind") == "session":
+        # A session made by /airmeet session add (commands/airmeet/sessions.py marks it so): Airmeet
+        # deletes sessions, unlike events, and that subcommand asks first and deletes it there too.
+        event = escape(str(meeting.provider_data.get("event_id", "<event>")))
+        return Reply.ephemeral(f"*{title}* is a session of an Airmeet event: delete it there and here with "
+                               f"`/airmeet session delete {event} {meeting.id}`.")
     at_provider = await delete_at_provider(meeting, services)
     stopped = sum(1 for reminder in await services.storage.reminders.for_meeting(ctx.team_id, meeting.id)
                   if reminder.status == "pending")
