@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import SQLModel
 
-from db.crypto import DecryptError, Encrypted
+from db.crypto import DecryptError
 from db.errors import first_line
+from db.keys import unreadable
 from db.models import KeyCanary
 
 CANARY = "meetbot key canary v1"
@@ -34,9 +34,9 @@ def check_key(engine: Engine) -> str | None:
         with engine.begin() as connection:
             stored = connection.execute(select(table.c.value).where(table.c.id == CANARY_ID)).scalar_one_or_none()
             if stored is None:
-                unreadable = first_unreadable(connection)
-                if unreadable is not None:
-                    return WRONG_KEY.format(what=f"the stored {unreadable}")
+                failing = unreadable(engine)
+                if failing:
+                    return WRONG_KEY.format(what=f"the stored {failing[0]}")
                 connection.execute(table.insert().values(id=CANARY_ID, value=CANARY, written_at=datetime.now(UTC)))
                 return None
             if stored != CANARY:
@@ -51,15 +51,3 @@ def check_key(engine: Engine) -> str | None:
         return f"The key canary cannot be read or written: {first_line(error)}."
     return None
 
-
-def first_unreadable(connection: Connection) -> str | None:
-    """``"workspace.bot_token"`` when one stored value of that encrypted column does not decrypt, else None."""
-    for table in SQLModel.metadata.sorted_tables:
-        for column in table.columns:
-            if not isinstance(column.type, Encrypted) or table.name == KeyCanary.__tablename__:
-                continue
-            try:
-                connection.execute(select(column).where(column.is_not(None)).limit(1)).first()
-            except DecryptError:
-                return f"{table.name}.{column.name}"
-    return None
