@@ -16,9 +16,11 @@ from typing import TextIO
 from bot.render.text import message_text, modal_text
 from bot.runtime import Runtime
 from bot.workers.delivery import deliver
+from bot.workers.outbox import OutboxWorker, Outcome
 from bot.workers.reminders import start_scheduler
 from commands.framework.context import Context, Person
 from commands.framework.replies import Message
+from db.records import OutboxItem
 
 
 class ConsoleDirectory:
@@ -55,15 +57,23 @@ class ConsoleSink:
         return f"console.{next(self._ts)}"
 
 
+class ConsolePoster:
+    """The outbox's way to the console: every queued message is printed (nothing refuses it)."""
+
+    def __init__(self, sink: ConsoleSink) -> None:
+        self.sink = sink
+
+    async def post(self, item: OutboxItem, message: Message) -> Outcome:
+        return Outcome("sent", ts=await self.sink.post(message, team_id=item.team_id, requester=None))
+
+
 async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """Read commands until end of input; returns the exit status."""
     sink = ConsoleSink(ctx, out)
-
-    async def sink_for_team(team_id: str) -> ConsoleSink:
-        return sink
-
+    worker = OutboxWorker(runtime.services, ConsolePoster(sink))
     await runtime.storage.workspaces.ensure(ctx.team_id)
-    scheduler = start_scheduler(runtime.services, sink_for_team, every=runtime.settings.meetbot_tick_seconds)
+    scheduler = start_scheduler(runtime.services, worker, every=runtime.settings.meetbot_tick_seconds,
+                                grace=runtime.settings.reminder_grace())
     interactive = source.isatty()
     try:
         while True:
@@ -84,7 +94,9 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
             reply = await runtime.registry.dispatch(command, text, ctx, runtime.services)
             if reply.modal is not None:
                 print(modal_text(reply.modal), file=out, flush=True)
-            await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services)
+            await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services,
+                          outbox=worker)
     finally:
         scheduler.shutdown(wait=False)
+        await worker.stop()
     return 0

@@ -23,6 +23,7 @@ from db.crypto import Vault
 from db.engine import make_engine
 from db.repos.accounts import Accounts
 from db.repos.meetings import Meetings
+from db.repos.outbox import Outbox
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
 from db.repos.tokens import IssuedTokens
@@ -46,6 +47,7 @@ class Storage:
     meetings: Meetings
     reminders: Reminders
     tokens: IssuedTokens
+    outbox: Outbox
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -58,7 +60,8 @@ class Storage:
         return cls(engine=engine, executor=pool, workspaces=Workspaces(engine, pool),
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
-                   reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool))
+                   reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool),
+                   outbox=Outbox(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""

@@ -1,4 +1,4 @@
-"""The ASGI app: the routes, and a lifespan that runs the reminder tick and the Socket Mode connection.
+"""The ASGI app: the routes, and a lifespan that runs the ticks, the outbox worker and the Socket Mode connection.
 
     app = create_app(settings)          # ASGI app (see bot.http.routes for the paths)
     serve(settings, port=3000)          # uvicorn until interrupted
@@ -33,7 +33,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
+        ticker = (start_scheduler(runtime.services, shell.outbox, every=settings.meetbot_tick_seconds,
+                                  grace=settings.reminder_grace())
                   if scheduler else None)
         socket_mode = None
         if settings.slack_app_token is not None:
@@ -47,6 +48,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                 await socket_mode.close_async()
             if ticker is not None:
                 ticker.shutdown(wait=False)
+            await shell.outbox.stop()
 
     app = Starlette(routes=slack_routes(handler, runtime, oauth=settings.slack_mode() == "oauth"), lifespan=lifespan)
     app.state.runtime = runtime

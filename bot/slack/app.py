@@ -24,6 +24,8 @@ from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.installations import DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell
+from bot.slack.sink import SlackPoster
+from bot.workers.outbox import OutboxWorker
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
               "channels:read", "groups:read"]
@@ -53,12 +55,17 @@ class TeamClients:
         self.runtime = runtime
 
     async def __call__(self, team_id: str) -> AsyncWebClient | None:
+        token = await self.token(team_id)
+        return web_client(self.settings, token) if token else None
+
+    async def token(self, team_id: str) -> str | None:
+        """The team's bot token (the configured one in single-workspace mode), or None."""
         if self.settings.slack_bot_token is not None:
-            return web_client(self.settings, self.settings.slack_bot_token.get_secret_value())
+            return self.settings.slack_bot_token.get_secret_value()
         workspace = await self.runtime.storage.workspaces.get(team_id)
         if workspace is None or not workspace.bot_token:
             return None
-        return web_client(self.settings, workspace.bot_token)
+        return workspace.bot_token
 
 
 def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, SlackShell]:
@@ -89,6 +96,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
         app = AsyncApp(client=web_client(settings), oauth_settings=oauth, **common)
     clients = TeamClients(settings, runtime)
     runtime.services.directory = SlackDirectory(clients)
-    shell = SlackShell(runtime, clients=clients)
+    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url))
+    shell = SlackShell(runtime, clients=clients, outbox=outbox)
     shell.register(app)
     return app, shell

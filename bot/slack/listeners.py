@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from bot.slack.directory import ClientForTeam
 from bot.slack.sink import SlackSink
 from bot.workers.delivery import deliver
+from bot.workers.outbox import OutboxWorker
 from commands.framework.context import Context, Person, Services
 from commands.framework.replies import Message, Reply
 
@@ -58,9 +59,10 @@ async def ack_now(ack: AsyncAck) -> None:
 class SlackShell:
     """Listeners bound to one runtime; ``register(app)`` wires every slash command and event."""
 
-    def __init__(self, runtime: Runtime, *, clients: ClientForTeam) -> None:
+    def __init__(self, runtime: Runtime, *, clients: ClientForTeam, outbox: OutboxWorker) -> None:
         self.runtime = runtime
         self.clients = clients
+        self.outbox = outbox  # every channel message and DM goes through it
 
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
@@ -72,11 +74,6 @@ class SlackShell:
         app.event("app_home_opened")(ack=ack_now, lazy=[self.on_home_opened])
         app.event("app_uninstalled")(ack=ack_now, lazy=[self.on_app_uninstalled])
         app.event("tokens_revoked")(ack=ack_now, lazy=[self.on_tokens_revoked])
-
-    async def sink_for_team(self, team_id: str) -> SlackSink | None:
-        """A sink with the team's bot token, for work outside any request (the reminder tick)."""
-        client = await self.clients(team_id)
-        return SlackSink(client) if client else None
 
     async def context_of(self, body: dict[str, Any], *, channel_id: str | None = None) -> Context:
         ctx = slack_context(body, None)
@@ -185,4 +182,4 @@ class SlackShell:
                 log.warning("views.open failed: %s", error.response.get("error"))
                 reply.messages.insert(0, Message(FORM_TOO_SLOW))
         sink = SlackSink(client, respond=respond, channel_id=ctx.channel_id)
-        await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services)
+        await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services, outbox=self.outbox)

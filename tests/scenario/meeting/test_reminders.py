@@ -28,18 +28,22 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(minutes=21)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1
-    assert await tick(services, slack.app_shell.sink_for_team) == 0  # sent once
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 0  # queued once
+    assert await slack.app_shell.outbox.drain() == 3 and await slack.app_shell.outbox.drain() == 0  # posted once
 
     posted = slack.fake.calls[mark:]
     channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
-    assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
+    # The text is written when it is posted: 21 minutes after "in 30m" the meeting starts in 9 min.
+    assert len(channel_posts) == 1 and "starts in 9 min" in channel_posts[0].args["text"]
     assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
     dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
-    assert [c.args["channel"] for c in dms] == ["U1", "U2"]  # the organiser, then the invitee (issue 8, defect 5)
+    # Posted together (each DM is its own channel): the organiser's and the invitee's (issue 8, defect 5).
+    dms.sort(key=lambda c: c.args["channel"])
+    assert [c.args["channel"] for c in dms] == ["U1", "U2"]
     assert meeting.host_url in texts(dms[:1])
     assert meeting.join_url in texts(dms[1:]) and meeting.host_url not in texts(dms[1:])
-    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["sent"]
+    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["dispatched"]
 
 
 async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
@@ -66,7 +70,8 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
+    await slack.app_shell.outbox.drain()
 
     dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
            if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
@@ -89,7 +94,8 @@ async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
         real_clock = services.clock
         services.clock = lambda: real_clock() + timedelta(minutes=25)
         mark = slack.fake.mark()
-        assert await tick(services, slack.app_shell.sink_for_team) == 0
+        assert (await tick(services, slack.app_shell.outbox)).dispatched == 0
+        assert await slack.app_shell.outbox.drain() == 0
         assert slack.fake.calls[mark:] == []
 
 
@@ -104,9 +110,10 @@ async def test_remind_through_slack_moves_the_reminder_and_settings_set_the_defa
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(minutes=61)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1  # the 1h one, not the old 10m one
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1  # the 1h one, not the old 10m one
+    await slack.app_shell.outbox.drain()
     posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
-    assert "starts in 1 hour" in texts(posted)
+    assert "starts in 59 min" in texts(posted)
     services.clock = real_clock
     await slack.command("/meeting settings reminders 1d,15m", user="U1")
     assert "reminded 1 day, 15 min before they start" in await slack.reply()
