@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 from bot.workers.reminders import tick
+from commands.lifecycle import open_adapter
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.scenario.harness import SlackScenario, slack_app
 
@@ -118,3 +119,26 @@ async def test_remind_through_slack_moves_the_reminder_and_settings_set_the_defa
     await slack.command("/meeting settings reminders 1d,15m", user="U1")
     assert "reminded 1 day, 15 min before they start" in await slack.reply()
     assert (await slack.storage.workspaces.ensure("T1")).default_reminders == "1d,15m"
+
+
+async def test_a_room_deleted_at_whereby_stops_its_reminders_and_the_channel_is_told(
+    on_whereby: SlackScenario
+) -> None:
+    slack = on_whereby
+    await slack.command('/meeting new whereby "Board" in 2h remind 1h,10m', user="U1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    services = slack.runtime.services
+    async with open_adapter(services, team_id="T1", provider="whereby") as adapter:
+        await adapter.delete_room(meeting.room_id)  # someone deleted it in Whereby's dashboard
+    mark = slack.fake.mark()
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    done = await tick(services, slack.app_shell.outbox)
+    assert (done.gone, done.dispatched) == (1, 0)
+    await slack.app_shell.outbox.drain()
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
+    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
+    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
+    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
+    assert statuses == ["cancelled", "cancelled"]  # the 10m one too
