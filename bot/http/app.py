@@ -36,6 +36,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
         ticker = (start_scheduler(runtime.services, shell.outbox, every=settings.meetbot_tick_seconds,
                                   grace=settings.reminder_grace())
                   if scheduler else None)
+        shell.outbox.start()  # interactive posts go through it too, with or without the ticks
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
