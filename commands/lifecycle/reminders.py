@@ -137,3 +137,22 @@ async def reminder_reply(meeting: Meeting, reminder: Reminder, services: Service
     heading = reminder_heading(meeting.title, meeting.starts_at, now)
     return Reply([replace(message, text=message.text.replace(HEADING_MARK, heading))
                   for message in await reminder_messages(meeting, services)])
+
+
+MISSED_SHOWN = 5
+MISSED_DAYS = 30
+
+
+async def missed_note(services: Services, *, team_id: str, organiser_id: str) -> str | None:
+    """The organiser's reminders of the last 30 days that were missed (meetbot was down past the
+    grace period), for ``/meeting list``; None when there are none."""
+    since = services.clock() - timedelta(days=MISSED_DAYS)
+    missed = [r for r in await services.storage.reminders.missed(team_id, organiser_id) if r.due_at >= since]
+    if not missed:
+        return None
+    lines = [f"• `{r.meeting_id}`: the reminder {human_offset(r.offset_minutes)} before it starts "
+             f"(due {r.due_at:%Y-%m-%d %H:%M} UTC)"
+             for r in missed[:MISSED_SHOWN]]
+    more = f"\n…and {len(missed) - MISSED_SHOWN} more." if len(missed) > MISSED_SHOWN else ""
+    return ("Missed reminders of your meetings (meetbot was not running when they were due):\n"
+            + "\n".join(lines) + more)

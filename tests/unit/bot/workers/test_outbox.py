@@ -200,3 +200,20 @@ async def test_a_reminder_posted_after_the_start_says_how_long_ago(storage: Stor
     poster = RecordingPoster()
     assert await OutboxWorker(services, poster).drain() == 1
     assert poster.texts("C1") == [":alarm_clock: *Standup* started 2 min ago"]
+
+
+async def test_the_organiser_sees_missed_reminders_in_meeting_list(storage: Storage,
+                                                                   clock: time_machine.Traveller) -> None:
+    from commands.framework.context import Context
+    from commands.meeting.listing import ListQuery, list_meetings
+
+    services = Services(storage=storage, directory=NobodyDirectory())
+    meeting = await storage.meetings.add(meeting_record("T1", start=T0 + timedelta(hours=1), channel_id="C1"),
+                                         reminder_times=[(T0 + timedelta(minutes=5), 55)])
+    clock.shift(timedelta(minutes=30))
+    assert (await tick(services)).missed == 1
+    mine = Context(team_id="T1", user_id="U1", channel_id="C1", user_tz="UTC")
+    text = (await list_meetings(ListQuery(scope="mine"), mine, services)).text
+    assert f"`{meeting.id}`: the reminder 55 min before it starts" in text and "Missed reminders" in text
+    other = Context(team_id="T1", user_id="U2", channel_id="C1", user_tz="UTC")
+    assert "Missed" not in (await list_meetings(ListQuery(scope="mine"), other, services)).text
