@@ -99,6 +99,16 @@ def seed(url: str, vault: Vault, rows: list[tuple[str, float]], start: datetime)
     engine.dispose()
 
 
+def shift_times(url: str, earlier: timedelta) -> None:
+    """Move every reminder and meeting ``earlier`` (seeded far ahead, so nothing fell due while seeding)."""
+    engine = make_engine(url, vault=None)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE reminder SET due_at = due_at - :d"), {"d": earlier})
+        connection.execute(text("UPDATE meeting SET starts_at = starts_at - :d, ends_at = ends_at - :d"),
+                           {"d": earlier})
+    engine.dispose()
+
+
 def replica(url: str, key: str, api_url: str, owner: str) -> None:
     """A child process: the reminder tick and the outbox worker, as `meetbot serve` runs them."""
     asyncio.run(_replica(url, key, api_url, owner))
@@ -177,8 +187,10 @@ def run_burst(args: argparse.Namespace) -> int:
     fake.latency = args.latency
     context = multiprocessing.get_context("spawn")
     with Schema(args.postgres_url) as url, fake.running() as api_url:
-        start = datetime.now(UTC) + timedelta(seconds=LEAD + 20)  # seeding takes a while
-        seed(url, Vault.from_keys([key]), rows, start)
+        parked = datetime.now(UTC) + timedelta(days=1)
+        seed(url, Vault.from_keys([key]), rows, parked)
+        start = datetime.now(UTC) + timedelta(seconds=LEAD)  # seeding takes a while: due times move now
+        shift_times(url, parked - start)
         children = [context.Process(target=replica, args=(url, key, api_url, f"replica-{n}"), daemon=True)
                     for n in range(args.replicas)]
         for child in children:

@@ -16,6 +16,7 @@ provider gets no more reminders; its channel is told instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from db.records import DueReminder, Meeting, OutboxEntry, Reminder
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=10)  # the default of MEETBOT_REMINDER_GRACE_MINUTES
+BUILDING = 20  # reminders whose messages are built at once (provider calls for personal links)
 
 
 @dataclass
@@ -56,38 +58,45 @@ def human_offset(minutes: int) -> str:
 
 async def dispatch_due(services: Services, *, grace: timedelta = GRACE, now: datetime | None = None,
                        limit: int = 200) -> Dispatched:
-    """Claim due reminders of every workspace and queue their messages (or mark them missed)."""
+    """Claim due reminders of every workspace and queue their messages (or mark them missed): the
+    messages are built concurrently (a provider may make personal links), then queued in one transaction."""
     now = now or services.clock()
     done = Dispatched()
     claimed = await services.storage.reminders.claim_due(now=now, limit=limit)
     done.claimed = len(claimed)
-    for due in claimed:
-        await _dispatch_one(due, services, now=now, grace=grace, done=done)
+    building = asyncio.Semaphore(BUILDING)
+
+    async def one(due: DueReminder) -> tuple[str, int, str, list[OutboxEntry]]:
+        async with building:
+            return await _outcome(due, services, now=now, grace=grace, done=done)
+
+    outcomes = await asyncio.gather(*(one(due) for due in claimed))
+    await services.storage.reminders.dispatch_many(outcomes)
+    for meeting_id in done.meetings_gone:
+        team_id = next(due.meeting.team_id for due in claimed if due.meeting.id == meeting_id)
+        await services.storage.reminders.stop_meeting(team_id, meeting_id)
     return done
 
 
-async def _dispatch_one(due: DueReminder, services: Services, *, now: datetime, grace: timedelta,
-                        done: Dispatched) -> None:
+async def _outcome(due: DueReminder, services: Services, *, now: datetime, grace: timedelta,
+                   done: Dispatched) -> tuple[str, int, str, list[OutboxEntry]]:
+    """What becomes of one claimed reminder: its new status and the outbox rows to queue with it."""
     reminder, meeting = due.reminder, due.meeting
-    reminders = services.storage.reminders
+    key = (meeting.team_id, reminder.id)
     if meeting.status != "scheduled":
-        await reminders.dispatch(meeting.team_id, reminder.id, status="cancelled", entries=[])
         done.cancelled += 1
-    elif now - reminder.due_at > grace:
-        await reminders.dispatch(meeting.team_id, reminder.id, status="missed", entries=[missed_entry(meeting, now)])
+        return (*key, "cancelled", [])
+    if now - reminder.due_at > grace:
         done.missed += 1
-    elif meeting.id in done.meetings_gone or await room_gone(meeting, services):
+        return (*key, "missed", [missed_entry(meeting, now)])
+    if meeting.id in done.meetings_gone or await room_gone(meeting, services):
         done.meetings_gone.add(meeting.id)
-        entries = [outbox_entry(Message(gone_notice(meeting), audience=Audience.CHANNEL, to=meeting.channel_id),
-                                team_id=meeting.team_id, key=f"gone:{meeting.id}", not_before=now)
-                   ] if meeting.channel_id else []
-        await reminders.dispatch(meeting.team_id, reminder.id, status="cancelled", entries=entries)
-        await reminders.stop_meeting(meeting.team_id, meeting.id)
         done.gone += 1
-    else:
-        entries = await reminder_entries(meeting, reminder, services, now=now)
-        if await reminders.dispatch(meeting.team_id, reminder.id, status="dispatched", entries=entries):
-            done.dispatched += 1
+        notice = Message(gone_notice(meeting), audience=Audience.CHANNEL, to=meeting.channel_id)
+        return (*key, "cancelled", [outbox_entry(notice, team_id=meeting.team_id, key=f"gone:{meeting.id}",
+                                                 not_before=now)] if meeting.channel_id else [])
+    done.dispatched += 1
+    return (*key, "dispatched", await reminder_entries(meeting, reminder, services, now=now))
 
 
 def missed_entry(meeting: Meeting, now: datetime) -> OutboxEntry:

@@ -101,6 +101,25 @@ class Reminders(RepositoryBase):
             session.commit()
 
     @off_loop
+    def dispatch_many(self, outcomes: Sequence[tuple[str, int, Status, Sequence[OutboxEntry]]]) -> int:
+        """``dispatch`` for many reminders (team, id, status, entries) in one transaction: a tick's
+        worth costs one commit, not one each. Returns how many were still pending (and are now done)."""
+        done = 0
+        with self.session() as session:
+            for team_id, reminder_id, status, entries in outcomes:
+                result = session.execute(
+                    update(models.Reminder)
+                    .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.id) == reminder_id,
+                           col(models.Reminder.status) == "pending")
+                    .values(status=status, sent_at=models.utcnow(), lease_until=None)
+                )
+                if result.rowcount:  # type: ignore[attr-defined]
+                    done += 1
+                    insert_entries(session, entries)
+            session.commit()
+        return done
+
+    @off_loop
     def dispatch(self, team_id: str, reminder_id: int, *, status: Status, entries: Sequence[OutboxEntry]) -> bool:
         """In one transaction: queue the reminder's messages in the outbox and mark it ``status``
         (dispatched, missed, cancelled). False when it was no longer pending (another replica did it);

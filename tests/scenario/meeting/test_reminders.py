@@ -12,6 +12,13 @@ from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.scenario.harness import SlackScenario, slack_app
 
 
+async def delivered(slack: SlackScenario, channels: tuple[str, ...], *, since: int) -> None:
+    """Post what is queued and wait until each channel got its message (the worker's own loop runs too)."""
+    await slack.app_shell.outbox.drain()
+    for channel in channels:
+        await slack.fake.wait_for("chat.postMessage", lambda c, ch=channel: c.args.get("channel") == ch, since=since)
+
+
 def texts(calls: list) -> str:
     return json.dumps([c.args for c in calls])
 
@@ -31,7 +38,8 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     services.clock = lambda: real_clock() + timedelta(minutes=21)
     assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
     assert (await tick(services, slack.app_shell.outbox)).dispatched == 0  # queued once
-    assert await slack.app_shell.outbox.drain() == 3 and await slack.app_shell.outbox.drain() == 0  # posted once
+    await delivered(slack, ("C1", "U1", "U2"), since=mark)
+    assert await slack.app_shell.outbox.drain() == 0  # posted once
 
     posted = slack.fake.calls[mark:]
     channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
@@ -72,7 +80,7 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
     assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
-    await slack.app_shell.outbox.drain()
+    await delivered(slack, ("C1", "U1", "U2", "U3"), since=mark)
 
     dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
            if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
@@ -112,7 +120,7 @@ async def test_remind_through_slack_moves_the_reminder_and_settings_set_the_defa
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(minutes=61)
     assert (await tick(services, slack.app_shell.outbox)).dispatched == 1  # the 1h one, not the old 10m one
-    await slack.app_shell.outbox.drain()
+    await delivered(slack, ("C1",), since=mark)
     posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
     assert "starts in 59 min" in texts(posted)
     services.clock = real_clock
@@ -136,7 +144,7 @@ async def test_a_room_deleted_at_whereby_stops_its_reminders_and_the_channel_is_
     services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
     done = await tick(services, slack.app_shell.outbox)
     assert (done.gone, done.dispatched) == (1, 0)
-    await slack.app_shell.outbox.drain()
+    await delivered(slack, ("C1",), since=mark)
     posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
     assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
     assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
