@@ -1,8 +1,7 @@
-"""Reminder rows: listed per meeting, leased by the scheduler, finished once posted.
+"""Reminder rows: listed per meeting, leased by the reminder tick, dispatched into the outbox.
 
-    for due in storage.reminders.claim_due(now=now):       # every workspace: the one cross-team call
-        ...
-        storage.reminders.finish(due.reminder.team_id, due.reminder.id)
+    claimed = await storage.reminders.claim_due(now=now)   # every workspace: the one cross-team call
+    await storage.reminders.dispatch_many([("T1", 7, "dispatched", outbox_entries), ...])
     storage.reminders.replace_pending("T1", "k7m2qx", [(due_at, 15)])   # /meeting remind, /meeting move
 """
 
@@ -102,8 +101,10 @@ class Reminders(RepositoryBase):
 
     @off_loop
     def dispatch_many(self, outcomes: Sequence[tuple[str, int, Status, Sequence[OutboxEntry]]]) -> int:
-        """``dispatch`` for many reminders (team, id, status, entries) in one transaction: a tick's
-        worth costs one commit, not one each. Returns how many were still pending (and are now done)."""
+        """In one transaction, for each (team, id, status, entries): queue the reminder's messages in the
+        outbox and mark it ``status`` (dispatched, missed, cancelled), unless it is no longer pending
+        (another replica did it; the idempotency keys would make a second queueing a no-op anyway).
+        A tick's worth costs one commit. Returns how many were still pending (and are now done)."""
         done = 0
         with self.session() as session:
             for team_id, reminder_id, status, entries in outcomes:
@@ -118,25 +119,6 @@ class Reminders(RepositoryBase):
                     insert_entries(session, entries)
             session.commit()
         return done
-
-    @off_loop
-    def dispatch(self, team_id: str, reminder_id: int, *, status: Status, entries: Sequence[OutboxEntry]) -> bool:
-        """In one transaction: queue the reminder's messages in the outbox and mark it ``status``
-        (dispatched, missed, cancelled). False when it was no longer pending (another replica did it);
-        the idempotency keys make a second queueing of the same messages a no-op anyway."""
-        with self.session() as session:
-            result = session.execute(
-                update(models.Reminder)
-                .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.id) == reminder_id,
-                       col(models.Reminder.status) == "pending")
-                .values(status=status, sent_at=models.utcnow(), lease_until=None)
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
-                session.rollback()
-                return False
-            insert_entries(session, entries)
-            session.commit()
-            return True
 
     @off_loop
     def stop_meeting(self, team_id: str, meeting_id: str, *, status: Status = "cancelled") -> int:
