@@ -19,9 +19,11 @@ from bot.runtime import Runtime, import_kinds
 from bot.workers.delivery import deliver
 from bot.workers.exports import add_export_job
 from bot.workers.imports import start_import_worker
+from bot.workers.outbox import OutboxWorker, Outcome
 from bot.workers.reminders import start_scheduler
 from commands.framework.context import Context, Person
 from commands.framework.replies import Message
+from db.records import OutboxItem
 
 
 class ConsoleDirectory:
@@ -62,15 +64,26 @@ class ConsoleSink:
         print(f"{comment}\n--- {filename} ---\n{content.decode('utf-8-sig')}", file=self.out, flush=True)
 
 
+class ConsolePoster:
+    """The outbox's way to the console: every queued message is printed (nothing refuses it)."""
+
+    def __init__(self, sink: ConsoleSink) -> None:
+        self.sink = sink
+
+    async def post(self, item: OutboxItem, message: Message) -> Outcome:
+        return Outcome("sent", ts=await self.sink.post(message, team_id=item.team_id, requester=None))
+
+
 async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """Read commands until end of input; returns the exit status."""
     sink = ConsoleSink(ctx, out)
+    worker = OutboxWorker(runtime.services, ConsolePoster(sink))
 
-    async def sink_for_team(team_id: str) -> ConsoleSink:
+    async def sink_for_team(team_id: str) -> ConsoleSink:  # exports' files, imports' progress
         return sink
-
     await runtime.storage.workspaces.ensure(ctx.team_id)
-    scheduler = start_scheduler(runtime.services, sink_for_team, every=runtime.settings.meetbot_tick_seconds)
+    scheduler = start_scheduler(runtime.services, worker, every=runtime.settings.meetbot_tick_seconds,
+                                grace=runtime.settings.reminder_grace())
     add_export_job(scheduler, runtime.services, sink_for_team)
     importer = start_import_worker(runtime.services, import_kinds(), sink_for_team,
                                    every=runtime.settings.meetbot_tick_seconds)
@@ -94,8 +107,10 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
             reply = await runtime.registry.dispatch(command, text, ctx, runtime.services)
             if reply.modal is not None:
                 print(modal_text(reply.modal), file=out, flush=True)
-            await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services)
+            await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=runtime.services,
+                          outbox=worker)
     finally:
         scheduler.shutdown(wait=False)
         importer.shutdown(wait=False)
+        await worker.stop()
     return 0

@@ -60,7 +60,7 @@ reminders = Counter(
     "meetbot_reminders", "Reminders by outcome: due (claimed by a tick), sent, late (sent after their "
     "time by more than a tick), missed (never sent: too late to be useful), failed (a delivery attempt failed).",
     ["outcome"], registry=REGISTRY)
-"""``reminders.labels(outcome="late").inc()``; today's tick reports due/sent/failed through ``reminder_delivered``."""
+"""The reminder tick counts due and missed; the outbox worker sent, late and failed, per reminder message."""
 
 outbox_depth = Gauge(
     "meetbot_outbox_depth", "Messages waiting in the outbox.", registry=REGISTRY)
@@ -85,12 +85,6 @@ scheduler_last_tick = Gauge(
     "meetbot_scheduler_last_tick_timestamp_seconds", "Unix time of the scheduler's last finished tick.",
     registry=REGISTRY)
 """Set by bot.workers.heartbeat on every tick."""
-
-
-def reminder_delivered(delivered: bool) -> None:
-    """Count one due reminder and what became of it: ``reminder_delivered(ok)`` (sent or failed)."""
-    reminders.labels(outcome="due").inc()
-    reminders.labels(outcome="sent" if delivered else "failed").inc()
 
 
 def provider_call(provider: str, endpoint: str, status: str, seconds: float) -> None:

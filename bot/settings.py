@@ -10,6 +10,7 @@ reads the environment.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -37,7 +38,8 @@ class Settings(BaseSettings):
     meetbot_secret_keys: SecretStr | None = None
     meetbot_key_file: str = ".meetbot-secret.key"
     meetbot_admins: str = ""
-    meetbot_tick_seconds: float = 5.0
+    meetbot_tick_seconds: float = 1.0
+    meetbot_reminder_grace_minutes: float = 10.0
     meetbot_log_level: Literal["debug", "info", "warning", "error"] = "info"
     meetbot_log_format: Literal["text", "json"] = "text"
     meetbot_create_limit: int = Field(default=20, ge=0)  # meetings one person may create a minute; 0: no limit
@@ -110,6 +112,10 @@ class Settings(BaseSettings):
     def admin_ids(self) -> frozenset[str]:
         """User ids from ``MEETBOT_ADMINS`` (comma-separated) treated as admins besides Slack's."""
         return frozenset(part.strip() for part in self.meetbot_admins.split(",") if part.strip())
+
+    def reminder_grace(self) -> timedelta:
+        """How overdue a reminder may be and still be sent (after downtime); later ones are marked missed."""
+        return timedelta(minutes=self.meetbot_reminder_grace_minutes)
 
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

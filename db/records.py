@@ -175,7 +175,7 @@ class Reminder:
     meeting_id: str
     due_at: datetime
     offset_minutes: int
-    status: str = "pending"  # pending | sent | cancelled | failed
+    status: str = "pending"  # pending | dispatched | missed | cancelled | failed
     lease_until: datetime | None = None
     attempts: int = 0
     sent_at: datetime | None = None
@@ -297,3 +297,39 @@ class ImportRow:
     def from_row(cls, row: models.ImportRow) -> ImportRow:
         return cls(job_id=row.job_id, number=row.number, key=row.key, data=json.loads(row.data or "{}"),
                    status=row.status, reason=row.reason, attempts=row.attempts)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A message to queue: ``OutboxEntry("T1", "C1", "reminder:7:C1", payload_json, not_before=now)``."""
+
+    team_id: str
+    channel: str
+    idem_key: str
+    payload: str = field(repr=False)
+    not_before: datetime
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A claimed outbox row: the worker posts ``payload`` to ``channel`` and reports the outcome."""
+
+    id: int
+    team_id: str
+    channel: str
+    idem_key: str
+    payload: str = field(repr=False)
+    purpose: str | None
+    attempts: int
+    not_before: datetime
+    status: str = "pending"
+    ts: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: models.OutboxMessage) -> OutboxItem:
+        assert row.id is not None, "outbox rows are read after they are stored"
+        return cls(id=row.id, team_id=row.team_id, channel=row.channel, idem_key=row.idem_key, payload=row.payload,
+                   purpose=row.purpose, attempts=row.attempts, not_before=utc(row.not_before), status=row.status,
+                   ts=row.ts, error=row.error)

@@ -27,6 +27,7 @@ from db.repos.airmeet import AirmeetStore
 from db.repos.imports import Imports
 from db.repos.handled import HandledRequests
 from db.repos.meetings import Meetings
+from db.repos.outbox import Outbox
 from db.repos.preferences import Preferences
 from db.repos.reminders import Reminders
 from db.repos.tokens import IssuedTokens
@@ -53,6 +54,7 @@ class Storage:
     airmeet: AirmeetStore
     imports: Imports
     handled: HandledRequests
+    outbox: Outbox
 
     @classmethod
     def open(cls, url: str, *, vault: Vault) -> Storage:
@@ -69,7 +71,8 @@ class Storage:
                    airmeet=AirmeetStore(engine, pool), imports=Imports(engine, pool),
                    # Its own threads: a request's key is claimed before Slack's ack, so it must not
                    # queue behind the work of earlier requests (benchmarks/ack_latency.py).
-                   handled=HandledRequests(engine, ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetbot-keys")))
+                   handled=HandledRequests(engine, ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetbot-keys")),
+                   outbox=Outbox(engine, pool))
 
     async def reachable(self) -> bool:
         """For /healthz: whether one ``SELECT 1`` gets through."""

@@ -1,4 +1,4 @@
-"""The ASGI app: the routes, and a lifespan that runs the reminder tick and the Socket Mode connection.
+"""The ASGI app: the routes, and a lifespan that runs the ticks, the outbox worker and the Socket Mode connection.
 
     app = create_app(settings)          # ASGI app (see bot.http.routes for the paths)
     serve(settings, port=3000)          # uvicorn until interrupted
@@ -44,8 +44,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = (start_scheduler(runtime.services, shell.sink_for_team, every=settings.meetbot_tick_seconds)
+        ticker = (start_scheduler(runtime.services, shell.outbox, every=settings.meetbot_tick_seconds,
+                                  grace=settings.reminder_grace())
                   if scheduler else None)
+        shell.outbox.start()  # interactive posts go through it too, with or without the ticks
         importer = (start_import_worker(runtime.services, import_kinds(), shell.sink_for_team,
                                         every=settings.meetbot_tick_seconds) if scheduler else None)
         if ticker is not None:
@@ -65,6 +67,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                 ticker.shutdown(wait=False)
             if importer is not None:
                 importer.shutdown(wait=False)
+            await shell.outbox.stop()
 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # Outermost first: size and signature before anything is parsed, then one answer per request.

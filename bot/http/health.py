@@ -23,6 +23,7 @@ from bot import metrics
 from bot.runtime import Runtime
 from bot.workers.heartbeat import Heartbeat
 from db import canary, schema
+from db.errors import StorageError
 from db.engine import DatabaseUnavailable
 
 OK = "ok"
@@ -74,6 +75,12 @@ def operations_routes(runtime: Runtime, heartbeat: Heartbeat) -> list[Route]:
         return JSONResponse({"ok": True, "checks": checks})
 
     async def metrics_page(request: Request) -> Response:
+        try:  # read at scrape time, so every replica reports the one shared queue
+            depth, age = await runtime.storage.outbox.depth(now=runtime.services.clock())
+            metrics.outbox_depth.set(depth)
+            metrics.outbox_age_seconds.set(age)
+        except StorageError:
+            pass  # /readyz names a database problem; the counters are still worth serving
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 

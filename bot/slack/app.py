@@ -34,6 +34,8 @@ from bot.slack.files import SlackFiles
 from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell, failure_line
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
+from bot.slack.sink import SlackPoster
+from bot.workers.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +92,14 @@ class TeamClients:
         self.tokens = BotTokens(store or DbInstallationStore(runtime.storage, rotator=token_rotator(settings)))
 
     async def __call__(self, team_id: str) -> AsyncWebClient | None:
-        if self.settings.slack_bot_token is not None:
-            return web_client(self.settings, self.settings.slack_bot_token.get_secret_value())
-        token = await self.tokens(team_id)
+        token = await self.token(team_id)
         return web_client(self.settings, token) if token else None
+
+    async def token(self, team_id: str) -> str | None:
+        """The team's bot token (the configured one in single-workspace mode), or None."""
+        if self.settings.slack_bot_token is not None:
+            return self.settings.slack_bot_token.get_secret_value()
+        return await self.tokens(team_id)
 
 
 async def on_error(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
@@ -146,6 +152,7 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
     runtime.services.files = SlackFiles(clients)
-    shell = SlackShell(runtime, clients=clients)
+    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url))
+    shell = SlackShell(runtime, clients=clients, outbox=outbox)
     shell.register(app)
     return app, shell

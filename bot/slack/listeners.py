@@ -35,6 +35,7 @@ from bot.slack.directory import ClientForTeam, SlackDirectory
 from bot.slack.installations import DbInstallationStore, uninstalled
 from bot.slack.sink import SlackSink
 from bot.workers.delivery import deliver
+from bot.workers.outbox import OutboxWorker
 from commands.framework.context import Context, Person, Services
 from commands.framework.replies import Message, Reply
 
@@ -87,9 +88,10 @@ async def context_from(body: dict[str, Any], services: Services, *, channel_id: 
 class SlackShell:
     """Listeners bound to one runtime; ``register(app)`` wires every slash command and event."""
 
-    def __init__(self, runtime: Runtime, *, clients: ClientForTeam) -> None:
+    def __init__(self, runtime: Runtime, *, clients: ClientForTeam, outbox: OutboxWorker) -> None:
         self.runtime = runtime
         self.clients = clients
+        self.outbox = outbox  # every channel message and DM goes through it
 
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
@@ -131,7 +133,8 @@ class SlackShell:
         return run
 
     async def sink_for_team(self, team_id: str) -> SlackSink | None:
-        """A sink with the team's bot token, for work outside any request (the reminder tick)."""
+        """A sink with the team's bot token, for work outside any request that posts straight to Slack
+        (Airmeet export files, import progress edits)."""
         client = await self.clients(team_id)
         return SlackSink(client) if client else None
 
@@ -253,4 +256,4 @@ class SlackShell:
                 log.warning("views.open failed: %s", error.response.get("error"))
                 reply.messages.insert(0, Message(FORM_TOO_SLOW))
         sink = SlackSink(client, respond=respond, channel_id=ctx.channel_id)
-        await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services)
+        await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services, outbox=self.outbox)

@@ -1,15 +1,21 @@
-"""The one sink that posts to Slack: rendered blocks, ephemeral or in a channel or DM, or an edit.
+"""Posting to Slack: ``SlackSink`` answers the person who asked (ephemeral, fast, never queued);
+``SlackPoster`` posts the outbox's channel messages and DMs and says what Slack answered.
 
     sink = SlackSink(client, respond=respond, channel_id="C1")
     ts = await sink.post(message, team_id="T1", requester="U1")    # DeliveryError when Slack refuses
     await sink.upload(channel="C1", filename="failed.csv", content=data, comment="Import finished …")
+    poster = SlackPoster(token_for_team, api_url=settings.slack_api_url)
+    outcome = await poster.post(item, message)                     # Outcome("sent", ts=…) / "rate_limited" / …
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
+import aiohttp
 from aiohttp import ClientError
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -17,9 +23,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import message_blocks, message_fallback
 from bot.workers.delivery import DeliveryError
+from bot.workers.outbox import Outcome
 from commands.framework.replies import Audience, Message
+from db.records import OutboxItem
 
 log = logging.getLogger(__name__)
+
+# Slack's answers that mean the workspace's token is no good any more: stop its messages.
+TOKEN_DEAD = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_not_found",
+                        "app_uninstalled"})
+# Slack's answers worth trying again later (besides 5xx statuses and timeouts).
+TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
+TOKEN_TTL = 30.0  # seconds a workspace's token is reused before it is read again (rotation, revocation)
+POST_TIMEOUT = 10  # seconds for one Slack call; past it the row is retried
 
 
 class SlackSink:
@@ -93,3 +109,73 @@ class SlackSink:
             raise DeliveryError("upload_failed") from None
         except (ClientError, asyncio.TimeoutError) as error:
             raise DeliveryError(f"network: {type(error).__name__}") from None
+
+
+TokenForTeam = Callable[[str], Awaitable[str | None]]
+
+
+class SlackPoster:
+    """The outbox's way to Slack: one call per row, no retry inside (the worker decides), one
+    connection pool for every workspace."""
+
+    def __init__(self, token_for_team: TokenForTeam, *, api_url: str) -> None:
+        self.token_for_team = token_for_team
+        self.api_url = api_url
+        self._tokens: dict[str, tuple[float, str | None]] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def post(self, item: OutboxItem, message: Message) -> Outcome:
+        """Post ``message`` (the row's text at this moment) and classify Slack's answer."""
+        token = await self._token(item.team_id)
+        if not token:
+            return Outcome("stopped", error="no_token")
+        client = AsyncWebClient(token=token, base_url=self.api_url, session=self._pool(), timeout=POST_TIMEOUT,
+                                retry_handlers=[])
+        blocks, text = message_blocks(message), message_fallback(message)
+        target = message.to or item.channel
+        try:
+            if message.replace_ts:
+                await client.chat_update(channel=target, ts=message.replace_ts, text=text, blocks=blocks)
+                return Outcome("sent", ts=message.replace_ts)
+            answer = await client.chat_postMessage(channel=target, text=text, blocks=blocks,
+                                                   unfurl_links=False, unfurl_media=False)
+            return Outcome("sent", ts=str(answer.get("ts")))
+        except SlackApiError as error:
+            return classify(error)
+        except (ClientError, asyncio.TimeoutError) as error:
+            return Outcome("retry", error=f"network: {type(error).__name__}")
+
+    async def _token(self, team_id: str) -> str | None:
+        cached = self._tokens.get(team_id)
+        if cached is not None and time.monotonic() - cached[0] < TOKEN_TTL:
+            return cached[1]
+        token = await self.token_for_team(team_id)
+        self._tokens[team_id] = (time.monotonic(), token)
+        return token
+
+    def _pool(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def classify(error: SlackApiError) -> Outcome:
+    """Slack's refusal as what the worker should do about it."""
+    response = error.response
+    code = str(response.get("error", "slack_error"))
+    if response.status_code == 429 or code == "ratelimited":
+        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after") or "1"
+        try:
+            seconds = float(retry_after)
+        except ValueError:
+            seconds = 1.0
+        return Outcome("rate_limited", retry_after=seconds, error=code)
+    if code in TOKEN_DEAD:
+        return Outcome("stopped", error=code)
+    if response.status_code >= 500 or code in TRANSIENT:
+        return Outcome("retry", error=code)
+    return Outcome("failed", error=code)

@@ -13,8 +13,7 @@ import logging
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.workers.delivery import deliver
-from bot.workers.reminders import SinkForTeam
+from bot.workers.delivery import SinkForTeam, deliver
 from commands.airmeet.exports import advance_export, due_exports, finish_export
 from commands.framework.context import Services
 

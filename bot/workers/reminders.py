@@ -1,50 +1,68 @@
-"""The reminder tick: every few seconds, in every replica, post what has fallen due.
+"""The periodic ticks (APScheduler 3.x), in every replica: due reminders into the outbox, and the
+cleanup of old outbox rows. The outbox worker (bot/workers/outbox.py) posts what they queue.
 
-    scheduler = start_scheduler(services, sink_for_team, every=5.0)
+    scheduler = start_scheduler(services, worker, every=1.0, grace=timedelta(minutes=10))
     ...
-    scheduler.shutdown(wait=False)
+    scheduler.shutdown(wait=False); await worker.stop()
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
-from bot.workers.delivery import Sink, deliver
+from bot.workers.outbox import OutboxWorker
 from commands.framework.context import Services
-from commands.lifecycle import due_reminders, finish_reminder
+from commands.lifecycle import GRACE, Dispatched, dispatch_due
 
 log = logging.getLogger(__name__)
 
-SinkForTeam = Callable[[str], Awaitable[Sink | None]]
+BATCH = 200  # reminders per claim; a tick claims again until a claim comes back short
+KEEP_FINISHED = timedelta(days=7)  # sent, failed and stopped outbox rows are deleted after this
 
 
-async def tick(services: Services, sink_for_team: SinkForTeam) -> int:
-    """Post every due reminder once; returns how many were delivered."""
-    delivered = 0
-    for due in await due_reminders(services):
-        sink = await sink_for_team(due.team_id)
-        ok = sink is not None and await deliver(due.reply, sink, team_id=due.team_id, requester=None,
-                                                services=services)
-        await finish_reminder(services, due, delivered=ok)
-        metrics.reminder_delivered(ok)
-        delivered += ok
-    return delivered
+async def tick(services: Services, worker: OutboxWorker | None = None, *, grace: timedelta = GRACE) -> Dispatched:
+    """Queue every due reminder's messages (or mark it missed); wakes ``worker``. Drains a backlog."""
+    total = Dispatched()
+    while True:
+        done = await dispatch_due(services, grace=grace, limit=BATCH)
+        for name in ("dispatched", "missed", "gone", "cancelled", "claimed"):
+            setattr(total, name, getattr(total, name) + getattr(done, name))
+        metrics.reminders.labels(outcome="due").inc(done.claimed)
+        metrics.reminders.labels(outcome="missed").inc(done.missed)
+        if done.claimed and worker is not None:
+            worker.wake()
+        if done.claimed < BATCH:
+            return total
 
 
-def start_scheduler(services: Services, sink_for_team: SinkForTeam, *, every: float) -> AsyncIOScheduler:
-    """An AsyncIOScheduler on the running loop, ticking every ``every`` seconds."""
+async def cleanup(services: Services) -> int:
+    """Delete finished outbox rows older than ``KEEP_FINISHED``."""
+    return await services.storage.outbox.cleanup(before=services.clock() - KEEP_FINISHED)
 
-    async def job() -> None:
+
+def start_scheduler(services: Services, worker: OutboxWorker, *, every: float,
+                    grace: timedelta = GRACE) -> AsyncIOScheduler:
+    """The ticks on the running loop, and the outbox worker's loop."""
+
+    async def reminders() -> None:
         try:
-            await tick(services, sink_for_team)
+            await tick(services, worker, grace=grace)
         except Exception:  # one bad tick must not stop the next
             log.exception("reminder tick failed")
 
+    async def clean() -> None:
+        try:
+            await cleanup(services)
+        except Exception:
+            log.exception("outbox cleanup failed")
+
     scheduler = AsyncIOScheduler()
-    scheduler.add_job(job, "interval", seconds=every, max_instances=1, coalesce=True, id="reminders")
+    scheduler.add_job(reminders, "interval", seconds=every, max_instances=1, coalesce=True, id="reminders")
+    scheduler.add_job(clean, "interval", hours=1, max_instances=1, coalesce=True, id="outbox-cleanup")
     scheduler.start()
+    worker.start()
     return scheduler

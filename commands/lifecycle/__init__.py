@@ -3,7 +3,7 @@ its reminders (built when due, with fresh personal links), and the workspace's p
 
     reply = await create_meeting(NewMeeting(provider="kmeet", title="Standup", start=now,
                                             duration=timedelta(minutes=30)), ctx, services)
-    for due in await due_reminders(services): ...
+    counts = await dispatch_due(services, grace=GRACE)     # due reminders -> outbox rows
 
 Imports only commands.framework (feature packages build on this, never the other way round).
 """
@@ -11,9 +11,10 @@ Imports only commands.framework (feature packages build on this, never the other
 from commands.lifecycle.accounts import connected_providers, open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
 from commands.lifecycle.create import NewMeeting, announcement_failed, create_meeting, record_announcement
-from commands.lifecycle.reminders import DueReminder, due_reminders, finish_reminder
+from commands.lifecycle.outbox import message_at, outbox_entry
+from commands.lifecycle.reminders import GRACE, Dispatched, dispatch_due, missed_note
 
 __all__ = [
-    "DueReminder", "NewMeeting", "announcement_failed", "connected_providers", "create_meeting",
-    "due_reminders", "finish_reminder", "meeting_fields", "open_adapter", "record_announcement", "room_of",
+    "GRACE", "Dispatched", "NewMeeting", "announcement_failed", "connected_providers", "create_meeting",
+    "dispatch_due", "meeting_fields", "missed_note", "message_at", "open_adapter", "outbox_entry", "record_announcement", "room_of",
 ]

@@ -28,6 +28,7 @@ from commands.framework.errors import UserError
 from commands.framework.forms import Action
 from commands.framework.policy import is_admin, role_of, seen_by
 from commands.framework.replies import Button, Field, Message, Reply, escape
+from commands.lifecycle import missed_note
 from commands.framework.tokenizer import channel_id as slack_channel
 from commands.framework.tokenizer import echo, tokenize
 from db.records import Meeting, Page
@@ -94,7 +95,15 @@ def parse_list(args: str, *_: object) -> ListQuery:
 
 
 async def list_meetings(query: ListQuery, ctx: Context, services: Services) -> Reply:
-    """One page of the upcoming (or recently ended) meetings ``query`` asks for."""
+    """One page of the upcoming (or recently ended) meetings ``query`` asks for; below it, the
+    speaker's reminders that were missed while meetbot was down (issue 9)."""
+    reply = await meetings_page(query, ctx, services)
+    if note := await missed_note(services, team_id=ctx.team_id, organiser_id=ctx.user_id):
+        reply.add(Message(note))
+    return reply
+
+
+async def meetings_page(query: ListQuery, ctx: Context, services: Services) -> Reply:
     now = services.clock()
     page = await visible_page(query, ctx, services, now=now)
     where = {"all": "in this workspace", "mine": "you organise, co-host or are invited to"}.get(

@@ -1,24 +1,24 @@
-"""Reminder rows: listed per meeting, leased by the scheduler, finished once posted.
+"""Reminder rows: listed per meeting, leased by the reminder tick, dispatched into the outbox.
 
-    for due in storage.reminders.claim_due(now=now):       # every workspace: the one cross-team call
-        ...
-        storage.reminders.finish(due.reminder.team_id, due.reminder.id)
+    claimed = await storage.reminders.claim_due(now=now)   # every workspace: the one cross-team call
+    await storage.reminders.dispatch_many([("T1", 7, "dispatched", outbox_entries), ...])
     storage.reminders.replace_pending("T1", "k7m2qx", [(due_at, 15)])   # /meeting remind, /meeting move
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from db import models
-from db.records import DueReminder, Meeting, Reminder
+from db.records import DueReminder, Meeting, OutboxEntry, Reminder
 from db.repos.base import RepositoryBase, off_loop
+from db.repos.outbox import insert_entries
 
-Status = str  # sent | cancelled | failed
+Status = str  # dispatched | missed | cancelled | failed (sent: delivered before the outbox existed)
 
 
 class Reminders(RepositoryBase):
@@ -55,7 +55,7 @@ class Reminders(RepositoryBase):
 
     @off_loop
     def claim_due(
-        self, *, now: datetime, lease: timedelta = timedelta(minutes=2), limit: int = 50
+        self, *, now: datetime, lease: timedelta = timedelta(seconds=30), limit: int = 200
     ) -> list[DueReminder]:
         """Lease due reminders of every workspace; a replica that dies lets the lease run out.
 
@@ -98,3 +98,50 @@ class Reminders(RepositoryBase):
                 .values(status=status, sent_at=models.utcnow(), lease_until=None)
             )
             session.commit()
+
+    @off_loop
+    def dispatch_many(self, outcomes: Sequence[tuple[str, int, Status, Sequence[OutboxEntry]]]) -> int:
+        """In one transaction, for each (team, id, status, entries): queue the reminder's messages in the
+        outbox and mark it ``status`` (dispatched, missed, cancelled), unless it is no longer pending
+        (another replica did it; the idempotency keys would make a second queueing a no-op anyway).
+        A tick's worth costs one commit. Returns how many were still pending (and are now done)."""
+        done = 0
+        with self.session() as session:
+            for team_id, reminder_id, status, entries in outcomes:
+                result = session.execute(
+                    update(models.Reminder)
+                    .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.id) == reminder_id,
+                           col(models.Reminder.status) == "pending")
+                    .values(status=status, sent_at=models.utcnow(), lease_until=None)
+                )
+                if result.rowcount:  # type: ignore[attr-defined]
+                    done += 1
+                    insert_entries(session, entries)
+            session.commit()
+        return done
+
+    @off_loop
+    def stop_meeting(self, team_id: str, meeting_id: str, *, status: Status = "cancelled") -> int:
+        """Every pending reminder of the meeting gets ``status`` (the room is gone at the provider)."""
+        with self.session() as session:
+            result = session.execute(
+                update(models.Reminder)
+                .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.meeting_id) == meeting_id,
+                       col(models.Reminder.status) == "pending")
+                .values(status=status, lease_until=None)
+            )
+            session.commit()
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @off_loop
+    def missed(self, team_id: str, organiser_id: str | None = None) -> list[Reminder]:
+        """Reminders not sent because they were overdue past the grace period, latest first."""
+        with self.session() as session:
+            query = (select(models.Reminder)
+                     .where(models.Reminder.team_id == team_id, models.Reminder.status == "missed")
+                     .order_by(col(models.Reminder.due_at).desc()))
+            if organiser_id is not None:
+                mine = select(models.Meeting.id).where(models.Meeting.team_id == team_id,
+                                                       models.Meeting.organiser_id == organiser_id)
+                query = query.where(col(models.Reminder.meeting_id).in_(mine))
+            return [Reminder.from_row(row) for row in session.scalars(query)]

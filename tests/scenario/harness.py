@@ -144,4 +144,9 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
         app = create_app(settings, runtime, scheduler=False)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http:
-            yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)
+            app.state.shell.outbox.start()  # the outbox worker runs as in `meetbot serve` (the ticks do not)
+            try:
+                yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings,
+                                    app_shell=app.state.shell)
+            finally:  # ASGITransport runs no lifespan: close the outbox's connections here
+                await app.state.shell.outbox.stop()

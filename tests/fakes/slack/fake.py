@@ -6,10 +6,12 @@ dispatch, record) and response URLs.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
 import json
+import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -67,6 +69,8 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FilesMethods, Observed):
     async def _api(self, request: Request) -> Response:
         method = request.path_params["method"]
         body = await request.body()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         content_type = request.headers.get("content-type", "")
         call = Call(
             method=method,
@@ -105,6 +109,8 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FilesMethods, Observed):
                 else:
                     token = self._authenticate(method, call.token)
                     call.team_id = token.team_id
+                    if method == "chat.postMessage":
+                        self._throttle_channel(token, args.get("channel"), call, headers)
                     headers["x-oauth-scopes"] = ",".join(token.scopes)
                     headers["x-accepted-oauth-scopes"] = METHOD_SCOPES.get(method, "")
                     result = handler(token, args, request)
@@ -144,6 +150,21 @@ class FakeSlack(SocketMode, OAuthFlow, WebApiMethods, FilesMethods, Observed):
             self._responses.append(ResponsePost(name=name, body=payload, at=time.time()))
             self._changed.notify_all()
             return PlainTextResponse("ok")
+
+    def _throttle_channel(self, token: TokenInfo, channel: Any, call: Call, headers: dict[str, str]) -> None:
+        """With ``channel_spacing`` set: a post to a channel sooner than that after the last one accepted
+        there answers 429 with a whole-second Retry-After (Slack: "1 message per second per channel";
+        assumption: no burst allowance, and the wait is rounded up to whole seconds as Slack sends them)."""
+        if not self.channel_spacing or not isinstance(channel, str):
+            return
+        key = (token.team_id or "", channel)
+        now = time.monotonic()
+        last = self._last_post.get(key)
+        if last is not None and now - last < self.channel_spacing:
+            call.status = 429
+            headers["Retry-After"] = str(max(1, math.ceil(self.channel_spacing - (now - last))))
+            raise SlackError("ratelimited")
+        self._last_post[key] = now
 
     def _handlers(self) -> dict[str, Callable[[TokenInfo, dict[str, Any], Request], dict[str, Any]]]:
         """The token-authenticated methods; ``oauth.v2.access`` is handled apart (client credentials)."""

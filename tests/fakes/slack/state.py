@@ -50,6 +50,11 @@ class SlackState(FakeService):
         self.app_id = app_id
         self.trigger_ttl = trigger_ttl
         self.expire_triggers = False  # True: every views.open answers expired_trigger_id
+        # Slack's pace for chat.postMessage: seconds between two posts to one channel (None: unlimited),
+        # and how long every Web API call takes to answer.
+        self.channel_spacing: float | None = None
+        self.latency: float = 0.0
+        self._last_post: dict[tuple[str, str], float] = {}
         self.root_url: str | None = None
         self.socket_tickets: list[str] = []
         self.socket_acks: list[dict[str, Any]] = []

@@ -7,8 +7,16 @@ import json
 from datetime import timedelta
 
 from bot.workers.reminders import tick
+from commands.lifecycle import open_adapter
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.scenario.harness import SlackScenario, slack_app
+
+
+async def delivered(slack: SlackScenario, channels: tuple[str, ...], *, since: int) -> None:
+    """Post what is queued and wait until each channel got its message (the worker's own loop runs too)."""
+    await slack.app_shell.outbox.drain()
+    for channel in channels:
+        await slack.fake.wait_for("chat.postMessage", lambda c, ch=channel: c.args.get("channel") == ch, since=since)
 
 
 def texts(calls: list) -> str:
@@ -28,18 +36,23 @@ async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(minutes=21)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1
-    assert await tick(services, slack.app_shell.sink_for_team) == 0  # sent once
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 0  # queued once
+    await delivered(slack, ("C1", "U1", "U2"), since=mark)
+    assert await slack.app_shell.outbox.drain() == 0  # posted once
 
     posted = slack.fake.calls[mark:]
     channel_posts = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
-    assert len(channel_posts) == 1 and "starts in 10 min" in channel_posts[0].args["text"]
+    # The text is written when it is posted: 21 minutes after "in 30m" the meeting starts in 9 min.
+    assert len(channel_posts) == 1 and "starts in 9 min" in channel_posts[0].args["text"]
     assert meeting.join_url in texts(channel_posts) and meeting.host_url not in texts(channel_posts)
     dms = [c for c in posted if c.method == "chat.postMessage" and c.args["channel"] != "C1"]
-    assert [c.args["channel"] for c in dms] == ["U1", "U2"]  # the organiser, then the invitee (issue 8, defect 5)
+    # Posted together (each DM is its own channel): the organiser's and the invitee's (issue 8, defect 5).
+    dms.sort(key=lambda c: c.args["channel"])
+    assert [c.args["channel"] for c in dms] == ["U1", "U2"]
     assert meeting.host_url in texts(dms[:1])
     assert meeting.join_url in texts(dms[1:]) and meeting.host_url not in texts(dms[1:])
-    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["sent"]
+    assert [r.status for r in (await slack.storage.reminders.for_meeting("T1", meeting.id))] == ["dispatched"]
 
 
 async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
@@ -66,7 +79,8 @@ async def test_clickmeeting_reminder_makes_a_fresh_personal_link_per_invitee(
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1
+    await delivered(slack, ("C1", "U1", "U2", "U3"), since=mark)
 
     dms = {c.args["channel"]: c for c in slack.fake.calls[mark:]
            if c.method == "chat.postMessage" and c.args["channel"] != "C1"}
@@ -89,7 +103,8 @@ async def test_a_cancelled_meeting_sends_no_reminder(database_url: str) -> None:
         real_clock = services.clock
         services.clock = lambda: real_clock() + timedelta(minutes=25)
         mark = slack.fake.mark()
-        assert await tick(services, slack.app_shell.sink_for_team) == 0
+        assert (await tick(services, slack.app_shell.outbox)).dispatched == 0
+        assert await slack.app_shell.outbox.drain() == 0
         assert slack.fake.calls[mark:] == []
 
 
@@ -104,10 +119,34 @@ async def test_remind_through_slack_moves_the_reminder_and_settings_set_the_defa
     services = slack.runtime.services
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(minutes=61)
-    assert await tick(services, slack.app_shell.sink_for_team) == 1  # the 1h one, not the old 10m one
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 1  # the 1h one, not the old 10m one
+    await delivered(slack, ("C1",), since=mark)
     posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
-    assert "starts in 1 hour" in texts(posted)
+    assert "starts in 59 min" in texts(posted)
     services.clock = real_clock
     await slack.command("/meeting settings reminders 1d,15m", user="U1")
     assert "reminded 1 day, 15 min before they start" in await slack.reply()
     assert (await slack.storage.workspaces.ensure("T1")).default_reminders == "1d,15m"
+
+
+async def test_a_room_deleted_at_whereby_stops_its_reminders_and_the_channel_is_told(
+    on_whereby: SlackScenario
+) -> None:
+    slack = on_whereby
+    await slack.command('/meeting new whereby "Board" in 2h remind 1h,10m', user="U1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    services = slack.runtime.services
+    async with open_adapter(services, team_id="T1", provider="whereby") as adapter:
+        await adapter.delete_room(meeting.room_id)  # someone deleted it in Whereby's dashboard
+    mark = slack.fake.mark()
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    done = await tick(services, slack.app_shell.outbox)
+    assert (done.gone, done.dispatched) == (1, 0)
+    await delivered(slack, ("C1",), since=mark)
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
+    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
+    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
+    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
+    assert statuses == ["cancelled", "cancelled"]  # the 10m one too

@@ -1,0 +1,260 @@
+"""The outbox worker: posts queued messages concurrently across channels, paced per channel, in every replica.
+
+    worker = OutboxWorker(services, poster)            # poster: bot.slack.sink.SlackPoster, or the console's
+    worker.start()                                     # the loop, on the running event loop
+    outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: queue, then try at once
+    await worker.stop()
+
+Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now,
+and posts them at once, at most ``in_flight`` together. Slack's answer decides the row's fate:
+ok -> sent (the channel waits ~1 s from the post); 429 -> the channel is pushed by Retry-After and
+the row given back; 5xx or a timeout -> back off and retry; invalid_auth, account_inactive,
+token_revoked -> the workspace's rows stop; anything else -> failed. A replica that dies leaves its
+in-flight rows to be claimed again when their short lease (30 s, renewed while posting) runs out.
+
+Wake-ups: the loop sleeps until the earliest row or channel is due (at most ``idle``), and wakes
+early when this process queues something or a channel it posted to becomes free again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from bot import metrics
+from commands.framework.context import Services
+from commands.framework.replies import Message
+from commands.lifecycle import message_at, outbox_entry, record_announcement
+from db.records import OutboxItem
+from db.repos.outbox import Pacing
+from db.storage import Storage
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued"]
+MAX_ATTEMPTS = 8  # 5xx / timeouts: 1, 2, 4 … 60 s apart, then the row fails
+MIN_ROUND = 0.02  # seconds between two claims of one worker
+LATE = timedelta(seconds=5)  # a reminder posted this long after it was due counts as late in /metrics
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What Slack answered one post: ``Outcome("sent", ts="1700.1")``, ``Outcome("rate_limited", retry_after=3)``."""
+
+    kind: Kind
+    ts: str | None = None
+    retry_after: float = 0.0
+    error: str = ""
+
+
+class Poster(Protocol):
+    async def post(self, item: OutboxItem, message: Message) -> Outcome: ...
+
+
+class OutboxWorker:
+    """Claims and posts outbox rows for this replica; ``stats`` counts outcomes (for /metrics)."""
+
+    def __init__(self, services: Services, poster: Poster, *, pacing: Pacing | None = None, in_flight: int = 50,
+                 idle: float = 1.0, owner: str | None = None) -> None:
+        self.services = services
+        self.poster = poster
+        self.pacing = pacing or Pacing()
+        self.in_flight = in_flight
+        self.idle = idle
+        self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
+        self.stats: Counter[str] = Counter()
+        self.last_round: datetime | None = None  # heartbeat: when the loop last claimed
+        self._slots = asyncio.Semaphore(in_flight)
+        self._claiming = asyncio.Lock()  # one claim at a time in this process (SQLite has no row locks)
+        self._held: set[int] = set()
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task[Outcome]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    @property
+    def storage(self) -> Storage:
+        return self.services.storage
+
+    def wake(self) -> None:
+        """Claim again now (something was queued, or a channel became free)."""
+        self._wake.set()
+
+    async def post_now(self, messages: Sequence[Message], *, team_id: str) -> list[tuple[Message, Outcome]]:
+        """Queue ``messages`` and post those whose channel is free at once (the interactive path);
+        the rest stay queued ("queued") for the loop. Announcements are keyed by their meeting."""
+        now = self.services.clock()
+        entries = [outbox_entry(m, team_id=team_id, key=m.purpose or f"post:{uuid.uuid4().hex}", not_before=now)
+                   for m in messages]
+        ids = await self.storage.outbox.enqueue(entries)
+        outcomes = await self.pump(only=ids)
+        self.wake()
+        return [(message, outcomes.get(row_id, Outcome("queued"))) for message, row_id in zip(messages, ids)]
+
+    async def pump(self, *, only: Sequence[int] | None = None) -> dict[int, Outcome]:
+        """One round: claim what may go now and post it, waiting for the answers."""
+        items = await self._claim(only=only)
+        results = await asyncio.gather(*(self._post(item) for item in items))
+        return {item.id: outcome for item, outcome in zip(items, results)}
+
+    async def drain(self, *, rounds: int = 1000) -> int:
+        """Post until a round claims nothing (channels paced into the future wait): tests and the console."""
+        posted = 0
+        for _ in range(rounds):
+            outcomes = await self.pump()
+            if not outcomes:
+                break
+            posted += sum(outcome.kind == "sent" for outcome in outcomes.values())
+        return posted
+
+    async def _claim(self, *, only: Sequence[int] | None = None) -> list[OutboxItem]:
+        async with self._claiming:
+            room = self.pacing.limit if only is not None else max(0, 4 * self.in_flight - len(self._held))
+            if room == 0:
+                return []
+            pacing = Pacing(per_channel=self.pacing.per_channel, per_workspace=self.pacing.per_workspace,
+                            lease=self.pacing.lease, limit=min(room, self.pacing.limit))
+            items = await self.storage.outbox.claim(now=self.services.clock(), owner=self.owner, pacing=pacing,
+                                                    only=only)
+            self._held.update(item.id for item in items)
+            self.last_round = self.services.clock()
+            return items
+
+    async def _post(self, item: OutboxItem) -> Outcome:
+        try:
+            async with self._slots:
+                started = self.services.clock()
+                try:
+                    outcome = await self.poster.post(item, message_at(item.payload, now=started))
+                except Exception as error:  # a bug or an unexpected answer: back off, never lose the row
+                    log.exception("posting outbox row %s failed", item.id)
+                    outcome = Outcome("retry", error=type(error).__name__)
+                await self._record(item, outcome, started)
+                self.stats[outcome.kind] += 1
+                count(item, outcome, late=started - item.not_before > LATE)
+                return outcome
+        finally:
+            self._held.discard(item.id)
+
+    async def _record(self, item: OutboxItem, outcome: Outcome, started: datetime) -> None:
+        outbox = self.storage.outbox
+        now = self.services.clock()
+        if outcome.kind == "sent":
+            if not await outbox.sent(item.id, owner=self.owner, ts=outcome.ts, started=started, pacing=self.pacing):
+                self.stats["lease_lost"] += 1
+            await record_announcement(self.services, team_id=item.team_id, purpose=item.purpose, ts=outcome.ts)
+            self._wake_at(self.pacing.per_channel.total_seconds())
+        elif outcome.kind == "rate_limited":
+            until = now + timedelta(seconds=max(outcome.retry_after, 1.0))
+            await outbox.push_channel(item.team_id, item.channel, until=until)
+            await outbox.retry(item.id, owner=self.owner, not_before=until, error="ratelimited")
+            self._wake_at((until - now).total_seconds())
+        elif outcome.kind == "retry" and item.attempts < MAX_ATTEMPTS:
+            backoff = min(60.0, 2.0 ** (item.attempts - 1)) * random.uniform(0.8, 1.2)
+            await outbox.retry(item.id, owner=self.owner, not_before=now + timedelta(seconds=backoff),
+                               error=outcome.error)
+            self._wake_at(backoff)
+        elif outcome.kind == "stopped":
+            stopped = await outbox.stop_workspace(item.team_id, reason=outcome.error)
+            log.warning("Slack refused workspace %s's token (%s): %d queued messages stopped", item.team_id,
+                        outcome.error, stopped)
+        else:
+            await outbox.fail(item.id, error=outcome.error or "too many attempts")
+            log.warning("an outbox message to %s failed for good: %s", item.channel, outcome.error)
+
+    def _wake_at(self, seconds: float) -> None:
+        with contextlib.suppress(RuntimeError):  # no running loop: nobody to wake
+            asyncio.get_running_loop().call_later(max(seconds, 0.0), self._wake.set)
+
+    # The loop ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run the loop (and the lease renewal) as a task of the running event loop."""
+        if self._loop_task is None:
+            self._loop_task = asyncio.get_running_loop().create_task(self.run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Stop claiming; rows still being posted finish (or their lease runs out)."""
+        if self._loop_task is not None:
+            # A flag, not only cancel(): Python 3.11's wait_for can swallow a cancel that lands as its
+            # timeout fires, and the loop would go on.
+            self._stopping = True
+            self._wake.set()
+            done, _ = await asyncio.wait({self._loop_task}, timeout=5)
+            if not done:
+                self._loop_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._loop_task
+            self._loop_task = None
+            self._stopping = False
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        close = getattr(self.poster, "aclose", None)
+        if close is not None:
+            await close()
+
+    async def run(self) -> None:
+        """Claim, post without waiting for the answers, sleep until the next row or wake-up; forever."""
+        renewal = asyncio.get_running_loop().create_task(self._renew_leases(), name="outbox-leases")
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                claimed = 0
+                try:
+                    items = await self._claim()
+                    claimed = len(items)
+                    for item in items:
+                        task = asyncio.get_running_loop().create_task(self._post(item))
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
+                    delay = await self._sleep_for(claimed)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # a database blip must not end the loop
+                    log.exception("outbox round failed")
+                    delay = self.idle
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                if not self._stopping:
+                    await asyncio.sleep(MIN_ROUND)
+        finally:
+            renewal.cancel()
+
+    async def _sleep_for(self, claimed: int) -> float:
+        if claimed:
+            return MIN_ROUND
+        now = self.services.clock()
+        due = await self.storage.outbox.next_due(now=now)
+        if due is None:
+            return self.idle
+        return min(self.idle, max(MIN_ROUND, (due - now).total_seconds()))
+
+    async def _renew_leases(self) -> None:
+        every = self.pacing.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.storage.outbox.renew(sorted(self._held), owner=self.owner,
+                                                until=self.services.clock() + self.pacing.lease)
+            except Exception:
+                log.exception("renewing outbox leases failed")
+
+
+def count(item: OutboxItem, outcome: Outcome, *, late: bool) -> None:
+    """Slack's 429s and what became of reminder messages, in bot.metrics (``/metrics``)."""
+    if outcome.kind == "rate_limited":
+        metrics.slack_rate_limited.labels(method="chat.postMessage").inc()
+    if not item.idem_key.startswith("reminder:"):
+        return
+    if outcome.kind == "sent":
+        metrics.reminders.labels(outcome="late" if late else "sent").inc()
+    elif outcome.kind in ("failed", "stopped") or (outcome.kind == "retry" and item.attempts >= MAX_ATTEMPTS):
+        metrics.reminders.labels(outcome="failed").inc()

@@ -1,0 +1,325 @@
+"""The outbox: Slack messages waiting to be posted, claimed by any replica, paced per channel.
+
+    ids = await storage.outbox.enqueue([OutboxEntry("T1", "C1", "announcement:k7m2qx", payload, not_before=now)])
+    for item in await storage.outbox.claim(now=now, owner="replica-1", pacing=Pacing()):
+        ...  # post it, then one of:
+        await storage.outbox.sent(item.id, owner="replica-1", ts="1700.1", started=now, pacing=Pacing())
+        await storage.outbox.retry(item.id, owner="replica-1", not_before=now + backoff, error="timeout")
+        await storage.outbox.push_channel("T1", "C1", until=now + retry_after)   # a 429
+
+A claim gives each channel at most one message in flight across every replica (a channel with a
+leased row is skipped), and only channels whose ``next_post_at`` has come: so N replicas post no
+faster than one. PostgreSQL: ``FOR UPDATE SKIP LOCKED`` on the rows and on the pacing rows, so
+replicas never claim the same row or wait for each other; SQLite ignores it (one process).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import col, select
+
+from db import models
+from db.records import OutboxEntry, OutboxItem, utc
+from db.repos.base import RepositoryBase, off_loop
+
+O = models.OutboxMessage
+P = models.ChannelPace
+WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast one channel and one workspace may be posted to.
+
+    Slack's chat.postMessage allows about one message per second per channel; ``margin`` keeps
+    network jitter from putting two posts closer than that at Slack. The workspace budget is an
+    assumption (Slack publishes no number for it): ``per_workspace`` messages a second, with a
+    burst of one second's worth.
+    """
+
+    per_channel: timedelta = timedelta(seconds=1.05)
+    per_workspace: float = 200.0
+    lease: timedelta = timedelta(seconds=30)
+    limit: int = 500  # rows per claim
+
+    @property
+    def workspace_step(self) -> timedelta:
+        return timedelta(seconds=1 / self.per_workspace)
+
+
+class Outbox(RepositoryBase):
+    """Queued Slack messages of every workspace; see the module docstring for the life of a row."""
+
+    @off_loop
+    def enqueue(self, entries: Sequence[OutboxEntry]) -> list[int]:
+        """Queue messages; one whose ``idem_key`` is already queued for its team is not queued again.
+        Returns the ids of the rows for ``entries`` (new or already there), in order."""
+        if not entries:
+            return []
+        with self.session() as session:
+            insert_entries(session, entries)
+            ids = ids_of(session, entries)
+            session.commit()
+            return ids
+
+    @off_loop
+    def claim(self, *, now: datetime, owner: str, pacing: Pacing, only: Iterable[int] | None = None) -> list[OutboxItem]:
+        """Lease the next message of each channel that may be posted to now (within each workspace's
+        budget); ``only`` restricts the claim to those rows (the interactive path's own messages)."""
+        with self.session() as session:
+            candidates = self._candidates(session, now=now, pacing=pacing, only=only)
+            if not candidates:
+                session.commit()
+                return []
+            budgets = self._workspace_budgets(session, {row.team_id for row in candidates}, now=now, pacing=pacing)
+            chosen = []
+            used: dict[str, int] = defaultdict(int)
+            for row in candidates:  # earliest first
+                if row.team_id in budgets and used[row.team_id] < budgets[row.team_id][1]:
+                    used[row.team_id] += 1
+                    chosen.append(row)
+            for team_id, (budget_row, _allowed) in budgets.items():
+                # GCRA: the budget's theoretical time moves on by what was taken, from now at the earliest.
+                budget_row.next_post_at = max(utc(budget_row.next_post_at), now) + used[team_id] * pacing.workspace_step
+                session.add(budget_row)
+            for row in chosen:
+                row.lease_until = now + pacing.lease
+                row.lease_owner = owner
+                row.attempts += 1
+                session.add(row)
+            self._pace(session, {(row.team_id, row.channel) for row in chosen}, until=now + pacing.per_channel)
+            session.commit()
+            return [OutboxItem.from_row(row) for row in chosen]
+
+    def _candidates(self, session: Session, *, now: datetime, pacing: Pacing,
+                    only: Iterable[int] | None) -> list[models.OutboxMessage]:
+        """The first free due row of each channel that is ready and has nothing in flight, locked."""
+        free = and_(col(O.status) == "pending", col(O.not_before) <= now,
+                    or_(col(O.lease_until).is_(None), col(O.lease_until) < now))
+        busy = aliased(O)
+        in_flight = exists().where(col(busy.team_id) == col(O.team_id), col(busy.channel) == col(O.channel),
+                                   col(busy.status) == "pending", col(busy.lease_until) >= now)
+        stopped = select(P.team_id).where(P.channel == WORKSPACE, col(P.stopped).is_not(None))
+        ranked: Any = (
+            select(col(O.id).label("id"), col(O.not_before).label("not_before"),
+                   func.row_number().over(partition_by=(col(O.team_id), col(O.channel)),
+                                          order_by=(col(O.not_before), col(O.id))).label("rank"))
+            .outerjoin(P, and_(col(P.team_id) == col(O.team_id), col(P.channel) == col(O.channel)))
+            .where(free, ~in_flight, col(O.team_id).not_in(stopped),
+                   or_(col(P.next_post_at).is_(None), col(P.next_post_at) <= now))
+        )
+        if only is not None:
+            ranked = ranked.where(col(O.id).in_(list(only)))
+        firsts = ranked.subquery()
+        ids = select(firsts.c.id).where(firsts.c.rank == 1).order_by(firsts.c.not_before).limit(pacing.limit)
+        # The conditions again on the locked rows: PostgreSQL re-checks them on a row another replica
+        # leased and committed while we waited, so it is skipped rather than claimed twice.
+        return list(session.scalars(
+            select(O).where(col(O.id).in_(ids.scalar_subquery()), free)
+            .order_by(col(O.not_before), col(O.id)).with_for_update(skip_locked=True)
+        ))
+
+    def _workspace_budgets(self, session: Session, teams: set[str], *, now: datetime,
+                           pacing: Pacing) -> dict[str, tuple[models.ChannelPace, int]]:
+        """Each workspace's budget row (locked) and how many messages it may send now (GCRA, a burst of
+        one second's worth). A workspace whose row another replica holds is left out of this claim."""
+        rows = session.scalars(
+            select(P).where(col(P.team_id).in_(sorted(teams)), P.channel == WORKSPACE).with_for_update(skip_locked=True)
+        )
+        step, burst = pacing.workspace_step, timedelta(seconds=1)
+        budgets = {}
+        for row in rows:
+            theoretical = max(utc(row.next_post_at), now)
+            budgets[row.team_id] = (row, max(0, int((now + burst - theoretical) / step)))
+        return budgets
+
+    def _pace(self, session: Session, channels: set[tuple[str, str]], *, until: datetime) -> None:
+        """Each channel's next post not before ``until`` (never earlier than it already was); an upsert,
+        so two replicas pacing a new channel at once do not collide."""
+        if not channels:
+            return
+        statement: Any = _dialect(session).insert(P).values(
+            [{"team_id": team_id, "channel": channel, "next_post_at": until} for team_id, channel in sorted(channels)])
+        later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
+                     else_=col(P.next_post_at))
+        session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
+                                                        set_={"next_post_at": later}))
+
+    @off_loop
+    def sent(self, row_id: int, *, owner: str, ts: str | None, started: datetime, pacing: Pacing) -> bool:
+        """Slack answered ok: the row is done, and its channel waits one interval from when the post started.
+        False when the lease was lost meanwhile (another replica may post it again: a duplicate)."""
+        with self.session() as session:
+            row = session.get(O, row_id)
+            if row is None:
+                return False
+            mine = row.lease_owner == owner and row.status == "pending"
+            row.status, row.sent_at, row.ts, row.lease_until = "sent", started, ts, None
+            session.add(row)
+            self._pace(session, {(row.team_id, row.channel)}, until=started + pacing.per_channel)
+            session.commit()
+            return mine
+
+    @off_loop
+    def retry(self, row_id: int, *, owner: str, not_before: datetime, error: str) -> None:
+        """Give the row back, to be claimed again from ``not_before`` (5xx, timeout, 429)."""
+        with self.session() as session:
+            session.execute(
+                update(O).where(col(O.id) == row_id, col(O.lease_owner) == owner, col(O.status) == "pending")
+                .values(lease_until=None, lease_owner=None, not_before=not_before, error=error[:200])
+            )
+            session.commit()
+
+    @off_loop
+    def fail(self, row_id: int, *, error: str) -> None:
+        """Slack refused the message for good (e.g. channel_not_found): it is never posted."""
+        with self.session() as session:
+            session.execute(update(O).where(col(O.id) == row_id)
+                            .values(status="failed", lease_until=None, error=error[:200]))
+            session.commit()
+
+    @off_loop
+    def push_channel(self, team_id: str, channel: str, *, until: datetime) -> None:
+        """Slack said 429 for this channel: nothing goes to it before ``until`` (Retry-After)."""
+        with self.session() as session:
+            self._pace(session, {(team_id, channel)}, until=until)
+            session.commit()
+
+    @off_loop
+    def stop_workspace(self, team_id: str, *, reason: str) -> int:
+        """Slack refuses the workspace's token (invalid_auth, account_inactive, token_revoked): its
+        queued messages are stopped and nothing more is claimed for it. Returns how many were stopped."""
+        with self.session() as session:
+            row = session.get(P, (team_id, WORKSPACE))
+            if row is None:
+                session.add(P(team_id=team_id, channel=WORKSPACE, next_post_at=models.utcnow(), stopped=reason))
+            else:
+                row.stopped = reason
+                session.add(row)
+            result = session.execute(
+                update(O).where(col(O.team_id) == team_id, col(O.status) == "pending")
+                .values(status="stopped", lease_until=None, error=reason)
+            )
+            session.commit()
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @off_loop
+    def stopped_reason(self, team_id: str) -> str | None:
+        """Why the workspace's messages are stopped, or None."""
+        with self.session() as session:
+            row = session.get(P, (team_id, WORKSPACE))
+            return row.stopped if row is not None else None
+
+    @off_loop
+    def resume_workspace(self, team_id: str) -> None:
+        """The workspace has a working token again (reinstalled): new messages go out."""
+        with self.session() as session:
+            session.execute(update(P).where(col(P.team_id) == team_id, col(P.channel) == WORKSPACE)
+                            .values(stopped=None))
+            session.commit()
+
+    @off_loop
+    def renew(self, row_ids: Sequence[int], *, owner: str, until: datetime) -> None:
+        """Extend the lease of rows still being posted, so a slow post is not claimed again meanwhile."""
+        if not row_ids:
+            return
+        with self.session() as session:
+            for chunk in _chunks(list(row_ids), 500):
+                session.execute(update(O).where(col(O.id).in_(chunk), col(O.lease_owner) == owner,
+                                                col(O.status) == "pending").values(lease_until=until))
+            session.commit()
+
+    @off_loop
+    def get(self, row_ids: Sequence[int]) -> list[OutboxItem]:
+        with self.session() as session:
+            rows = session.scalars(select(O).where(col(O.id).in_(list(row_ids))).order_by(col(O.id)))
+            return [OutboxItem.from_row(row) for row in rows]
+
+    @off_loop
+    def next_due(self, *, now: datetime) -> datetime | None:
+        """When the earliest pending row could be claimed (its own time or its channel's), for the worker's sleep."""
+        with self.session() as session:
+            ready = case((and_(col(P.next_post_at).is_not(None), col(P.next_post_at) > col(O.not_before)),
+                          col(P.next_post_at)), else_=col(O.not_before))
+            first = session.execute(
+                select(func.min(ready))
+                .select_from(O).outerjoin(P, and_(col(P.team_id) == col(O.team_id), col(P.channel) == col(O.channel)))
+                .where(col(O.status) == "pending")
+            ).scalar()
+            return None if first is None else max(utc(first), now)
+
+    @off_loop
+    def counts(self) -> dict[str, int]:
+        """Rows per status (for /metrics and the benchmarks)."""
+        with self.session() as session:
+            return {status: int(n) for status, n in session.execute(
+                select(O.status, func.count()).group_by(col(O.status)))}
+
+    @off_loop
+    def depth(self, *, now: datetime) -> tuple[int, float]:
+        """For /metrics: rows waiting (pending) and how long the oldest due one has waited, in seconds."""
+        with self.session() as session:
+            waiting, oldest = session.execute(
+                select(func.count(), func.min(O.not_before)).where(col(O.status) == "pending")).one()
+        age = max(0.0, (now - utc(oldest)).total_seconds()) if oldest is not None else 0.0
+        return int(waiting), age
+
+    @off_loop
+    def cleanup(self, *, before: datetime) -> int:
+        """Delete finished rows (sent, failed, stopped) older than ``before``; returns how many."""
+        with self.session() as session:
+            result = session.execute(delete(O).where(col(O.status).in_(("sent", "failed", "stopped")),
+                                                     col(O.created_at) < before))
+            session.commit()
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _dialect(session: Session) -> Any:
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
+def insert_entries(session: Session, entries: Sequence[OutboxEntry]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on the idempotency key (both dialects have it), and each
+    workspace's budget row (claims lock it, never create it). The caller commits."""
+    if not entries:
+        return
+    dialect = _dialect(session)
+    for chunk in _chunks(list(entries), 500):
+        statement: Any = dialect.insert(O).values([_row_values(entry) for entry in chunk])
+        session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "idem_key"]))
+    budget: Any = dialect.insert(P).values(
+        [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
+         for team in sorted({entry.team_id for entry in entries})])
+    session.execute(budget.on_conflict_do_nothing(index_elements=["team_id", "channel"]))
+
+
+def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
+    """The row ids of ``entries`` by their (team, idempotency key), in order."""
+    keys = [(entry.team_id, entry.idem_key) for entry in entries]
+    found: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(keys, 500):
+        for row_id, team_id, key in session.execute(
+            select(O.id, O.team_id, O.idem_key).where(tuple_(col(O.team_id), col(O.idem_key)).in_(chunk))
+        ):
+            found[(team_id, key)] = int(row_id)
+    return [found[key] for key in keys if key in found]
+
+
+def _row_values(entry: OutboxEntry) -> dict[str, Any]:
+    return {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
+            "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
+            "status": "pending", "attempts": 0, "created_at": models.utcnow()}
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
