@@ -51,7 +51,6 @@ class Sending:
         self.airmeet, self.event, self.services = airmeet, event, services
         self.ctx = importer(job)
         self.options = job.options
-        self.adding: dict[str, asyncio.Future[Any]] = {}  # --add-speakers: each added once per run, rows wait for it
 
     async def exists(self, row: Any) -> bool:
         # Speakers and registrations answer "already exists" (400) to a second send, which counts
@@ -71,6 +70,10 @@ class SpeakerSending(Sending):
 
 
 class SessionSending(Sending):
+    def __init__(self, airmeet: AirmeetProvider, event: AirmeetEvent, job: ImportJob, services: Services) -> None:
+        super().__init__(airmeet, event, job, services)
+        self.adding: dict[str, asyncio.Future[Any]] = {}  # --add-speakers: each added once per run, rows wait for it
+
     async def send(self, row: SessionRow) -> Outcome:
         if self.options.get("add_speakers"):
             for item in (*row.speakers, *row.cohosts):
@@ -107,6 +110,7 @@ class SessionSending(Sending):
             start, length = session_times(row, self.ctx, self.services)
         except UserError as error:
             raise refused(error) from error
+        # A session stored without its id keeps the event's uuid as its room (``store_session``).
         stored = [m for m in await self.services.storage.airmeet.by_room(self.ctx.team_id, self.event.uuid)
                   if is_session(m) and m.title == row.title and m.starts_at == start]
         if stored:
