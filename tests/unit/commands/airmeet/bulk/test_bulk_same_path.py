@@ -3,12 +3,21 @@ their Airmeet id, one row model per kind — also for a row in doubt after a los
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
 from commands.airmeet import booths, bulk, sessions, speakers
+from commands.airmeet.forms import FieldProblem
 from commands.airmeet.resolve import is_session
-from commands.framework.context import Services
+from commands.airmeet.rows import SessionRow
+from commands.airmeet.sessions import session_times
+from commands.framework.context import Context, Services
+from commands.imports.preview import row_error
 from db.records import Meeting
 from tests.fakes.airmeet import FakeAirmeet, FakeEvent
 from tests.fakes.server import Fault
+from tests.support.people import People
 from tests.unit.commands.airmeet.bulk.conftest import NOW, RecordingSink, csv_arg, run
 from tests.unit.commands.airmeet.bulk.test_bulk_kinds import SESSIONS_CSV, imported
 
@@ -72,3 +81,26 @@ async def test_each_kind_has_one_row_model_the_form_and_the_csv_share(services: 
     assert bulk.SESSIONS.row is sessions.FORM.row
     assert bulk.BOOTHS.row is booths.BOOTH_FORM.row
     assert bulk.REGISTRATIONS.row is booths.REGISTER_FORM.row
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.text(max_size=40) | st.sampled_from(["2030-05-06 09:00", "tomorrow 16:00", "2030-05-06T10:00+02:00",
+                                                     "in 3 days 10:00 Europe/Zurich", "9999-12-31 23:59"]),
+       duration=st.text(max_size=12) | st.sampled_from(["45", "1h30m", "0", "1441", "90m"]),
+       zone=st.none() | st.sampled_from(["Europe/Zurich", "Mars/Base", ""]))
+def test_any_session_cells_are_a_row_or_a_sentence_and_a_row_has_times_or_a_field_problem(
+    start: str, duration: str, zone: str | None
+) -> None:
+    cells = {"title": "Keynote", "start": start, "duration": duration, **({"timezone": zone} if zone is not None else {})}
+    try:
+        row = SessionRow.model_validate(cells)
+    except ValidationError as error:
+        assert row_error(error)  # the preview's words, one problem
+        return
+    try:
+        start_at, length = session_times(row, Context(team_id="T1", user_id="U1", user_tz="Europe/Zurich"),
+                                         Services(storage=None, directory=People(), clock=lambda: NOW))  # type: ignore[arg-type]
+    except FieldProblem as problem:
+        assert problem.field in ("start", "duration") and str(problem)
+        return
+    assert start_at.tzinfo is not None and 1 <= length <= 24 * 60
