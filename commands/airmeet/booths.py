@@ -9,40 +9,20 @@
 
 from __future__ import annotations
 
-import re
-
-from pydantic import Field, field_validator
-
-from commands.airmeet.forms import EMAIL_PATTERN, Row, RowForm, comma_list
+from commands.airmeet.forms import RowForm
 from commands.airmeet.resolve import AirmeetEvent, event_adapter
+from commands.airmeet.rows import BoothRow, RegistrationRow
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply, escape
+from providers.airmeet import AirmeetProvider
 from providers.errors import Rejected
 
 
-class BoothRow(Row):
-    """One booth: only the name is mandatory (seed §4.5); logos are added in the dashboard."""
-
-    name: str = Field(min_length=1, max_length=150, title="Booth name")
-    exhibitors: list[str] = Field(default_factory=list, max_length=50, title="Exhibitors",
-                                  description="Exhibitors' e-mails, comma-separated")
-    tags: list[str] = Field(default_factory=list, max_length=20, title="Tags", description="Comma-separated")
-
-    _split = field_validator("exhibitors", "tags", mode="before")(comma_list)
-
-    @field_validator("exhibitors")
-    @classmethod
-    def emails(cls, value: list[str]) -> list[str]:
-        for email in value:
-            if not re.fullmatch(EMAIL_PATTERN, email):
-                raise ValueError("each exhibitor is an e-mail address, comma-separated")
-        return value
-
-
-async def add_booth(event: AirmeetEvent, row: BoothRow, ctx: Context, services: Services) -> str:
-    """Create one booth; returns its Airmeet uuid."""
-    async with event_adapter(event, services, team_id=ctx.team_id) as airmeet:
-        return await airmeet.create_booth(event.uuid, name=row.name, exhibitors=row.exhibitors, tags=row.tags)
+async def add_booth(event: AirmeetEvent, row: BoothRow, ctx: Context, services: Services, *,
+                    airmeet: AirmeetProvider | None = None) -> str:
+    """Create one booth; returns its Airmeet uuid. ``airmeet``: an adapter already open (a bulk run's)."""
+    async with event_adapter(event, services, team_id=ctx.team_id, airmeet=airmeet) as adapter:
+        return await adapter.create_booth(event.uuid, name=row.name, exhibitors=row.exhibitors, tags=row.tags)
 
 
 async def booth_reply(row: BoothRow, event: AirmeetEvent, ctx: Context, services: Services) -> Reply:
@@ -61,21 +41,17 @@ BOOTH_FORM: RowForm[BoothRow] = RowForm(
 # --- registrations -----------------------------------------------------------------------------
 
 
-class RegistrationRow(Row):
-    """One registration: e-mail, first and last name are mandatory (seed §5)."""
+async def add_registration(event: AirmeetEvent, row: RegistrationRow, ctx: Context, services: Services, *,
+                           airmeet: AirmeetProvider | None = None) -> bool:
+    """Register one person; False when Airmeet already has them (counted as present, not failed).
 
-    email: str = Field(pattern=EMAIL_PATTERN, max_length=254, title="E-mail")
-    first_name: str = Field(min_length=1, max_length=100, title="First name")
-    last_name: str = Field(min_length=1, max_length=100, title="Last name")
-
-
-async def add_registration(event: AirmeetEvent, row: RegistrationRow, ctx: Context, services: Services) -> bool:
-    """Register one person; False when Airmeet already has them (counted as present, not failed)."""
-    async with event_adapter(event, services, team_id=ctx.team_id) as airmeet:
+    ``airmeet``: an adapter already open (a bulk run's), else one is opened for this call."""
+    async with event_adapter(event, services, team_id=ctx.team_id, airmeet=airmeet) as adapter:
         try:
-            await airmeet.add_attendee(event.uuid, email=row.email, first_name=row.first_name,
+            await adapter.add_attendee(event.uuid, email=row.email, first_name=row.first_name,
                                        last_name=row.last_name)
         except Rejected as error:
+            # Assumption (NOTES.md does not say): a second registration is a 400 saying "already".
             if error.status == 400 and "already" in (error.raw or "").lower():
                 return False
             raise

@@ -6,39 +6,51 @@
 The CSV comes from a file the user shared in the conversation in the last few minutes (the shell
 reads it with Slack's files API), else from the paste form (``BulkForm``), or inline as
 ``csv=…`` in the console (``\\n`` between rows). Rows are validated first and previewed with
-Import / Cancel (commands.imports); each row (``bulk_rows``) is then one call of the seed's "call
-this API multiple times": ``POST /airmeet/{id}/speaker``, ``/session``, ``/booths``, ``/attendee``.
+Import / Cancel (commands.imports); each row (``rows``, the same model as the single add) is then
+sent by the single-row add — the seed's "call this API multiple times": ``POST /airmeet/{id}/speaker``,
+``/session``, ``/booths``, ``/attendee`` — and remembered as that add remembers it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from commands.airmeet.bulk_rows import BoothRow, RegistrationRow, SessionRow, SpeakerRow, person
+from commands.airmeet.booths import add_booth, add_registration
 from commands.airmeet.event_ref import EventRef, find_event
+from commands.airmeet.forms import FieldProblem
+from commands.airmeet.resolve import SLUG, AirmeetEvent, event_adapter, is_session, resolve_event
+from commands.airmeet.rows import BoothRow, RegistrationRow, SessionRow, SpeakerRow, person
+from commands.airmeet.sessions import add_session, session_times, store_session
+from commands.airmeet.speakers import add_speaker
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.forms import State, Values
 from commands.framework.replies import Input, Modal, Reply, escape
 from commands.imports import Kind, Outcome, columns_help, preview, require_postable
-from commands.lifecycle import open_adapter
 from db.records import ImportJob
+from providers.airmeet import AirmeetProvider
 from providers.airmeet.client import unix_ms
-from providers.errors import Rejected
+from providers.errors import ProviderError, Rejected
 
 CALLBACK = "airmeet_bulk"
+NOT_A_SPEAKER = "A speaker of this session is not on the event yet: add them first, or import with --add-speakers."
 
 
 class Sending:
-    """One adapter for the whole run; each kind's ``send``/``exists`` below."""
+    """One adapter for the whole run, and the importer as the context each row is added in.
 
-    def __init__(self, adapter: Any, job: ImportJob) -> None:
-        self.airmeet = adapter
-        self.job = job
-        self.event = job.target
-        self.added_speakers: set[str] = set()
+    Each kind's ``send`` is the single-row add (``speakers.add_speaker`` …) with the run's adapter, so
+    a row is checked, sent and remembered exactly as one added by hand; ``exists`` is asked only for a
+    row in doubt after a crash.
+    """
+
+    def __init__(self, airmeet: AirmeetProvider, event: AirmeetEvent, job: ImportJob, services: Services) -> None:
+        self.airmeet, self.event, self.services = airmeet, event, services
+        self.ctx = importer(job)
+        self.options = job.options
 
     async def exists(self, row: Any) -> bool:
         # Speakers and registrations answer "already exists" (400) to a second send, which counts
@@ -46,88 +58,105 @@ class Sending:
         return False
 
 
+def refused(error: UserError) -> Rejected:
+    """A row the single-row add refused (a check before sending): that row fails with its sentence."""
+    return Rejected(str(error), provider=SLUG)
+
+
 class SpeakerSending(Sending):
     async def send(self, row: SpeakerRow) -> Outcome:
-        try:
-            await self.airmeet.add_speaker(self.event, name=row.name, email=row.email, organisation=row.organisation,
-                                           designation=row.designation, image_url=row.image_url, bio=row.bio,
-                                           city=row.city, country=row.country)
-        except Rejected as error:
-            # Seed §4.2: "400 Bad Request - in case the speaker with the same name or email already exists".
-            if error.status == 400:
-                return "present"
-            raise
-        return "done"
+        result = await add_speaker(self.event, row, self.ctx, self.services, airmeet=self.airmeet)
+        return "done" if result.added else "present"
 
 
 class SessionSending(Sending):
+    def __init__(self, airmeet: AirmeetProvider, event: AirmeetEvent, job: ImportJob, services: Services) -> None:
+        super().__init__(airmeet, event, job, services)
+        self.adding: dict[str, asyncio.Future[Any]] = {}  # --add-speakers: each added once per run, rows wait for it
+
     async def send(self, row: SessionRow) -> Outcome:
-        if self.job.options.get("add_speakers"):
-            for item in row.speakers:
-                await self.add_speaker(item)
+        if self.options.get("add_speakers"):
+            for item in (*row.speakers, *row.cohosts):
+                await self.add_speaker(*person(item))
         try:
-            await self.airmeet.create_session(
-                self.event, title=row.title, start=row.starts_at(self.job.options.get("timezone") or "UTC"),
-                duration_minutes=row.duration, host_email=row.host_email, summary=row.summary,
-                speaker_emails=[person(item)[1] for item in row.speakers],
-                cohost_emails=[person(item)[1] for item in row.cohosts],
-            )
+            await add_session(self.event, row, self.ctx, self.services, airmeet=self.airmeet)
+        except FieldProblem as error:
+            if error.field in ("speakers", "cohosts"):
+                # Seed §4.3: "Speakers should be added to the Airmeet before creating the session".
+                raise Rejected(NOT_A_SPEAKER, provider=SLUG) from error
+            raise refused(error) from error
         except Rejected as error:
             if error.field == "speakerEmails":
-                # Seed §4.3: "Speakers should be added to the Airmeet before creating the session".
-                raise Rejected("A speaker of this session is not on the event yet: add them first, or import "
-                               "with --add-speakers.", provider="airmeet", status=error.status,
-                               field=error.field, raw=error.raw) from error
+                raise Rejected(NOT_A_SPEAKER, provider=SLUG, status=error.status, field=error.field,
+                               raw=error.raw) from error
             raise
         return "done"
 
-    async def add_speaker(self, item: str) -> None:
-        name, email = person(item)
-        if email.lower() in self.added_speakers:
-            return
+    async def add_speaker(self, name: str, email: str) -> None:
+        """Add (and remember) a speaker once; a row naming them while that is under way waits for it."""
+        adding = self.adding.get(email.lower())
+        if adding is None:
+            adding = self.adding[email.lower()] = asyncio.ensure_future(add_speaker(
+                self.event, SpeakerRow(name=name, email=email), self.ctx, self.services, airmeet=self.airmeet))
         try:
-            await self.airmeet.add_speaker(self.event, name=name, email=email)
-        except Rejected as error:
-            if error.status != 400:  # 400: already a speaker, which is what we want
-                raise
-        self.added_speakers.add(email.lower())
+            await asyncio.shield(adding)
+        except ProviderError:
+            self.adding.pop(email.lower(), None)  # the next row naming them tries again
+            raise
 
     async def exists(self, row: SessionRow) -> bool:
-        # Assumption: /info lists sessions with the fields they were created with (NOTES.md names
-        # only ``sessionid``); a session with the same title and start is this row's.
-        info = await self.airmeet.event_info(self.event)
-        start = unix_ms(row.starts_at(self.job.options.get("timezone") or "UTC"))
-        return any(s.get("sessionTitle") == row.title and s.get("sessionStartTime") == start
-                   for s in info.get("sessions") or [] if isinstance(s, dict))
+        """Stored by meetbot already, or made at Airmeet before the crash (then stored now, as a send would)."""
+        try:
+            start, length = session_times(row, self.ctx, self.services)
+        except UserError as error:
+            raise refused(error) from error
+        # A session stored without its id keeps the event's uuid as its room (``store_session``).
+        stored = [m for m in await self.services.storage.airmeet.by_room(self.ctx.team_id, self.event.uuid)
+                  if is_session(m) and m.title == row.title and m.starts_at == start]
+        if stored:
+            return True
+        # Assumption: /info lists sessions with the fields they were created with (NOTES.md names only
+        # ``sessionid``; the spellings are the adapter's ``find_session``'s); same title and start is this row's.
+        info = await self.airmeet.event_info(self.event.uuid)
+        wanted = unix_ms(start)
+        if not any((s.get("name") or s.get("sessionTitle")) == row.title
+                   and (s.get("start_time") or s.get("sessionStartTime")) == wanted
+                   for s in info.get("sessions") or [] if isinstance(s, dict)):
+            return False
+        sid = await self.airmeet.find_session(self.event.uuid, title=row.title, start=start)
+        if not await self.services.storage.airmeet.by_room(self.ctx.team_id, sid or ""):
+            await store_session(self.event, row.title, start, length, sid, self.ctx, self.services)
+        return True
 
 
 class BoothSending(Sending):
     async def send(self, row: BoothRow) -> Outcome:
-        await self.airmeet.create_booth(self.event, name=row.name, exhibitors=row.exhibitors, tags=row.tags)
+        await add_booth(self.event, row, self.ctx, self.services, airmeet=self.airmeet)
         return "done"
 
     async def exists(self, row: BoothRow) -> bool:
-        return any(b.get("name") == row.name for b in await self.airmeet.booths(self.event) if isinstance(b, dict))
+        booths = await self.airmeet.booths(self.event.uuid)
+        return any(b.get("name") == row.name for b in booths if isinstance(b, dict))
 
 
 class RegistrationSending(Sending):
     async def send(self, row: RegistrationRow) -> Outcome:
-        try:
-            await self.airmeet.add_attendee(self.event, email=row.email, first_name=row.first_name,
-                                            last_name=row.last_name)
-        except Rejected as error:
-            # Assumption (NOTES.md does not say): a second registration is a 400 saying "already".
-            if "already" in (error.raw or "").lower():
-                return "present"
-            raise
-        return "done"
+        return "done" if await add_registration(self.event, row, self.ctx, self.services,
+                                                airmeet=self.airmeet) else "present"
+
+
+def importer(job: ImportJob) -> Context:
+    """The person who clicked Import, as the context each row is added in (their zone, their e-mail as host)."""
+    return Context(team_id=job.team_id, user_id=job.requested_by, channel_id=job.channel_id,
+                   user_tz=str(job.options.get("timezone") or "UTC"))
 
 
 def opener(sending: type[Sending]) -> Any:
     @asynccontextmanager
     async def open_sender(job: ImportJob, services: Services) -> AsyncIterator[Sending]:
-        async with open_adapter(services, team_id=job.team_id, provider="airmeet") as adapter:
-            yield sending(adapter, job)
+        event = await resolve_event(job.target, importer(job), services)  # with the account it was made with
+        async with event_adapter(event, services, team_id=job.team_id) as adapter:
+            yield sending(adapter, event, job, services)
 
     return open_sender
 

@@ -167,13 +167,6 @@ def model_input(name: str, info: Any) -> Input:
     return Input(name, title, kind=kind, optional=not info.is_required(), hint=info.description)
 
 
-def comma_list(value: object) -> object:
-    """A row validator (``mode="before"``): ``"a@x.com, b@y.com"`` → ``["a@x.com", "b@y.com"]``; a ticked list as is."""
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
-
-
 def form_command(form: RowForm[Any]) -> Callable[[EventArgs, Context, Services], Awaitable[Reply]]:
     """The subcommand handler of ``<subcommand> <event> [key=value…]`` that ``form`` answers."""
 

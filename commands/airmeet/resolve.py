@@ -106,8 +106,12 @@ async def require_manager(event: AirmeetEvent, ctx: Context, services: Services)
 
 
 @asynccontextmanager
-async def event_adapter(event: AirmeetEvent, services: Services, *, team_id: str) -> AsyncIterator[AirmeetProvider]:
-    """The Airmeet adapter of the account the event belongs to."""
+async def event_adapter(event: AirmeetEvent, services: Services, *, team_id: str,
+                        airmeet: AirmeetProvider | None = None) -> AsyncIterator[AirmeetProvider]:
+    """The Airmeet adapter of the account the event belongs to; ``airmeet`` when given (a bulk run's one adapter)."""
+    if airmeet is not None:
+        yield airmeet
+        return
     async with open_adapter(services, team_id=team_id, provider=SLUG, account=event.account) as adapter:
         yield cast(AirmeetProvider, adapter)
 

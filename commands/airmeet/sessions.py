@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import Field, field_validator
+from zoneinfo import ZoneInfo
 
-from commands.airmeet.forms import EMAIL_PATTERN, FieldProblem, Row, RowForm, comma_list
+from pydantic_core import PydanticCustomError
+
+from commands.airmeet.forms import FieldProblem, RowForm
 from commands.airmeet.resolve import (
     MEETING_ID,
     AirmeetEvent,
@@ -26,14 +28,16 @@ from commands.airmeet.resolve import (
     require_manager,
     resolve_event,
 )
+from commands.airmeet.rows import SessionRow, minutes
 from commands.framework.arguments import Arguments, positional
 from commands.framework.context import Context, Services
 from commands.framework.errors import UserError
 from commands.framework.forms import Action
 from commands.framework.replies import Button, Choice, Field as Shown, Input, Message, Reply, escape
-from commands.framework.when import WhenError, parse_duration, parse_when
+from commands.framework.when import WhenError, parse_when
 from commands.lifecycle.create import NewMeeting, store_meeting
 from db.records import Meeting
+from providers.airmeet import AirmeetProvider
 from providers.base import Room
 
 PICKER_MAX = 10  # Slack shows at most 10 checkboxes; more speakers are typed as e-mails
@@ -44,50 +48,38 @@ NO_ID = ("Airmeet does not answer a new session with its id, and the event's det
          "`/airmeet session delete {event} <session id>`.")
 
 
-class SessionRow(Row):
-    """One session: title, start (your time zone), length in minutes, host; speakers already on the event."""
-
-    title: str = Field(min_length=1, max_length=150, title="Title")
-    start: str = Field(min_length=1, max_length=60, title="Start",
-                       description="e.g. 2026-12-10 16:00 or tomorrow 16:00, in your time zone")
-    duration: str = Field(min_length=1, max_length=20, title="Duration", description="Minutes, or e.g. 1h30m")
-    host_email: str | None = Field(None, pattern=EMAIL_PATTERN, max_length=254, title="Host e-mail",
-                                   description="A team member of the Airmeet community; your Slack e-mail if empty")
-    summary: str | None = Field(None, max_length=2000, title="Summary", json_schema_extra={"multiline": True})
-    speakers: list[str] = Field(default_factory=list, title="Speakers", max_length=50,
-                                description="E-mails of speakers already on the event, comma-separated")
-    cohosts: list[str] = Field(default_factory=list, title="Co-hosts", max_length=50,
-                               description="E-mails of speakers already on the event, comma-separated")
-
-    _split = field_validator("speakers", "cohosts", mode="before")(comma_list)
-
-
 def session_times(row: SessionRow, ctx: Context, services: Services) -> tuple[datetime, int]:
-    """The start (in the speaker's zone) and the length in minutes; ``FieldProblem`` naming the field."""
+    """The start and the length in minutes; ``FieldProblem`` naming the field.
+
+    The start is read in the row's time zone, else the speaker's; a ``2030-05-06T09:00+02:00`` keeps its offset."""
+    zone = ZoneInfo(row.timezone) if row.timezone else ctx.zone()
     try:
-        start = parse_when(row.start, now=services.clock(), tz=ctx.zone())
-    except WhenError as error:
-        raise FieldProblem("start", str(error)) from None
-    text = row.duration.strip()
+        given = datetime.fromisoformat(row.start)
+        start = given if given.tzinfo is not None else given.replace(tzinfo=zone)
+    except ValueError:
+        try:
+            start = parse_when(row.start, now=services.clock(), tz=zone)
+        except WhenError as error:
+            raise FieldProblem("start", str(error)) from None
     try:
-        minutes = int(text) if text.isdigit() else int(parse_duration(text).total_seconds() // 60)
-    except WhenError as error:
-        raise FieldProblem("duration", str(error)) from None
-    if not 1 <= minutes <= 24 * 60:
-        raise FieldProblem("duration", "A session lasts from 1 minute to 24 hours; give it in minutes, e.g. 45.")
-    return start, minutes
+        return start, minutes(row.duration)
+    except PydanticCustomError as error:
+        raise FieldProblem("duration", f"Duration {error.message()}.") from None
 
 
 def check_session_row(row: SessionRow, ctx: Context, services: Services) -> None:
     session_times(row, ctx, services)
 
 
-async def add_session(event: AirmeetEvent, row: SessionRow, ctx: Context, services: Services) -> Meeting:
-    """Create one session on the event and store it as a meeting; refusals name the field."""
-    start, minutes = session_times(row, ctx, services)
+async def add_session(event: AirmeetEvent, row: SessionRow, ctx: Context, services: Services, *,
+                      airmeet: AirmeetProvider | None = None) -> Meeting:
+    """Create one session on the event and store it as a meeting; refusals name the field.
+
+    ``airmeet``: an adapter already open (a bulk run's), else one is opened for this call."""
+    start, length = session_times(row, ctx, services)
     known = {s.email for s in await services.storage.airmeet.speakers(ctx.team_id, event.uuid)}
     for field in ("speakers", "cohosts"):
-        strangers = [email for email in getattr(row, field) if email.lower() not in known]
+        strangers = [email for email in row.speaker_emails(field) if email.lower() not in known]
         if strangers:
             raise FieldProblem(field, f"{escape(strangers[0][:60])} is not a speaker of {event.label} yet: Airmeet "
                                       "needs speakers on the event first (`/airmeet speaker add`).")
@@ -97,15 +89,22 @@ async def add_session(event: AirmeetEvent, row: SessionRow, ctx: Context, servic
         host = person.email if person else None
     if not host:
         raise FieldProblem("host_email", "Slack shares no e-mail address for you, so give the host's: host_email=…")
-    async with event_adapter(event, services, team_id=ctx.team_id) as airmeet:
-        created = await airmeet.create_session(
-            event.uuid, title=row.title, start=start, duration_minutes=minutes, host_email=host,
-            summary=row.summary, speaker_emails=row.speakers, cohost_emails=row.cohosts,
+    async with event_adapter(event, services, team_id=ctx.team_id, airmeet=airmeet) as adapter:
+        created = await adapter.create_session(
+            event.uuid, title=row.title, start=start, duration_minutes=length, host_email=host,
+            summary=row.summary, speaker_emails=row.speaker_emails("speakers"),
+            cohost_emails=row.speaker_emails("cohosts"),
         )
-    room = Room(provider="airmeet", room_id=created.session_id or event.uuid, join_url=event.join_url,
-                starts_at=start, ends_at=start + timedelta(minutes=minutes),
-                details={"kind": "session", "event_id": event.uuid, "session_id": created.session_id})
-    new = NewMeeting(provider="airmeet", title=row.title, start=start, duration=timedelta(minutes=minutes),
+    return await store_session(event, row.title, start, length, created.session_id, ctx, services)
+
+
+async def store_session(event: AirmeetEvent, title: str, start: datetime, length: int, session_id: str | None,
+                        ctx: Context, services: Services) -> Meeting:
+    """The session as a meetbot meeting (listed, reminded); its Airmeet id when known."""
+    room = Room(provider="airmeet", room_id=session_id or event.uuid, join_url=event.join_url,
+                starts_at=start, ends_at=start + timedelta(minutes=length),
+                details={"kind": "session", "event_id": event.uuid, "session_id": session_id})
+    new = NewMeeting(provider="airmeet", title=title, start=start, duration=timedelta(minutes=length),
                      account=event.account)
     return await store_meeting(new, room, ctx, services)
 

@@ -12,27 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import Field
-
-from commands.airmeet.forms import EMAIL_PATTERN, Row, RowForm
+from commands.airmeet.forms import RowForm
 from commands.airmeet.resolve import AirmeetEvent, event_adapter
+from commands.airmeet.rows import SpeakerRow
 from commands.framework.context import Context, Services
 from commands.framework.replies import Reply, escape
+from providers.airmeet import AirmeetProvider
 from providers.errors import Rejected
 
 ALREADY_THERE = "already exists"  # Airmeet's 400: "the speaker with the same name or email already exists"
-
-
-class SpeakerRow(Row):
-    """One speaker, as the form, the console and a CSV row give it."""
-
-    name: str = Field(min_length=1, max_length=200, title="Name")
-    email: str = Field(pattern=EMAIL_PATTERN, max_length=254, title="E-mail")
-    organisation: str | None = Field(None, max_length=200, title="Organisation")
-    designation: str | None = Field(None, max_length=200, title="Designation")
-    bio: str | None = Field(None, max_length=2000, title="Bio", json_schema_extra={"multiline": True})
-    image_url: str | None = Field(None, max_length=2000, title="Image URL",
-                                  description="A link ending in .jpg, .jpeg or .png.")
 
 
 @dataclass(frozen=True)
@@ -44,15 +32,19 @@ class SpeakerResult:
     warnings: tuple[str, ...] = ()
 
 
-async def add_speaker(event: AirmeetEvent, row: SpeakerRow, ctx: Context, services: Services) -> SpeakerResult:
-    """Add one speaker to the event and remember them; one already there counts as present, not failed."""
-    async with event_adapter(event, services, team_id=ctx.team_id) as airmeet:
+async def add_speaker(event: AirmeetEvent, row: SpeakerRow, ctx: Context, services: Services, *,
+                      airmeet: AirmeetProvider | None = None) -> SpeakerResult:
+    """Add one speaker to the event and remember them; one already there counts as present, not failed.
+
+    ``airmeet``: an adapter already open (a bulk run's), else one is opened for this call."""
+    async with event_adapter(event, services, team_id=ctx.team_id, airmeet=airmeet) as adapter:
         try:
-            added = await airmeet.add_speaker(
+            added = await adapter.add_speaker(
                 event.uuid, name=row.name, email=row.email, organisation=row.organisation,
-                designation=row.designation, bio=row.bio, image_url=row.image_url,
+                designation=row.designation, bio=row.bio, image_url=row.image_url, city=row.city, country=row.country,
             )
         except Rejected as error:
+            # Seed §4.2: "400 Bad Request - in case the speaker with the same name or email already exists".
             if error.status == 400 and ALREADY_THERE in (error.raw or "").lower():
                 await services.storage.airmeet.add_speaker(ctx.team_id, event.uuid, email=row.email, name=row.name)
                 return SpeakerResult(email=row.email, added=False)

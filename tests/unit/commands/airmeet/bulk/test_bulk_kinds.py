@@ -81,7 +81,7 @@ async def test_without_a_csv_the_paste_form_opens_and_its_preview_is_the_same(
     reply = await run(f"session add {event[0].id} bulk --add-speakers", services)
     assert reply.modal is not None and reply.modal.callback == "airmeet_bulk"
     assert reply.modal.state["add_speakers"] == "1" and reply.modal.state["event"] == event[0].id
-    assert "title, start, duration, host_email (required)" in (reply.modal.intro or "")
+    assert "title, start, duration (required); host_email" in (reply.modal.intro or "")
     form = REGISTRY.form("airmeet_bulk")
     assert form is not None
     assert await form.check({"csv": " "}, reply.modal.state, ctx(), services) == {
@@ -126,7 +126,7 @@ async def test_every_group_and_subcommand_answers_help(services: Services) -> No
     assert "`/airmeet register <event> bulk [csv=<csv text>]`" in (await run("register help", services)).text
     sub = (await run("session add help", services)).text
     assert "`/airmeet session add <event> bulk [csv=<csv text>] [--add-speakers]`" in sub
-    assert "title, start, duration, host_email (required)" in sub
+    assert "title, start, duration (required); host_email" in sub
     assert "e.g. `/airmeet session add k7m2qx bulk --add-speakers`" in sub
     assert "Did you mean" in (await run("speakr", services)).text
 
