@@ -43,7 +43,8 @@ async def deliver(reply: Reply, sink: Sink, *, team_id: str, requester: str | No
     delivered = True
     queued: list[Message] = []
     for message in reply.messages:
-        if outbox is not None and message.audience is not Audience.REQUESTER and message.to:
+        # A file cannot ride the outbox's JSON payload: it goes up straight (files_upload_v2).
+        if outbox is not None and message.audience is not Audience.REQUESTER and message.to and not message.attachment:
             queued.append(message)
             continue
         if queued:
