@@ -221,8 +221,9 @@ class OutboxWorker:
                 except Exception:  # a database blip must not end the loop
                     log.exception("outbox round failed")
                     delay = self.idle
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                with contextlib.suppress(asyncio.TimeoutError):  # named: tests wait for all but the worker's tasks
+                    woken = asyncio.get_running_loop().create_task(self._wake.wait(), name="outbox-wake")
+                    await asyncio.wait_for(woken, timeout=delay)
                 if not self._stopping:
                     await asyncio.sleep(MIN_ROUND)
         finally:
