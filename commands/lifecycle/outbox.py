@@ -12,11 +12,11 @@ A reminder's first line says how far the start is *when it is posted* ("starts i
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from commands.framework.replies import Audience, Button, Field, Message, escape
+from commands.framework.replies import Audience, Button, Choice, Confirm, Field, Menu, Message, escape
 from db.records import OutboxEntry, utc
 
 HEADING_MARK = "\x00heading\x00"  # stands for the reminder's first line in a stored text; NUL is never typed
@@ -79,15 +79,18 @@ def _encode(message: Message) -> dict[str, Any]:
         "replace_ts": message.replace_ts,
         "fields": [{"label": f.label, "value": f.value.isoformat() if isinstance(f.value, datetime) else f.value,
                     "when": isinstance(f.value, datetime)} for f in message.fields],
-        "buttons": [{"text": b.text, "url": b.url, "action_id": b.action_id, "value": b.value, "style": b.style}
-                    for b in message.buttons],
+        "buttons": [asdict(b) for b in message.buttons],  # with its confirm dialog
+        "menu": asdict(message.menu) if message.menu else None,  # the announcement's "⋯" menu
     }
 
 
 def _decode(data: dict[str, Any]) -> Message:
     fields = tuple(Field(f["label"], utc(datetime.fromisoformat(f["value"])) if f["when"] else f["value"])
                    for f in data["fields"])
-    buttons = tuple(Button(b["text"], url=b["url"], action_id=b["action_id"], value=b["value"], style=b["style"])
+    buttons = tuple(Button(b["text"], url=b["url"], action_id=b["action_id"], value=b["value"], style=b["style"],
+                           confirm=Confirm(**b["confirm"]) if b.get("confirm") else None)
                     for b in data["buttons"])
+    menu = data.get("menu")
     return Message(data["text"], audience=Audience(data["audience"]), to=data["to"], fields=fields, buttons=buttons,
-                   purpose=data["purpose"], replace_ts=data["replace_ts"])
+                   purpose=data["purpose"], replace_ts=data["replace_ts"],
+                   menu=Menu(menu["action_id"], tuple(Choice(**c) for c in menu["choices"])) if menu else None)

@@ -21,6 +21,7 @@ from tests.fakes.kmeet import FakeInfomaniak
 from tests.fakes.roomful import FakeRoomful
 from tests.fakes.server import Fault, serve
 from tests.fakes.whereby import FakeWhereby
+from tests.support.eventually import eventually
 from tests.support.meetings import seed_meeting
 from tests.scenario.harness import SlackScenario, block_text, slack_app
 from tests.scenario.meeting.test_manage import add, answer, said
@@ -55,8 +56,14 @@ async def pending(slack: SlackScenario, meeting: Meeting) -> list[tuple[datetime
             if r.status == "pending"]
 
 
-def dms_to(slack: SlackScenario, user: str, since: int) -> list[dict[str, Any]]:
-    return [c.args for c in slack.fake.calls[since:] if c.method == "chat.postMessage" and c.args["channel"] == user]
+async def dms_to(slack: SlackScenario, user: str, since: int, *, expected: int = 1) -> list[dict[str, Any]]:
+    """The DMs ``user`` got since ``since``, once ``expected`` arrived (the outbox paces a DM a second)."""
+    def sent() -> list[dict[str, Any]]:
+        return [c.args for c in slack.fake.calls[since:] if c.method == "chat.postMessage" and c.args["channel"] == user]
+
+    await slack.app_shell.outbox.drain()
+    await eventually(lambda: len(sent()) >= expected)
+    return sent()
 
 
 def assert_unchanged(before: Meeting, after: Meeting) -> None:
@@ -98,10 +105,10 @@ async def test_whereby_moves_to_a_new_room_with_the_same_options(
     assert "Organised by <@U1>" in json.dumps(card) and moved.host_url not in json.dumps(card)
     assert [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"] == []
     # The invitee gets the new link, the co-host and the organiser their new host link, by DM.
-    [invitee] = dms_to(slack, "U2", mark)
+    [invitee] = await dms_to(slack, "U2", mark)
     assert "moved *Board*" in json.dumps(invitee) and moved.join_url in json.dumps(invitee)
     for host in ("U1", "U3"):
-        [dm] = dms_to(slack, host, mark)
+        [dm] = await dms_to(slack, host, mark)
         assert moved.host_url and moved.host_url in json.dumps(dm)
 
 
@@ -230,7 +237,7 @@ async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
     assert "to a new Infomaniak kMeet room" in reply
     assert "The old room is still there: kMeet rooms cannot be deleted through its API" in reply
     # kMeet has one link for everyone: the organiser gets the new room's link, not as a "host link".
-    [dm] = dms_to(slack, "U1", mark)
+    [dm] = await dms_to(slack, "U1", mark)
     assert "use this link" in json.dumps(dm) and "host link" not in json.dumps(dm) and moved.join_url in json.dumps(dm)
 
 
@@ -315,9 +322,9 @@ async def test_a_cohost_may_move_and_the_organiser_hears_of_it(slack: SlackScena
     reply = said(await answer(slack, f"/meeting move {meeting.id} tomorrow 10:00", user="U2"))
     assert reply.startswith(f"Moved *Standup* (`{meeting.id}`)")
     assert (await stored(slack, meeting)).starts_at == tomorrow_at(10, zone=ZoneInfo("America/New_York"))  # U2's
-    [dm] = dms_to(slack, "U3", mark)
+    [dm] = await dms_to(slack, "U3", mark)
     assert f"<@U2> moved *Standup* (`{meeting.id}`)." in json.dumps(dm)
-    assert dms_to(slack, "U2", mark) == []  # the mover is not told by DM what they just did
+    assert await dms_to(slack, "U2", mark, expected=0) == []  # the mover is not told by DM what they just did
 
 
 async def test_moving_twice_to_the_same_time_changes_nothing_the_second_time(slack: SlackScenario) -> None:
