@@ -219,12 +219,21 @@ class Outbox(RepositoryBase):
             return row.stopped if row is not None else None
 
     @off_loop
-    def resume_workspace(self, team_id: str) -> None:
-        """The workspace has a working token again (reinstalled): new messages go out."""
+    def resume_workspace(self, team_id: str, *, since: datetime | None = None) -> int:
+        """The workspace has a working token again (reinstalled): new messages go out, and so do the
+        rows its dead token stopped that were due after ``since`` (older ones stay stopped: a reminder
+        hours late is no reminder). Returns how many stopped rows were queued again."""
         with self.session() as session:
             session.execute(update(P).where(col(P.team_id) == team_id, col(P.channel) == WORKSPACE)
                             .values(stopped=None))
+            again = 0
+            if since is not None:
+                result = session.execute(
+                    update(O).where(col(O.team_id) == team_id, col(O.status) == "stopped", col(O.not_before) >= since)
+                    .values(status="pending", lease_until=None, lease_owner=None, attempts=0, error=None))
+                again = int(result.rowcount)  # type: ignore[attr-defined]
             session.commit()
+            return again
 
     @off_loop
     def renew(self, row_ids: Sequence[int], *, owner: str, until: datetime) -> None:
