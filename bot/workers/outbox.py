@@ -34,7 +34,7 @@ from commands.framework.context import Services
 from commands.framework.replies import Message
 from commands.lifecycle import message_at, outbox_entry, record_announcement
 from db.records import OutboxItem
-from db.repos.outbox import Pacing
+from db.repos.outbox import Pacing, Sent
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class OutboxWorker:
         self._claiming = asyncio.Lock()  # one claim at a time in this process (SQLite has no row locks)
         self._held: set[int] = set()
         self._wake = asyncio.Event()
+        self._sent: list[tuple[Sent, asyncio.Future[bool]]] = []  # posts Slack accepted, waiting for _write_sent
+        self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Outcome]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -148,7 +150,7 @@ class OutboxWorker:
         outbox = self.storage.outbox
         now = self.services.clock()
         if outcome.kind == "sent":
-            if not await outbox.sent(item.id, owner=self.owner, ts=outcome.ts, started=started, pacing=self.pacing):
+            if not await self._mark_sent(Sent(item.id, outcome.ts, started)):
                 self.stats["lease_lost"] += 1
             await record_announcement(self.services, team_id=item.team_id, purpose=item.purpose, ts=outcome.ts)
             self._wake_at(self.pacing.per_channel.total_seconds())
@@ -169,6 +171,30 @@ class OutboxWorker:
         else:
             await outbox.fail(item.id, error=outcome.error or "too many attempts")
             log.warning("an outbox message to %s failed for good: %s", item.channel, outcome.error)
+
+    async def _mark_sent(self, done: Sent) -> bool:
+        """Record a post Slack accepted; False when its lease was lost. Group commit: rows that finish
+        while one write is under way go together in the next, so a round costs one transaction,
+        not one per row."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._sent.append((done, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_sent(), name="outbox-sent")
+        return await answer
+
+    async def _write_sent(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                lost = await self.storage.outbox.sent([done for done, _ in batch], owner=self.owner, pacing=self.pacing)
+            except Exception as error:  # each waiting post handles it as its own failure
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(error)
+                continue
+            for done, answer in batch:
+                if not answer.done():
+                    answer.set_result(done.row_id not in lost)
 
     def _wake_at(self, seconds: float) -> None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody to wake

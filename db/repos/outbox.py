@@ -3,7 +3,7 @@
     ids = await storage.outbox.enqueue([OutboxEntry("T1", "C1", "announcement:k7m2qx", payload, not_before=now)])
     for item in await storage.outbox.claim(now=now, owner="replica-1", pacing=Pacing()):
         ...  # post it, then one of:
-        await storage.outbox.sent(item.id, owner="replica-1", ts="1700.1", started=now, pacing=Pacing())
+        await storage.outbox.sent([Sent(item.id, ts="1700.1", started=now)], owner="replica-1", pacing=Pacing())
         await storage.outbox.retry(item.id, owner="replica-1", not_before=now + backoff, error="timeout")
         await storage.outbox.push_channel("T1", "C1", until=now + retry_after)   # a 429
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,15 @@ from db.repos.base import RepositoryBase, off_loop
 O = models.OutboxMessage
 P = models.ChannelPace
 WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A row Slack accepted: its message ts and when its post started (its channel's pacing counts from there)."""
+
+    row_id: int
+    ts: str | None
+    started: datetime
 
 
 @dataclass(frozen=True)
@@ -90,14 +99,15 @@ class Outbox(RepositoryBase):
                 # GCRA: the budget's theoretical time moves on by what was taken, from now at the earliest.
                 budget_row.next_post_at = max(utc(budget_row.next_post_at), now) + used[team_id] * pacing.workspace_step
                 session.add(budget_row)
-            for row in chosen:
-                row.lease_until = now + pacing.lease
-                row.lease_owner = owner
-                row.attempts += 1
-                session.add(row)
-            self._pace(session, {(row.team_id, row.channel) for row in chosen}, until=now + pacing.per_channel)
+            items = [replace(OutboxItem.from_row(row), attempts=row.attempts + 1) for row in chosen]
+            session.flush()  # the budgets; the rows are leased by one UPDATE below, not one each at commit
+            session.expunge_all()
+            for chunk in _chunks([item.id for item in items], 500):
+                session.execute(update(O).where(col(O.id).in_(chunk))
+                                .values(lease_until=now + pacing.lease, lease_owner=owner, attempts=col(O.attempts) + 1))
+            self._pace(session, dict.fromkeys(((item.team_id, item.channel) for item in items), now + pacing.per_channel))
             session.commit()
-            return [OutboxItem.from_row(row) for row in chosen]
+            return items
 
     def _candidates(self, session: Session, *, now: datetime, pacing: Pacing,
                     only: Iterable[int] | None) -> list[models.OutboxMessage]:
@@ -141,32 +151,41 @@ class Outbox(RepositoryBase):
             budgets[row.team_id] = (row, max(0, int((now + burst - theoretical) / step)))
         return budgets
 
-    def _pace(self, session: Session, channels: set[tuple[str, str]], *, until: datetime) -> None:
-        """Each channel's next post not before ``until`` (never earlier than it already was); an upsert,
-        so two replicas pacing a new channel at once do not collide."""
-        if not channels:
-            return
-        statement: Any = _dialect(session).insert(P).values(
-            [{"team_id": team_id, "channel": channel, "next_post_at": until} for team_id, channel in sorted(channels)])
-        later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
-                     else_=col(P.next_post_at))
-        session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
-                                                        set_={"next_post_at": later}))
+    def _pace(self, session: Session, channels: dict[tuple[str, str], datetime]) -> None:
+        """Each (team, channel)'s next post not before its time (never earlier than it already was); an
+        upsert, so two replicas pacing a new channel at once do not collide."""
+        for chunk in _chunks(sorted(channels.items()), 500):
+            statement: Any = _dialect(session).insert(P).values(
+                [{"team_id": team_id, "channel": channel, "next_post_at": until} for (team_id, channel), until in chunk])
+            later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
+                         else_=col(P.next_post_at))
+            session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
+                                                            set_={"next_post_at": later}))
 
     @off_loop
-    def sent(self, row_id: int, *, owner: str, ts: str | None, started: datetime, pacing: Pacing) -> bool:
-        """Slack answered ok: the row is done, and its channel waits one interval from when the post started.
-        False when the lease was lost meanwhile (another replica may post it again: a duplicate)."""
+    def sent(self, done: Sequence[Sent], *, owner: str, pacing: Pacing) -> set[int]:
+        """Slack answered ok to these rows: they are done, in one transaction, and each channel waits one
+        interval from when its post started. Returns the ids whose lease was lost meanwhile (another
+        replica may post them again: a duplicate)."""
+        if not done:
+            return set()
+        lost: set[int] = set()
         with self.session() as session:
-            row = session.get(O, row_id)
-            if row is None:
-                return False
-            mine = row.lease_owner == owner and row.status == "pending"
-            row.status, row.sent_at, row.ts, row.lease_until = "sent", started, ts, None
-            session.add(row)
-            self._pace(session, {(row.team_id, row.channel)}, until=started + pacing.per_channel)
+            pace: dict[tuple[str, str], datetime] = {}
+            by_id = {entry.row_id: entry for entry in done}
+            for chunk in _chunks(sorted(by_id), 500):
+                rows = session.execute(select(O.id, O.team_id, O.channel, O.lease_owner, O.status)
+                                       .where(col(O.id).in_(chunk))).all()
+                lost.update(set(chunk) - {row.id for row in rows if row.lease_owner == owner and row.status == "pending"})
+                for row in rows:
+                    until = by_id[row.id].started + pacing.per_channel
+                    pace[(row.team_id, row.channel)] = max(until, pace.get((row.team_id, row.channel), until))
+                if rows:
+                    session.execute(update(O), [{"id": row.id, "status": "sent", "sent_at": by_id[row.id].started,
+                                                 "ts": by_id[row.id].ts, "lease_until": None} for row in rows])
+            self._pace(session, pace)
             session.commit()
-            return mine
+        return lost
 
     @off_loop
     def retry(self, row_id: int, *, owner: str, not_before: datetime, error: str) -> None:
@@ -190,7 +209,7 @@ class Outbox(RepositoryBase):
     def push_channel(self, team_id: str, channel: str, *, until: datetime) -> None:
         """Slack said 429 for this channel: nothing goes to it before ``until`` (Retry-After)."""
         with self.session() as session:
-            self._pace(session, {(team_id, channel)}, until=until)
+            self._pace(session, {(team_id, channel): until})
             session.commit()
 
     @off_loop
