@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col, select
@@ -163,27 +164,65 @@ class Outbox(RepositoryBase):
                                                             set_={"next_post_at": later}))
 
     @off_loop
-    def sent(self, done: Sequence[Sent], *, owner: str, pacing: Pacing) -> set[int]:
-        """Slack answered ok to these rows: they are done, in one transaction, and each channel waits one
-        interval from when its post started. Returns the ids whose lease was lost meanwhile (another
-        replica may post them again: a duplicate)."""
-        if not done:
+    def free_lanes(self, team_id: str, entries: Sequence[OutboxEntry], *, now: datetime) -> set[str]:
+        """Which of the entries' channels may be posted to at once, bypassing the queue: nothing of
+        theirs queued or in flight, their pacing passed, the workspace not stopped. None when one of
+        the keys is already in the outbox (a replay goes through the queue, which posts a key once)."""
+        lanes = sorted({entry.channel for entry in entries})
+        with self.session() as session:
+            if session.scalar(select(P.stopped).where(P.team_id == team_id, P.channel == WORKSPACE)):
+                return set()
+            if session.scalar(select(func.count()).select_from(O).where(
+                    col(O.team_id) == team_id, col(O.idem_key).in_([entry.idem_key for entry in entries]))):
+                return set()
+            busy = set(session.scalars(select(O.channel).where(col(O.team_id) == team_id, col(O.channel).in_(lanes),
+                                                               col(O.status) == "pending")))
+            paced = set(session.scalars(select(P.channel).where(col(P.team_id) == team_id, col(P.channel).in_(lanes),
+                                                                col(P.next_post_at) > now)))
+            return set(lanes) - busy - paced
+
+    @off_loop
+    def sent(self, done: Sequence[Sent], *, owner: str, pacing: Pacing,
+             posted: Sequence[tuple[OutboxEntry, Sent]] = ()) -> set[int]:
+        """Slack answered ok to these rows: they are done, in one transaction, each channel waits one
+        interval from when its post started, and an announcement's ts is kept on its meeting.
+        ``posted`` are messages posted without being queued first (the interactive path): they are
+        stored as sent. Returns the ids whose lease was lost meanwhile (another replica may post them
+        again: a duplicate)."""
+        if not done and not posted:
             return set()
         lost: set[int] = set()
+        pace: dict[tuple[str, str], datetime] = {}
+        announced: list[tuple[str, str | None, str | None]] = []
+
+        def paced(team_id: str, channel: str, started: datetime) -> None:
+            until = started + pacing.per_channel
+            pace[(team_id, channel)] = max(until, pace.get((team_id, channel), until))
+
         with self.session() as session:
-            pace: dict[tuple[str, str], datetime] = {}
             by_id = {entry.row_id: entry for entry in done}
             for chunk in _chunks(sorted(by_id), 500):
-                rows = session.execute(select(O.id, O.team_id, O.channel, O.lease_owner, O.status)
+                rows = session.execute(sa_select(*(col(c) for c in (O.id, O.team_id, O.channel, O.purpose, O.lease_owner, O.status)))
                                        .where(col(O.id).in_(chunk))).all()
                 lost.update(set(chunk) - {row.id for row in rows if row.lease_owner == owner and row.status == "pending"})
                 for row in rows:
-                    until = by_id[row.id].started + pacing.per_channel
-                    pace[(row.team_id, row.channel)] = max(until, pace.get((row.team_id, row.channel), until))
+                    paced(row.team_id, row.channel, by_id[row.id].started)
+                    announced.append((row.team_id, row.purpose, by_id[row.id].ts))
                 if rows:
                     session.execute(update(O), [{"id": row.id, "status": "sent", "sent_at": by_id[row.id].started,
                                                  "ts": by_id[row.id].ts, "lease_until": None} for row in rows])
+            if posted:
+                insert_entries(session, [entry for entry, _ in posted],
+                               sent={entry.idem_key: result for entry, result in posted})
+                for entry, result in posted:
+                    paced(entry.team_id, entry.channel, result.started)
+                    announced.append((entry.team_id, entry.purpose, result.ts))
             self._pace(session, pace)
+            for team_id, purpose, ts in announced:
+                if ts and purpose and purpose.startswith("announcement:"):  # as commands.lifecycle.record_announcement
+                    session.execute(update(models.Meeting).where(col(models.Meeting.team_id) == team_id,
+                                                                 col(models.Meeting.id) == purpose.split(":", 1)[1])
+                                    .values(announcement_ts=ts))
             session.commit()
         return lost
 
@@ -314,14 +353,16 @@ def _dialect(session: Session) -> Any:
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
-def insert_entries(session: Session, entries: Sequence[OutboxEntry]) -> None:
+def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: dict[str, Sent] | None = None) -> None:
     """INSERT … ON CONFLICT DO NOTHING on the idempotency key (both dialects have it), and each
-    workspace's budget row (claims lock it, never create it). The caller commits."""
+    workspace's budget row (claims lock it, never create it). Entries whose key is in ``sent`` were
+    posted already and are stored as sent. The caller commits."""
     if not entries:
         return
     dialect = _dialect(session)
     for chunk in _chunks(list(entries), 500):
-        statement: Any = dialect.insert(O).values([_row_values(entry) for entry in chunk])
+        statement: Any = dialect.insert(O).values([_row_values(entry, (sent or {}).get(entry.idem_key))
+                                                   for entry in chunk])
         session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "idem_key"]))
     budget: Any = dialect.insert(P).values(
         [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
@@ -341,10 +382,13 @@ def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
     return [found[key] for key in keys if key in found]
 
 
-def _row_values(entry: OutboxEntry) -> dict[str, Any]:
-    return {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
-            "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
-            "status": "pending", "attempts": 0, "created_at": models.utcnow()}
+def _row_values(entry: OutboxEntry, sent: Sent | None = None) -> dict[str, Any]:
+    values = {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
+              "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
+              "status": "pending", "attempts": 0, "created_at": models.utcnow(), "sent_at": None, "ts": None}
+    if sent is not None:
+        values.update(status="sent", attempts=1, sent_at=sent.started, ts=sent.ts)
+    return values
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

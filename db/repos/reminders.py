@@ -117,13 +117,13 @@ class Reminders(RepositoryBase):
         with self.session() as session:
             updated: list[int] = []
             for status, ids in by_status.items():
-                updated += session.scalars(
+                updated += (reminder_id for reminder_id in session.scalars(
                     update(models.Reminder)
                     .where(col(models.Reminder.team_id).in_(teams), col(models.Reminder.id).in_(ids),
                            col(models.Reminder.status) == "pending")
                     .values(status=status, sent_at=models.utcnow(), lease_until=None)
                     .returning(col(models.Reminder.id))
-                ).all()
+                ) if reminder_id is not None)
             insert_entries(session, [entry for reminder_id in updated for entry in entries_of[reminder_id]])
             session.commit()
         return len(updated)
