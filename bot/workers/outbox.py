@@ -2,7 +2,7 @@
 
     worker = OutboxWorker(services, poster)            # poster: bot.slack.sink.SlackPoster, or the console's
     worker.start()                                     # the loop, on the running event loop
-    outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: queue, then try at once
+    outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: a free channel at once
     await worker.stop()
 
 Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now,
