@@ -110,7 +110,24 @@ def shift_times(url: str, earlier: timedelta) -> None:
 
 
 def replica(url: str, key: str, api_url: str, owner: str) -> None:
-    """A child process: the reminder tick and the outbox worker, as `meetbot serve` runs them."""
+    """A child process: the reminder tick and the outbox worker, as `meetbot serve` runs them.
+    With MEETBOT_BENCH_PROFILE=DIR it runs under cProfile and writes DIR/<owner>.prof when terminated."""
+    profile_dir = os.environ.get("MEETBOT_BENCH_PROFILE")
+    if not profile_dir:
+        asyncio.run(_replica(url, key, api_url, owner))
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+
+    def dump(*_: object) -> None:
+        profiler.disable()
+        profiler.dump_stats(str(Path(profile_dir) / f"{owner}.prof"))
+        (Path(profile_dir) / f"{owner}.timings").write_text(timings_report() + "\n")
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, dump)
+    profiler.enable()
     asyncio.run(_replica(url, key, api_url, owner))
 
 
@@ -123,6 +140,8 @@ async def _replica(url: str, key: str, api_url: str, owner: str) -> None:
 
     storage = Storage.open(url, vault=Vault.from_keys([key]))
     services = Services(storage=storage, directory=NobodyDirectory())
+    if os.environ.get("MEETBOT_BENCH_PROFILE"):
+        time_repositories(storage.outbox, storage.reminders)
 
     async def token_for(team_id: str) -> str | None:
         return TOKEN
@@ -131,6 +150,32 @@ async def _replica(url: str, key: str, api_url: str, owner: str) -> None:
     start_scheduler(services, worker, every=1.0)
     while True:
         await asyncio.sleep(3600)
+
+
+TIMINGS: dict[str, list[float]] = defaultdict(list)  # repository method -> wall seconds of each call (profiling)
+
+
+def time_repositories(*repositories: object) -> None:
+    """Profiling: record each repository call's wall time (cProfile sees only the loop's thread)."""
+    for repository in repositories:
+        for name in dir(type(repository)):
+            method = getattr(repository, name)
+            if name.startswith("_") or not asyncio.iscoroutinefunction(method):
+                continue
+
+            async def timed(*args: object, __method: object = method, __name: str = f"{type(repository).__name__}.{name}", **kwargs: object) -> object:
+                began = time.perf_counter()
+                try:
+                    return await __method(*args, **kwargs)  # type: ignore[operator]
+                finally:
+                    TIMINGS[__name].append(time.perf_counter() - began)
+
+            setattr(repository, name, timed)
+
+
+def timings_report() -> str:
+    return "\n".join(f"{name:32} calls {len(times):6}  total {sum(times):7.2f} s  mean {1000 * sum(times) / len(times):7.1f} ms"
+                     f"  max {1000 * max(times):7.1f} ms" for name, times in sorted(TIMINGS.items()))
 
 
 def peak_rss_mb(pid: int) -> float:

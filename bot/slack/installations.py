@@ -32,6 +32,8 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
+from commands.lifecycle import GRACE
+from db import models
 from db.records import Workspace
 from db.storage import Storage
 
@@ -109,6 +111,10 @@ class DbInstallationStore(AsyncInstallationStore):
             bot_token_expires_at=expires_at(installation.bot_token_expires_at),
             is_enterprise_install=bool(installation.is_enterprise_install),
         )
+        # A reinstall brings a working token: messages its old, revoked token stopped go out again.
+        since = models.utcnow() - GRACE
+        for team in dict.fromkeys(t for t in (key, installation.team_id) if t):
+            await self.storage.outbox.resume_workspace(team, since=since)
 
     async def serving(self, *, enterprise_id: str | None, team_id: str | None,
                       is_enterprise_install: bool | None) -> Workspace | None:

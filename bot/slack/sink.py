@@ -122,6 +122,7 @@ class SlackPoster:
         self.token_for_team = token_for_team
         self.api_url = api_url
         self._tokens: dict[str, tuple[float, str | None]] = {}
+        self._clients: dict[str, AsyncWebClient] = {}  # by token: one client per workspace, reused
         self._session: aiohttp.ClientSession | None = None
 
     async def post(self, item: OutboxItem, message: Message) -> Outcome:
@@ -129,8 +130,7 @@ class SlackPoster:
         token = await self._token(item.team_id)
         if not token:
             return Outcome("stopped", error="no_token")
-        client = AsyncWebClient(token=token, base_url=self.api_url, session=self._pool(), timeout=POST_TIMEOUT,
-                                retry_handlers=[])
+        client = self._client(token)
         blocks, text = message_blocks(message), message_fallback(message)
         target = message.to or item.channel
         try:
@@ -152,6 +152,17 @@ class SlackPoster:
         token = await self.token_for_team(team_id)
         self._tokens[team_id] = (time.monotonic(), token)
         return token
+
+    def _client(self, token: str) -> AsyncWebClient:
+        """The workspace's client: made once per token (a rotated token gets a new one), sharing one pool."""
+        pool = self._pool()
+        client = self._clients.get(token)
+        if client is None or client.session is not pool:
+            if len(self._clients) > 1000:  # rotated tokens leave old clients behind: forget them now and then
+                self._clients.clear()
+            client = self._clients[token] = AsyncWebClient(token=token, base_url=self.api_url, session=pool,
+                                                           timeout=POST_TIMEOUT, retry_handlers=[])
+        return client
 
     def _pool(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -2,7 +2,7 @@
 
     worker = OutboxWorker(services, poster)            # poster: bot.slack.sink.SlackPoster, or the console's
     worker.start()                                     # the loop, on the running event loop
-    outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: queue, then try at once
+    outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: a free channel at once
     await worker.stop()
 
 Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now,
@@ -25,16 +25,16 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot import metrics
 from commands.framework.context import Services
 from commands.framework.replies import Message
-from commands.lifecycle import message_at, outbox_entry, record_announcement
-from db.records import OutboxItem
-from db.repos.outbox import Pacing
+from commands.lifecycle import message_at, outbox_entry
+from db.records import OutboxEntry, OutboxItem
+from db.repos.outbox import Pacing, Sent
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,9 @@ class OutboxWorker:
         self._claiming = asyncio.Lock()  # one claim at a time in this process (SQLite has no row locks)
         self._held: set[int] = set()
         self._wake = asyncio.Event()
+        self._sent: list[tuple[Sent, OutboxEntry | None, asyncio.Future[bool]]] = []  # waiting for _write_sent
+        self._direct: set[str] = set()  # channels being posted to by post_now, not through a row
+        self._writer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Outcome]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -89,15 +92,69 @@ class OutboxWorker:
         self._wake.set()
 
     async def post_now(self, messages: Sequence[Message], *, team_id: str) -> list[tuple[Message, Outcome]]:
-        """Queue ``messages`` and post those whose channel is free at once (the interactive path);
-        the rest stay queued ("queued") for the loop. Announcements are keyed by their meeting."""
+        """The interactive path: post at once the first message of each channel that is free (nothing
+        queued there, its pacing passed) and store it as sent in the same write; queue the rest
+        ("queued") for the loop. Announcements are keyed by their meeting.
+
+        A free channel is posted to without a claim: two replicas may both find it free and post one
+        message each, and Slack may answer the second 429; that message is then queued like any other.
+        The workspace budget is not charged for these few posts (it guards bulk sends)."""
         now = self.services.clock()
         entries = [outbox_entry(m, team_id=team_id, key=m.purpose or f"post:{uuid.uuid4().hex}", not_before=now)
                    for m in messages]
-        ids = await self.storage.outbox.enqueue(entries)
-        outcomes = await self.pump(only=ids)
-        self.wake()
-        return [(message, outcomes.get(row_id, Outcome("queued"))) for message, row_id in zip(messages, ids)]
+        free = await self.storage.outbox.free_lanes(team_id, entries, now=now) - self._direct
+        direct: dict[int, OutboxEntry] = {}
+        for index, entry in enumerate(entries):
+            if entry.channel in free:
+                free.discard(entry.channel)  # a later message to the same channel waits its turn
+                self._direct.add(entry.channel)
+                direct[index] = entry
+            elif entry.channel in self._direct:  # behind this call's (or another's) direct post
+                entries[index] = replace(entry, not_before=now + self.pacing.per_channel)
+        queued = [index for index in range(len(entries)) if index not in direct]
+        ids = await self.storage.outbox.enqueue([entries[index] for index in queued])
+
+        posting = asyncio.gather(*(self._post_direct(entry, messages[index]) for index, entry in direct.items()))
+        rounds = await self.pump(only=ids) if ids else {}  # meanwhile the direct posts go out
+        outcomes = dict(zip(direct, await posting))
+        outcomes.update((index, rounds.get(row_id, Outcome("queued"))) for index, row_id in zip(queued, ids))
+        if ids:
+            self.wake()
+        return [(message, outcomes.get(index, Outcome("queued"))) for index, message in enumerate(messages)]
+
+    async def _post_direct(self, entry: OutboxEntry, message: Message) -> Outcome:
+        """Post one unqueued message; sent -> stored as sent; otherwise queued as the answer says."""
+        item = OutboxItem(id=0, team_id=entry.team_id, channel=entry.channel, idem_key=entry.idem_key,
+                          payload=entry.payload, purpose=entry.purpose, attempts=1, not_before=entry.not_before)
+        try:
+            started = self.services.clock()
+            try:
+                outcome = await self.poster.post(item, message)
+            except Exception as error:  # a bug or an unexpected answer: queue it, never lose it
+                log.exception("posting a message to %s failed", entry.channel)
+                outcome = Outcome("retry", error=type(error).__name__)
+            self.stats[outcome.kind] += 1
+            count(item, outcome, late=False)
+            if outcome.kind == "sent":
+                await self._mark_sent(Sent(0, outcome.ts, started), entry)
+                self._wake_at(self.pacing.per_channel.total_seconds())
+                return outcome
+            now = self.services.clock()
+            if outcome.kind == "rate_limited":
+                until = now + timedelta(seconds=max(outcome.retry_after, 1.0))
+                await self.storage.outbox.push_channel(entry.team_id, entry.channel, until=until)
+                entry = replace(entry, not_before=until)
+                self._wake_at((until - now).total_seconds())
+            [row_id] = await self.storage.outbox.enqueue([entry])
+            if outcome.kind == "stopped":
+                await self.storage.outbox.stop_workspace(entry.team_id, reason=outcome.error)
+            elif outcome.kind == "failed":
+                await self.storage.outbox.fail(row_id, error=outcome.error)
+            else:
+                self.wake()
+            return outcome
+        finally:
+            self._direct.discard(entry.channel)
 
     async def pump(self, *, only: Sequence[int] | None = None) -> dict[int, Outcome]:
         """One round: claim what may go now and post it, waiting for the answers."""
@@ -148,9 +205,8 @@ class OutboxWorker:
         outbox = self.storage.outbox
         now = self.services.clock()
         if outcome.kind == "sent":
-            if not await outbox.sent(item.id, owner=self.owner, ts=outcome.ts, started=started, pacing=self.pacing):
+            if not await self._mark_sent(Sent(item.id, outcome.ts, started)):  # and the announcement's ts
                 self.stats["lease_lost"] += 1
-            await record_announcement(self.services, team_id=item.team_id, purpose=item.purpose, ts=outcome.ts)
             self._wake_at(self.pacing.per_channel.total_seconds())
         elif outcome.kind == "rate_limited":
             until = now + timedelta(seconds=max(outcome.retry_after, 1.0))
@@ -169,6 +225,32 @@ class OutboxWorker:
         else:
             await outbox.fail(item.id, error=outcome.error or "too many attempts")
             log.warning("an outbox message to %s failed for good: %s", item.channel, outcome.error)
+
+    async def _mark_sent(self, done: Sent, posted: OutboxEntry | None = None) -> bool:
+        """Record a post Slack accepted (of a claimed row, or ``posted`` without a row); False when its
+        lease was lost. Group commit: posts that finish while one write is under way go together in
+        the next, so a round costs one transaction, not one per row."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._sent.append((done, posted, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_sent(), name="outbox-sent")
+        return await answer
+
+    async def _write_sent(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                lost = await self.storage.outbox.sent(
+                    [done for done, posted, _ in batch if posted is None], owner=self.owner, pacing=self.pacing,
+                    posted=[(posted, done) for done, posted, _ in batch if posted is not None])
+            except Exception as error:  # each waiting post handles it as its own failure
+                for _, _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(error)
+                continue
+            for done, _, answer in batch:
+                if not answer.done():
+                    answer.set_result(done.row_id not in lost)
 
     def _wake_at(self, seconds: float) -> None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody to wake

@@ -3,7 +3,7 @@
     ids = await storage.outbox.enqueue([OutboxEntry("T1", "C1", "announcement:k7m2qx", payload, not_before=now)])
     for item in await storage.outbox.claim(now=now, owner="replica-1", pacing=Pacing()):
         ...  # post it, then one of:
-        await storage.outbox.sent(item.id, owner="replica-1", ts="1700.1", started=now, pacing=Pacing())
+        await storage.outbox.sent([Sent(item.id, ts="1700.1", started=now)], owner="replica-1", pacing=Pacing())
         await storage.outbox.retry(item.id, owner="replica-1", not_before=now + backoff, error="timeout")
         await storage.outbox.push_channel("T1", "C1", until=now + retry_after)   # a 429
 
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col, select
@@ -33,6 +34,15 @@ from db.repos.base import RepositoryBase, off_loop
 O = models.OutboxMessage
 P = models.ChannelPace
 WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A row Slack accepted: its message ts and when its post started (its channel's pacing counts from there)."""
+
+    row_id: int
+    ts: str | None
+    started: datetime
 
 
 @dataclass(frozen=True)
@@ -90,14 +100,15 @@ class Outbox(RepositoryBase):
                 # GCRA: the budget's theoretical time moves on by what was taken, from now at the earliest.
                 budget_row.next_post_at = max(utc(budget_row.next_post_at), now) + used[team_id] * pacing.workspace_step
                 session.add(budget_row)
-            for row in chosen:
-                row.lease_until = now + pacing.lease
-                row.lease_owner = owner
-                row.attempts += 1
-                session.add(row)
-            self._pace(session, {(row.team_id, row.channel) for row in chosen}, until=now + pacing.per_channel)
+            items = [replace(OutboxItem.from_row(row), attempts=row.attempts + 1) for row in chosen]
+            session.flush()  # the budgets; the rows are leased by one UPDATE below, not one each at commit
+            session.expunge_all()
+            for chunk in _chunks([item.id for item in items], 500):
+                session.execute(update(O).where(col(O.id).in_(chunk))
+                                .values(lease_until=now + pacing.lease, lease_owner=owner, attempts=col(O.attempts) + 1))
+            self._pace(session, dict.fromkeys(((item.team_id, item.channel) for item in items), now + pacing.per_channel))
             session.commit()
-            return [OutboxItem.from_row(row) for row in chosen]
+            return items
 
     def _candidates(self, session: Session, *, now: datetime, pacing: Pacing,
                     only: Iterable[int] | None) -> list[models.OutboxMessage]:
@@ -141,32 +152,79 @@ class Outbox(RepositoryBase):
             budgets[row.team_id] = (row, max(0, int((now + burst - theoretical) / step)))
         return budgets
 
-    def _pace(self, session: Session, channels: set[tuple[str, str]], *, until: datetime) -> None:
-        """Each channel's next post not before ``until`` (never earlier than it already was); an upsert,
-        so two replicas pacing a new channel at once do not collide."""
-        if not channels:
-            return
-        statement: Any = _dialect(session).insert(P).values(
-            [{"team_id": team_id, "channel": channel, "next_post_at": until} for team_id, channel in sorted(channels)])
-        later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
-                     else_=col(P.next_post_at))
-        session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
-                                                        set_={"next_post_at": later}))
+    def _pace(self, session: Session, channels: dict[tuple[str, str], datetime]) -> None:
+        """Each (team, channel)'s next post not before its time (never earlier than it already was); an
+        upsert, so two replicas pacing a new channel at once do not collide."""
+        for chunk in _chunks(sorted(channels.items()), 500):
+            statement: Any = _dialect(session).insert(P).values(
+                [{"team_id": team_id, "channel": channel, "next_post_at": until} for (team_id, channel), until in chunk])
+            later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
+                         else_=col(P.next_post_at))
+            session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
+                                                            set_={"next_post_at": later}))
 
     @off_loop
-    def sent(self, row_id: int, *, owner: str, ts: str | None, started: datetime, pacing: Pacing) -> bool:
-        """Slack answered ok: the row is done, and its channel waits one interval from when the post started.
-        False when the lease was lost meanwhile (another replica may post it again: a duplicate)."""
+    def free_lanes(self, team_id: str, entries: Sequence[OutboxEntry], *, now: datetime) -> set[str]:
+        """Which of the entries' channels may be posted to at once, bypassing the queue: nothing of
+        theirs queued or in flight, their pacing passed, the workspace not stopped. None when one of
+        the keys is already in the outbox (a replay goes through the queue, which posts a key once)."""
+        lanes = sorted({entry.channel for entry in entries})
         with self.session() as session:
-            row = session.get(O, row_id)
-            if row is None:
-                return False
-            mine = row.lease_owner == owner and row.status == "pending"
-            row.status, row.sent_at, row.ts, row.lease_until = "sent", started, ts, None
-            session.add(row)
-            self._pace(session, {(row.team_id, row.channel)}, until=started + pacing.per_channel)
+            if session.scalar(select(P.stopped).where(P.team_id == team_id, P.channel == WORKSPACE)):
+                return set()
+            if session.scalar(select(func.count()).select_from(O).where(
+                    col(O.team_id) == team_id, col(O.idem_key).in_([entry.idem_key for entry in entries]))):
+                return set()
+            busy = set(session.scalars(select(O.channel).where(col(O.team_id) == team_id, col(O.channel).in_(lanes),
+                                                               col(O.status) == "pending")))
+            paced = set(session.scalars(select(P.channel).where(col(P.team_id) == team_id, col(P.channel).in_(lanes),
+                                                                col(P.next_post_at) > now)))
+            return set(lanes) - busy - paced
+
+    @off_loop
+    def sent(self, done: Sequence[Sent], *, owner: str, pacing: Pacing,
+             posted: Sequence[tuple[OutboxEntry, Sent]] = ()) -> set[int]:
+        """Slack answered ok to these rows: they are done, in one transaction, each channel waits one
+        interval from when its post started, and an announcement's ts is kept on its meeting.
+        ``posted`` are messages posted without being queued first (the interactive path): they are
+        stored as sent. Returns the ids whose lease was lost meanwhile (another replica may post them
+        again: a duplicate)."""
+        if not done and not posted:
+            return set()
+        lost: set[int] = set()
+        pace: dict[tuple[str, str], datetime] = {}
+        announced: list[tuple[str, str | None, str | None]] = []
+
+        def paced(team_id: str, channel: str, started: datetime) -> None:
+            until = started + pacing.per_channel
+            pace[(team_id, channel)] = max(until, pace.get((team_id, channel), until))
+
+        with self.session() as session:
+            by_id = {entry.row_id: entry for entry in done}
+            for chunk in _chunks(sorted(by_id), 500):
+                rows = session.execute(sa_select(*(col(c) for c in (O.id, O.team_id, O.channel, O.purpose, O.lease_owner, O.status)))
+                                       .where(col(O.id).in_(chunk))).all()
+                lost.update(set(chunk) - {row.id for row in rows if row.lease_owner == owner and row.status == "pending"})
+                for row in rows:
+                    paced(row.team_id, row.channel, by_id[row.id].started)
+                    announced.append((row.team_id, row.purpose, by_id[row.id].ts))
+                if rows:
+                    session.execute(update(O), [{"id": row.id, "status": "sent", "sent_at": by_id[row.id].started,
+                                                 "ts": by_id[row.id].ts, "lease_until": None} for row in rows])
+            if posted:
+                insert_entries(session, [entry for entry, _ in posted],
+                               sent={entry.idem_key: result for entry, result in posted})
+                for entry, result in posted:
+                    paced(entry.team_id, entry.channel, result.started)
+                    announced.append((entry.team_id, entry.purpose, result.ts))
+            self._pace(session, pace)
+            for team_id, purpose, ts in announced:
+                if ts and purpose and purpose.startswith("announcement:"):  # as commands.lifecycle.record_announcement
+                    session.execute(update(models.Meeting).where(col(models.Meeting.team_id) == team_id,
+                                                                 col(models.Meeting.id) == purpose.split(":", 1)[1])
+                                    .values(announcement_ts=ts))
             session.commit()
-            return mine
+        return lost
 
     @off_loop
     def retry(self, row_id: int, *, owner: str, not_before: datetime, error: str) -> None:
@@ -190,7 +248,7 @@ class Outbox(RepositoryBase):
     def push_channel(self, team_id: str, channel: str, *, until: datetime) -> None:
         """Slack said 429 for this channel: nothing goes to it before ``until`` (Retry-After)."""
         with self.session() as session:
-            self._pace(session, {(team_id, channel)}, until=until)
+            self._pace(session, {(team_id, channel): until})
             session.commit()
 
     @off_loop
@@ -219,12 +277,21 @@ class Outbox(RepositoryBase):
             return row.stopped if row is not None else None
 
     @off_loop
-    def resume_workspace(self, team_id: str) -> None:
-        """The workspace has a working token again (reinstalled): new messages go out."""
+    def resume_workspace(self, team_id: str, *, since: datetime | None = None) -> int:
+        """The workspace has a working token again (reinstalled): new messages go out, and so do the
+        rows its dead token stopped that were due after ``since`` (older ones stay stopped: a reminder
+        hours late is no reminder). Returns how many stopped rows were queued again."""
         with self.session() as session:
             session.execute(update(P).where(col(P.team_id) == team_id, col(P.channel) == WORKSPACE)
                             .values(stopped=None))
+            again = 0
+            if since is not None:
+                result = session.execute(
+                    update(O).where(col(O.team_id) == team_id, col(O.status) == "stopped", col(O.not_before) >= since)
+                    .values(status="pending", lease_until=None, lease_owner=None, attempts=0, error=None))
+                again = int(result.rowcount)  # type: ignore[attr-defined]
             session.commit()
+            return again
 
     @off_loop
     def renew(self, row_ids: Sequence[int], *, owner: str, until: datetime) -> None:
@@ -286,14 +353,16 @@ def _dialect(session: Session) -> Any:
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
-def insert_entries(session: Session, entries: Sequence[OutboxEntry]) -> None:
+def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: dict[str, Sent] | None = None) -> None:
     """INSERT … ON CONFLICT DO NOTHING on the idempotency key (both dialects have it), and each
-    workspace's budget row (claims lock it, never create it). The caller commits."""
+    workspace's budget row (claims lock it, never create it). Entries whose key is in ``sent`` were
+    posted already and are stored as sent. The caller commits."""
     if not entries:
         return
     dialect = _dialect(session)
     for chunk in _chunks(list(entries), 500):
-        statement: Any = dialect.insert(O).values([_row_values(entry) for entry in chunk])
+        statement: Any = dialect.insert(O).values([_row_values(entry, (sent or {}).get(entry.idem_key))
+                                                   for entry in chunk])
         session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "idem_key"]))
     budget: Any = dialect.insert(P).values(
         [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
@@ -313,10 +382,13 @@ def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
     return [found[key] for key in keys if key in found]
 
 
-def _row_values(entry: OutboxEntry) -> dict[str, Any]:
-    return {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
-            "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
-            "status": "pending", "attempts": 0, "created_at": models.utcnow()}
+def _row_values(entry: OutboxEntry, sent: Sent | None = None) -> dict[str, Any]:
+    values = {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
+              "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
+              "status": "pending", "attempts": 0, "created_at": models.utcnow(), "sent_at": None, "ts": None}
+    if sent is not None:
+        values.update(status="sent", attempts=1, sent_at=sent.started, ts=sent.ts)
+    return values
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

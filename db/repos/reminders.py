@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -105,20 +106,27 @@ class Reminders(RepositoryBase):
         outbox and mark it ``status`` (dispatched, missed, cancelled), unless it is no longer pending
         (another replica did it; the idempotency keys would make a second queueing a no-op anyway).
         A tick's worth costs one commit. Returns how many were still pending (and are now done)."""
-        done = 0
+        # One UPDATE … RETURNING per status and one outbox insert for the lot, not three statements a
+        # reminder: a tick of 200 reminders was ~0.5 s of round trips (benchmarks/reminders.py).
+        by_status: dict[str, list[int]] = defaultdict(list)
+        entries_of: dict[int, Sequence[OutboxEntry]] = {}
+        for team_id, reminder_id, status, entries in outcomes:
+            by_status[status].append(reminder_id)
+            entries_of[reminder_id] = entries
+        teams = sorted({team_id for team_id, *_ in outcomes})
         with self.session() as session:
-            for team_id, reminder_id, status, entries in outcomes:
-                result = session.execute(
+            updated: list[int] = []
+            for status, ids in by_status.items():
+                updated += (reminder_id for reminder_id in session.scalars(
                     update(models.Reminder)
-                    .where(col(models.Reminder.team_id) == team_id, col(models.Reminder.id) == reminder_id,
+                    .where(col(models.Reminder.team_id).in_(teams), col(models.Reminder.id).in_(ids),
                            col(models.Reminder.status) == "pending")
                     .values(status=status, sent_at=models.utcnow(), lease_until=None)
-                )
-                if result.rowcount:  # type: ignore[attr-defined]
-                    done += 1
-                    insert_entries(session, entries)
+                    .returning(col(models.Reminder.id))
+                ) if reminder_id is not None)
+            insert_entries(session, [entry for reminder_id in updated for entry in entries_of[reminder_id]])
             session.commit()
-        return done
+        return len(updated)
 
     @off_loop
     def stop_meeting(self, team_id: str, meeting_id: str, *, status: Status = "cancelled") -> int:

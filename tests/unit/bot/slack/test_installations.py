@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.slack.installations import DbInstallationStore, DbStateStore
+from commands.framework.replies import Audience, Message
+from commands.lifecycle import outbox_entry
 from db.storage import Storage
 
 INSTALLATION = Installation(user_id="U1", team_id="T1", team_name="Acme", bot_token="xoxb-inst1", bot_id="B1",
@@ -84,3 +88,18 @@ async def test_an_org_wide_installation_serves_each_workspace_of_the_org(storage
     await store.async_delete_all(enterprise_id="E1", team_id=None)
     assert await storage.workspaces.get("E1") is None and await storage.workspaces.get("T7") is None
     assert await storage.accounts.all("T7") == []
+
+
+async def test_a_reinstall_sends_again_what_the_revoked_token_stopped(storage: Storage) -> None:
+    now = datetime.now(UTC)
+    entries = [outbox_entry(Message(key, audience=Audience.CHANNEL, to="C1"), team_id=team, key=key, not_before=due)
+               for team, key, due in (("T1", "fresh", now), ("T1", "hours-old", now - timedelta(hours=3)),
+                                      ("T2", "other", now))]
+    await storage.outbox.enqueue(entries)
+    await storage.outbox.stop_workspace("T1", reason="token_revoked")
+    await storage.outbox.stop_workspace("T2", reason="token_revoked")
+    await DbInstallationStore(storage).async_save(INSTALLATION)
+    assert await storage.outbox.stopped_reason("T1") is None
+    assert await storage.outbox.stopped_reason("T2") == "token_revoked"  # another workspace stays stopped
+    # The fresh row is queued again; one due hours ago is past the reminder grace and stays stopped.
+    assert await storage.outbox.counts() == {"pending": 1, "stopped": 2}

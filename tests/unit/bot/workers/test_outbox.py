@@ -216,3 +216,58 @@ async def test_the_organiser_sees_missed_reminders_in_meeting_list(storage: Stor
     assert f"`{meeting.id}`: the reminder 55 min before it starts" in text and "Missed reminders" in text
     other = Context(team_id="T1", user_id="U2", channel_id="C1", user_tz="UTC")
     assert "Missed" not in (await list_meetings(ListQuery(scope="mine"), other, services)).text
+
+
+async def test_the_interactive_path_posts_a_free_channel_at_once_and_stores_it_as_sent_in_one_write(
+        storage: Storage, clock: time_machine.Traveller) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    poster = RecordingPoster()
+    worker = OutboxWorker(services, poster)
+    meeting = await storage.meetings.add(meeting_record("T1", channel_id="C1"), reminder_times=[])
+    announce = Message("*Standup*", audience=Audience.CHANNEL, to="C1", purpose=f"announcement:{meeting.id}")
+    later = Message("more", audience=Audience.CHANNEL, to="C1")
+    elsewhere = Message("hi", audience=Audience.CHANNEL, to="C2")
+    claimed: list[str] = []
+    claim = storage.outbox.claim
+
+    async def counted(**kwargs):  # type: ignore[no-untyped-def]
+        items = await claim(**kwargs)
+        claimed.extend(item.channel for item in items)
+        return items
+
+    storage.outbox.claim = counted  # type: ignore[method-assign]
+    answers = await worker.post_now([announce, later, elsewhere], team_id="T1")
+    assert [outcome.kind for _, outcome in answers] == ["sent", "queued", "sent"]
+    assert claimed == []  # the direct posts were never queued rows; the queued one waits for C1's pacing
+    assert poster.texts("C1") == ["*Standup*"] and poster.texts("C2") == ["hi"]
+    stored = await storage.meetings.get("T1", meeting.id)
+    assert stored is not None and stored.announcement_ts == "1.0001"  # kept in the same write
+    assert await storage.outbox.counts() == {"sent": 2, "pending": 1}
+    # The second message of C1 waits its turn behind the first, through the queue.
+    assert await worker.drain() == 0
+    clock.shift(timedelta(seconds=1.1))
+    assert await worker.drain() == 1 and poster.texts("C1") == ["*Standup*", "more"]
+    # A channel with pacing in force is not posted to directly: the message is queued.
+    assert [outcome.kind for _, outcome in await worker.post_now([elsewhere], team_id="T1")] == ["sent"]
+    assert [outcome.kind for _, outcome in await worker.post_now([later], team_id="T1")] == ["queued"]
+    assert poster.texts("C1") == ["*Standup*", "more"]
+    await worker.stop()
+
+
+async def test_a_429_on_the_interactive_path_queues_the_message_for_after_retry_after(
+        storage: Storage, slack: tuple[FakeSlack, str], clock: time_machine.Traveller) -> None:
+    fake, api_url = slack
+    worker = slack_worker(storage, api_url)
+    try:
+        fake.rate_limit_next("chat.postMessage", retry_after=10)
+        [(_, outcome)] = await worker.post_now([Message("hi", audience=Audience.CHANNEL, to="C1T1")], team_id="T1")
+        assert outcome.kind == "rate_limited"
+        assert await storage.outbox.counts() == {"pending": 1}
+        clock.shift(timedelta(seconds=9))
+        assert await worker.drain() == 0
+        clock.shift(timedelta(seconds=2))
+        assert await worker.drain() == 1
+        assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200]
+        assert await storage.outbox.counts() == {"sent": 1}
+    finally:
+        await worker.stop()
