@@ -46,7 +46,7 @@ from db.crypto import Vault  # noqa: E402
 from db.engine import make_engine, normalise_url  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 
-TEAM, TOKEN = "T1", "xoxb-bench-reminders"
+TEAM, TOKEN = "T1", "bench-reminders-bot-token"  # the fake Slack accepts the tokens it is given
 TITLE = re.compile(r"\bR(\d+)\b")
 SPACING = 1.0  # the fake's (and Slack's) one message per second per channel
 LEAD = 8.0  # seconds between starting the replicas and the first due time
