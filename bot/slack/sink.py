@@ -38,6 +38,15 @@ TOKEN_TTL = 30.0  # seconds a workspace's token is reused before it is read agai
 POST_TIMEOUT = 10  # seconds for one Slack call; past it the row is retried
 
 
+def delivery_error(error: Exception) -> DeliveryError:
+    """Slack's refusal (its error code), an upload that did not arrive, or the network, as one DeliveryError."""
+    if isinstance(error, SlackApiError):
+        return DeliveryError(str(error.response.get("error", "slack_error")))
+    if isinstance(error, SlackRequestError):  # the file's bytes did not reach Slack's upload URL
+        return DeliveryError("upload_failed")
+    return DeliveryError(f"network: {type(error).__name__}")
+
+
 class SlackSink:
     """Posts messages: ephemeral ones through the response URL (or chat.postEphemeral), others by chat.postMessage."""
 
@@ -77,12 +86,8 @@ class SlackSink:
             answer = await self.client.chat_postMessage(channel=target, text=text, blocks=blocks,
                                                         unfurl_links=False, unfurl_media=False)
             return str(answer.get("ts"))
-        except SlackApiError as error:
-            raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
-        except SlackRequestError:  # the file's bytes did not reach Slack's upload URL
-            raise DeliveryError("upload_failed") from None
-        except (ClientError, asyncio.TimeoutError) as error:
-            raise DeliveryError(f"network: {type(error).__name__}") from None
+        except (SlackApiError, SlackRequestError, ClientError, asyncio.TimeoutError) as error:
+            raise delivery_error(error) from None
 
     async def upload_attachment(self, message: Message, text: str) -> None:
         """A message with a file: into the channel, or the DM opened for a person (Slack cannot attach a
@@ -103,12 +108,8 @@ class SlackSink:
         try:
             await self.client.files_upload_v2(channel=channel, filename=filename, title=title or filename,
                                               content=content, initial_comment=comment)
-        except SlackApiError as error:
-            raise DeliveryError(str(error.response.get("error", "slack_error"))) from None
-        except SlackRequestError:  # the file's bytes did not reach Slack's upload URL
-            raise DeliveryError("upload_failed") from None
-        except (ClientError, asyncio.TimeoutError) as error:
-            raise DeliveryError(f"network: {type(error).__name__}") from None
+        except (SlackApiError, SlackRequestError, ClientError, asyncio.TimeoutError) as error:
+            raise delivery_error(error) from None
 
 
 TokenForTeam = Callable[[str], Awaitable[str | None]]
