@@ -31,6 +31,8 @@ REASONS = {
     501: "Not Implemented",
 }
 ROLES = ("listener", "presenter", "host")
+# Read from seed 002 on its own, not imported from providers/clickmeeting/options.py: the fake must
+# refuse what the seed refuses even when the adapter's reading of it is wrong.
 SETTINGS = (
     "show_on_personal_page",
     "thank_you_emails_enabled",
