@@ -85,7 +85,10 @@ CHANNEL = "C1"
 # outbox, paced at Slack's one message per second per channel, so 50 announcements into one
 # channel would take ~50 s by design (Slack would answer 429 to the rest).
 CHANNELS = [f"CB{index:02d}" for index in range(CONCURRENCY)]
-USER = "U1"
+# ... and comes from a person of its own: a burst is 50 people each making a meeting. One person
+# making 50 would meet meetbot's per-person limit (20 a minute) and get their 50 host-link DMs one
+# second apart, like any DM conversation.
+USERS = [f"UB{index:02d}" for index in range(CONCURRENCY)]
 
 
 class SlowWhereby(FakeWhereby):
@@ -123,11 +126,12 @@ def baseline_app(api_url: str) -> Starlette:
     return Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
 
 
-def command_body(fake: FakeSlack, *, command_text: str, name: str, channel: str = CHANNEL) -> bytes:
+def command_body(fake: FakeSlack, *, command_text: str, name: str, channel: str = CHANNEL,
+                 user: str = "U1") -> bytes:
     """A slash command as Slack sends it (the shape of harness.SlackScenario.command)."""
     return urlencode({
         "token": "verification_token", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
-        "channel_name": "general", "user_id": USER, "user_name": USER.lower(), "command": "/meeting",
+        "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/meeting",
         "text": command_text, "api_app_id": "A0MEETBOT1", "response_url": fake.response_url(name),
         "trigger_id": fake.new_trigger_id(),
     }).encode()
@@ -261,7 +265,8 @@ class Meetbot:
             titles.append(f"Bench {label} {index:02d}")
             names.append(f"bench-{self.sent}")
             bodies.append(command_body(self.fake, command_text=f'new whereby "{titles[-1]}" in 2h for 30m',
-                                       name=names[-1], channel=CHANNELS[index % len(CHANNELS)]))
+                                       name=names[-1], channel=CHANNELS[index % len(CHANNELS)],
+                                       user=USERS[index % len(USERS)]))
         wanted = set(titles)
         rooms_before = len(self.whereby.meetings)
         result = await self.load.burst(self.url, bodies)
@@ -308,8 +313,10 @@ async def running_apps(database: Path, load: LoadGenerator) -> AsyncIterator[tup
     """meetbot and the baseline, each on its own loopback port, sharing one fake Slack."""
     fake = FakeSlack(tokens={})
     seed_workspace(fake)
-    for channel in CHANNELS:
-        fake.add_channel(channel, team_id=TEAM, name=channel.lower(), members=[USER])
+    for channel, user in zip(CHANNELS, USERS, strict=True):
+        fake.add_user(user, team_id=TEAM, name=user.lower(), real_name=f"Bench {user}",
+                      email=f"{user.lower()}@example.com", tz="Europe/Zurich")
+        fake.add_channel(channel, team_id=TEAM, name=channel.lower(), members=[user])
     fake.add_token(BASELINE_TOKEN, TEAM)
     whereby = SlowWhereby(delay=PROVIDER_DELAY, api_key=WHEREBY_KEY)
     with fake.running() as api_url, serve(whereby.app) as whereby_url:
