@@ -326,6 +326,7 @@ class OutboxItem:
     status: str = "pending"
     ts: str | None = None
     error: str | None = None
+    post_at: datetime | None = None  # claimed ahead of its channel's turn: post at this time, not before
 
     @classmethod
     def from_row(cls, row: models.OutboxMessage) -> OutboxItem:

@@ -5,15 +5,16 @@
     outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: a free channel at once
     await worker.stop()
 
-Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now,
-and posts them at once, at most ``in_flight`` together. Slack's answer decides the row's fate:
+Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now
+or within ``Pacing.ahead``, and posts each at its turn, at most ``in_flight`` together. Slack's answer decides the row's fate:
 ok -> sent (the channel waits ~1 s from the post); 429 -> the channel is pushed by Retry-After and
 the row given back; 5xx or a timeout -> back off and retry; invalid_auth, account_inactive,
 token_revoked -> the workspace's rows stop; anything else -> failed. A replica that dies leaves its
 in-flight rows to be claimed again when their short lease (30 s, renewed while posting) runs out.
 
-Wake-ups: the loop sleeps until the earliest row or channel is due (at most ``idle``), and wakes
-early when this process queues something or a channel it posted to becomes free again.
+Wake-ups: the loop sleeps until the earliest row or channel is due, less ``Pacing.ahead`` (at most
+``idle``), and wakes early when this process queues something or a channel it posted to is about to
+become free again.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class OutboxWorker:
             count(item, outcome, late=False)
             if outcome.kind == "sent":
                 await self._mark_sent(Sent(0, outcome.ts, started), entry)
-                self._wake_at(self.pacing.per_channel.total_seconds())
+                self._wake_at((self.pacing.per_channel - self.pacing.ahead).total_seconds())
                 return outcome
             now = self.services.clock()
             if outcome.kind == "rate_limited":
@@ -177,8 +178,7 @@ class OutboxWorker:
             room = self.pacing.limit if only is not None else max(0, 4 * self.in_flight - len(self._held))
             if room == 0:
                 return []
-            pacing = Pacing(per_channel=self.pacing.per_channel, per_workspace=self.pacing.per_workspace,
-                            lease=self.pacing.lease, limit=min(room, self.pacing.limit))
+            pacing = replace(self.pacing, limit=min(room, self.pacing.limit))
             items = await self.storage.outbox.claim(now=self.services.clock(), owner=self.owner, pacing=pacing,
                                                     only=only)
             self._held.update(item.id for item in items)
@@ -187,6 +187,10 @@ class OutboxWorker:
 
     async def _post(self, item: OutboxItem) -> Outcome:
         try:
+            if item.post_at is not None:  # claimed ahead of its channel's turn (Pacing.ahead): wait for it
+                wait = (item.post_at - self.services.clock()).total_seconds()
+                if wait > 0:
+                    await asyncio.sleep(wait)
             async with self._slots:
                 started = self.services.clock()
                 try:
@@ -207,7 +211,7 @@ class OutboxWorker:
         if outcome.kind == "sent":
             if not await self._mark_sent(Sent(item.id, outcome.ts, started)):  # and the announcement's ts
                 self.stats["lease_lost"] += 1
-            self._wake_at(self.pacing.per_channel.total_seconds())
+            self._wake_at((started + self.pacing.per_channel - self.pacing.ahead - self.services.clock()).total_seconds())
         elif outcome.kind == "rate_limited":
             until = now + timedelta(seconds=max(outcome.retry_after, 1.0))
             await outbox.push_channel(item.team_id, item.channel, until=until)
@@ -318,7 +322,7 @@ class OutboxWorker:
         due = await self.storage.outbox.next_due(now=now)
         if due is None:
             return self.idle
-        return min(self.idle, max(MIN_ROUND, (due - now).total_seconds()))
+        return min(self.idle, max(MIN_ROUND, (due - self.pacing.ahead - now).total_seconds()))
 
     async def _renew_leases(self) -> None:
         every = self.pacing.lease.total_seconds() / 3

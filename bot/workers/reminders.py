@@ -24,11 +24,13 @@ BATCH = 200  # reminders per claim; a tick claims again until a claim comes back
 KEEP_FINISHED = timedelta(days=7)  # sent, failed and stopped outbox rows are deleted after this
 
 
-async def tick(services: Services, worker: OutboxWorker | None = None, *, grace: timedelta = GRACE) -> Dispatched:
-    """Queue every due reminder's messages (or mark it missed); wakes ``worker``. Drains a backlog."""
+async def tick(services: Services, worker: OutboxWorker | None = None, *, grace: timedelta = GRACE,
+               ahead: timedelta = timedelta(0)) -> Dispatched:
+    """Queue every due reminder's messages (or mark it missed), and those due within ``ahead`` for
+    their due time; wakes ``worker``. Drains a backlog."""
     total = Dispatched()
     while True:
-        done = await dispatch_due(services, grace=grace, limit=BATCH)
+        done = await dispatch_due(services, grace=grace, limit=BATCH, ahead=ahead)
         for name in ("dispatched", "missed", "gone", "cancelled", "claimed"):
             setattr(total, name, getattr(total, name) + getattr(done, name))
         metrics.reminders.labels(outcome="due").inc(done.claimed)
@@ -50,7 +52,9 @@ def start_scheduler(services: Services, worker: OutboxWorker, *, every: float,
 
     async def reminders() -> None:
         try:
-            await tick(services, worker, grace=grace)
+            # Reminders due before the next tick are queued now for their due time: the outbox
+            # posts them then, instead of up to one interval late.
+            await tick(services, worker, grace=grace, ahead=timedelta(seconds=every))
         except Exception:  # one bad tick must not stop the next
             log.exception("reminder tick failed")
 

@@ -57,12 +57,14 @@ def human_offset(minutes: int) -> str:
 
 
 async def dispatch_due(services: Services, *, grace: timedelta = GRACE, now: datetime | None = None,
-                       limit: int = 200) -> Dispatched:
+                       limit: int = 200, ahead: timedelta = timedelta(0)) -> Dispatched:
     """Claim due reminders of every workspace and queue their messages (or mark them missed): the
-    messages are built concurrently (a provider may make personal links), then queued in one transaction."""
+    messages are built concurrently (a provider may make personal links), then queued in one transaction.
+    ``ahead``: also those falling due that soon, queued for their due time (the tick's interval, so
+    a reminder does not wait for the next tick)."""
     now = now or services.clock()
     done = Dispatched()
-    claimed = await services.storage.reminders.claim_due(now=now, limit=limit)
+    claimed = await services.storage.reminders.claim_due(now=now, limit=limit, ahead=ahead)
     done.claimed = len(claimed)
     building = asyncio.Semaphore(BUILDING)
 
@@ -112,8 +114,8 @@ async def reminder_entries(meeting: Meeting, reminder: Reminder, services: Servi
                            now: datetime) -> list[OutboxEntry]:
     """One outbox row per message of the reminder; the key (reminder id + recipient) makes it once."""
     return [
-        outbox_entry(message, team_id=meeting.team_id, key=f"reminder:{reminder.id}:{message.to}", not_before=now,
-                     starts_at=meeting.starts_at, title=meeting.title)
+        outbox_entry(message, team_id=meeting.team_id, key=f"reminder:{reminder.id}:{message.to}",
+                     not_before=max(reminder.due_at, now), starts_at=meeting.starts_at, title=meeting.title)
         for message in await reminder_messages(meeting, services)
     ]
 

@@ -8,8 +8,9 @@
         await storage.outbox.push_channel("T1", "C1", until=now + retry_after)   # a 429
 
 A claim gives each channel at most one message in flight across every replica (a channel with a
-leased row is skipped), and only channels whose ``next_post_at`` has come: so N replicas post no
-faster than one. PostgreSQL: ``FOR UPDATE SKIP LOCKED`` on the rows and on the pacing rows, so
+leased row is skipped), and only channels whose ``next_post_at`` comes within ``Pacing.ahead``: the
+item says when to post (``post_at``), and the channel's pacing counts from then. So N replicas post
+no faster than one. PostgreSQL: ``FOR UPDATE SKIP LOCKED`` on the rows and on the pacing rows, so
 replicas never claim the same row or wait for each other; SQLite ignores it (one process).
 """
 
@@ -59,6 +60,10 @@ class Pacing:
     per_workspace: float = 200.0
     lease: timedelta = timedelta(seconds=30)
     limit: int = 500  # rows per claim
+    # A channel's next message is claimed up to this long before its turn and held until then
+    # (``OutboxItem.post_at``): otherwise every message of a busy channel would also wait for the
+    # worker to notice its turn and for a claim round, and those waits add up over 50 messages.
+    ahead: timedelta = timedelta(seconds=0.5)
 
     @property
     def workspace_step(self) -> timedelta:
@@ -100,20 +105,36 @@ class Outbox(RepositoryBase):
                 # GCRA: the budget's theoretical time moves on by what was taken, from now at the earliest.
                 budget_row.next_post_at = max(utc(budget_row.next_post_at), now) + used[team_id] * pacing.workspace_step
                 session.add(budget_row)
-            items = [replace(OutboxItem.from_row(row), attempts=row.attempts + 1) for row in chosen]
+            turns = self._turns(session, {(row.team_id, row.channel) for row in chosen})
+            items = [replace(OutboxItem.from_row(row), attempts=row.attempts + 1,
+                             post_at=max(now, utc(row.not_before), turns.get((row.team_id, row.channel), now)))
+                     for row in chosen]
             session.flush()  # the budgets; the rows are leased by one UPDATE below, not one each at commit
             session.expunge_all()
             for chunk in _chunks([item.id for item in items], 500):
                 session.execute(update(O).where(col(O.id).in_(chunk))
                                 .values(lease_until=now + pacing.lease, lease_owner=owner, attempts=col(O.attempts) + 1))
-            self._pace(session, dict.fromkeys(((item.team_id, item.channel) for item in items), now + pacing.per_channel))
+            self._pace(session, {(item.team_id, item.channel): (item.post_at or now) + pacing.per_channel
+                                 for item in items})
             session.commit()
             return items
 
+    def _turns(self, session: Session, channels: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+        """Each (team, channel)'s ``next_post_at``, where it has one."""
+        turns: dict[tuple[str, str], datetime] = {}
+        for chunk in _chunks(sorted(channels), 500):
+            for team_id, channel, at in session.execute(
+                    sa_select(col(P.team_id), col(P.channel), col(P.next_post_at))
+                    .where(tuple_(col(P.team_id), col(P.channel)).in_(chunk))):
+                turns[(team_id, channel)] = utc(at)
+        return turns
+
     def _candidates(self, session: Session, *, now: datetime, pacing: Pacing,
                     only: Iterable[int] | None) -> list[models.OutboxMessage]:
-        """The first free due row of each channel that is ready and has nothing in flight, locked."""
-        free = and_(col(O.status) == "pending", col(O.not_before) <= now,
+        """The first free row of each channel that is due and ready (within ``pacing.ahead``) and has
+        nothing in flight, locked."""
+        horizon = now + pacing.ahead
+        free = and_(col(O.status) == "pending", col(O.not_before) <= horizon,
                     or_(col(O.lease_until).is_(None), col(O.lease_until) < now))
         busy = aliased(O)
         in_flight = exists().where(col(busy.team_id) == col(O.team_id), col(busy.channel) == col(O.channel),
@@ -125,7 +146,7 @@ class Outbox(RepositoryBase):
                                           order_by=(col(O.not_before), col(O.id))).label("rank"))
             .outerjoin(P, and_(col(P.team_id) == col(O.team_id), col(P.channel) == col(O.channel)))
             .where(free, ~in_flight, col(O.team_id).not_in(stopped),
-                   or_(col(P.next_post_at).is_(None), col(P.next_post_at) <= now))
+                   or_(col(P.next_post_at).is_(None), col(P.next_post_at) <= horizon))
         )
         if only is not None:
             ranked = ranked.where(col(O.id).in_(list(only)))

@@ -56,9 +56,10 @@ class Reminders(RepositoryBase):
 
     @off_loop
     def claim_due(
-        self, *, now: datetime, lease: timedelta = timedelta(seconds=30), limit: int = 200
+        self, *, now: datetime, lease: timedelta = timedelta(seconds=30), limit: int = 200,
+        ahead: timedelta = timedelta(0),
     ) -> list[DueReminder]:
-        """Lease due reminders of every workspace; a replica that dies lets the lease run out.
+        """Lease reminders of every workspace due by ``now + ahead``; a replica that dies lets the lease run out.
 
         PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so replicas never claim the same row.
         SQLite ignores it; there the scheduler runs in one process.
@@ -68,7 +69,7 @@ class Reminders(RepositoryBase):
                 select(models.Reminder)
                 .where(
                     models.Reminder.status == "pending",
-                    col(models.Reminder.due_at) <= now,
+                    col(models.Reminder.due_at) <= now + ahead,
                     col(models.Reminder.lease_until).is_(None) | (col(models.Reminder.lease_until) < now),
                 )
                 .order_by(col(models.Reminder.due_at))

@@ -7,6 +7,7 @@ Time is moved with time-machine; the worker is driven round by round (``pump``/`
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from commands.framework.replies import Audience, Message
 from commands.lifecycle import outbox_entry
 from db.crypto import Vault
 from db.records import OutboxItem
+from db.repos.outbox import Pacing
 from db.storage import Storage
 from tests.fakes.slack import FakeSlack
 from tests.support.storage import meeting_record
@@ -72,6 +74,24 @@ async def test_one_channel_gets_one_message_a_second_others_go_at_once(
     clock.shift(timedelta(seconds=1.1))
     assert await worker.drain() == 1 and poster.texts("C1")[-1] == "C1 #2"
     assert await storage.outbox.counts() == {"sent": 4}
+
+
+async def test_a_busy_channels_next_message_is_claimed_ahead_and_posted_at_its_turn(
+        storage: Storage, clock: time_machine.Traveller) -> None:
+    worker = OutboxWorker(Services(storage=storage, directory=NobodyDirectory()), RecordingPoster())
+    for n in range(2):
+        await storage.outbox.enqueue(queue("T1", "C1", f"c1-{n}", f"C1 #{n}"))
+    assert await worker.drain() == 1  # C1's turn comes again at T0 + 1.05 s
+    clock.shift(timedelta(seconds=0.4))
+    assert await worker.pump() == {}  # 0.65 s before its turn: more than Pacing.ahead (0.5 s)
+    clock.shift(timedelta(seconds=0.3))
+    began = time.perf_counter()  # time-machine leaves the event loop's clock alone
+    outcomes = await worker.pump()  # 0.35 s before its turn: claimed now, posted at the turn
+    assert [outcome.kind for outcome in outcomes.values()] == ["sent"]
+    assert time.perf_counter() - began >= 0.3
+    # The channel's next turn counts from this message's turn, not from the claim.
+    assert await storage.outbox.free_lanes("T1", queue("T1", "C1", "c1-2"), now=T0 + timedelta(seconds=2.05)) == set()
+    assert await storage.outbox.free_lanes("T1", queue("T1", "C1", "c1-2"), now=T0 + timedelta(seconds=2.11)) == {"C1"}
 
 
 @pytest.mark.parametrize("blank_database_url", ["postgresql"], indirect=True)  # SQLite serves one process
@@ -186,6 +206,19 @@ async def test_after_a_restart_due_reminders_go_with_text_of_now_and_older_ones_
     assert len(await storage.reminders.missed("T1", "U7")) == 2 and await storage.reminders.missed("T1", "U1") == []
     clock.shift(timedelta(minutes=6))
     assert (await tick(services)).claimed == 0 and await worker.drain() == 0  # nothing twice
+
+
+async def test_a_tick_queues_reminders_due_before_the_next_tick_for_their_due_time(
+        storage: Storage, clock: time_machine.Traveller) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    due = T0 + timedelta(seconds=0.4)
+    await storage.meetings.add(meeting_record("T1", start=T0 + timedelta(minutes=10), channel_id="C1"),
+                               reminder_times=[(due, 10)])
+    assert (await tick(services)).claimed == 0  # not due yet
+    assert (await tick(services, ahead=timedelta(seconds=1))).dispatched == 1  # due before the next tick
+    assert (await storage.outbox.claim(now=T0, owner="w", pacing=Pacing(ahead=timedelta(0)))) == []
+    [item] = await storage.outbox.claim(now=T0, owner="w", pacing=Pacing())
+    assert item.not_before == item.post_at == due  # posted at its due time, not at the tick's
 
 
 async def test_a_reminder_posted_after_the_start_says_how_long_ago(storage: Storage,
