@@ -4,8 +4,10 @@ deleted at the provider stops its reminders and the channel hears so instead of 
     if await room_gone(meeting, services): ...
 
 Only providers that can answer it cheaply are asked: Whereby (``GET /meetings/{id}`` answers 404 once
-the room is deleted, seed 001) and ClickMeeting (``GET /conferences/{id}``: 404, or ``status`` inactive,
-seed 002). Any other provider error means "don't know": the reminder goes out as usual.
+the room is deleted, seed 001), ClickMeeting (``GET /conferences/{id}``: 404, or ``status`` inactive,
+seed 002) and Roomful (``meeting:getMeeting``: the meeting deleted, or ``isValid`` false once its room
+is, seed 003; the adapter's ``meeting_gone`` says how). Any other provider error means "don't know":
+the reminder goes out as usual.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ async def _clickmeeting(adapter: Any, meeting: Meeting) -> bool:
     return str(conference.get("status", "active")) == "inactive"
 
 
-CHECKS: dict[str, Callable[[Any, Meeting], Awaitable[bool]]] = {"whereby": _whereby, "clickmeeting": _clickmeeting}
+async def _roomful(adapter: Any, meeting: Meeting) -> bool:
+    return bool(await adapter.meeting_gone(meeting.room_id, start=meeting.starts_at, end=meeting.ends_at))
+
+
+CHECKS: dict[str, Callable[[Any, Meeting], Awaitable[bool]]] = {
+    "whereby": _whereby, "clickmeeting": _clickmeeting, "roomful": _roomful,
+}
 
 
 async def room_gone(meeting: Meeting, services: Services) -> bool:

@@ -11,10 +11,11 @@ link, since Roomful rights come from the signed-in account, not from a URL.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from providers.base import Capability, Credentials, MoveBy, ProviderOptions, Role, Room, RoomRequest
-from providers.errors import NotFound
+from providers.errors import NotFound, Rejected, Unavailable
 from providers.roomful.availability import AvailabilityAPI
 from providers.roomful.client import RoomfulCredentials
 from providers.roomful.meetings import MeetingsAPI
@@ -75,6 +76,28 @@ class RoomfulProvider(MeetingsAPI, SlotsAPI, AvailabilityAPI):
             await self.delete_meeting(room_id)
         except NotFound:
             pass
+
+    async def meeting_gone(self, meeting_id: str, *, start: datetime, end: datetime) -> bool:
+        """Whether Roomful says the meeting was deleted, or the room it takes place in was.
+
+            if await adapter.meeting_gone(room.room_id, start=room.starts_at, end=room.ends_at): ...
+
+        ``meeting:getMeeting`` answers ``isValid: false`` once the meeting's source (its room or prop)
+        is deleted (seed 003: "not valid if source was deleted"), so its room link leads nowhere. For a
+        deleted meeting the document gives no error code, so a refused ``getMeeting`` is checked with
+        ``meeting:listUserMeetings`` over the meeting's own time: the account organises the meeting, so
+        it is listed there while it exists. Anything else (sign-in, 705, an outage, an unreadable
+        answer) raises: the caller cannot tell, and the reminder goes out.
+        """
+        try:
+            meeting = await self.get_meeting(meeting_id)
+        except (NotFound, Rejected):
+            try:
+                listed = await self.list_meetings(start=start, end=end)
+            except NotFound as error:  # the list itself refused: no answer either way
+                raise Unavailable(provider=self.slug, status=error.status, raw=error.raw) from error
+            return all(m.meeting_id != meeting_id for m in listed)
+        return not meeting.is_valid
 
     async def personal_link(self, room: Room, *, email: str, name: str, role: Role) -> str:
         """Roomful has no per-person links; everyone signs in to Roomful and uses the room link."""

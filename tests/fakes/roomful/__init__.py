@@ -8,6 +8,7 @@
         fake.fail_next("meeting:getMeeting", code=705)    # the next getMeeting answers 705
         fake.delay_next("meeting:getMeeting", 2.0)        # ... or acks two seconds late
         await fake.drop_connections()                     # every socket loses its transport
+        fake.delete_source(room_id)                       # its meetings turn isValid: false
 
 It behaves the way specs/roomful/NOTES.md and the meeting API document describe:
 - ``POST /api/v1/auth/signin`` checks email, password and ``X-Network`` (or ``?networkId=``); a failure

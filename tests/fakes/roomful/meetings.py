@@ -13,6 +13,18 @@ from tests.fakes.roomful.app import RoomfulApp
 class MeetingsFake(RoomfulApp):
     """Meetings: create, update, delete, get, list, count per day, accept or decline."""
 
+    def delete_source(self, source_id: str) -> int:
+        """Someone deleted a room (or prop, group) in Roomful: its meetings stay but turn ``isValid: false``
+        (seed 003: "not valid if source was deleted"). Returns how many meetings that touched.
+
+        ASSUMPTION: deleting a room also invalidates the prop meetings in it (their ``sourceIds`` start
+        with the room id); and no ``meeting:onMeetingUpdated`` is pushed, as the document does not say one is.
+        """
+        touched = [mid for mid, ids in self.source_ids.items() if source_id in ids]
+        for meeting_id in touched:
+            self.meetings[meeting_id]["isValid"] = False
+        return len(touched)
+
     def _meeting(self, data: dict[str, Any]) -> dict[str, Any]:
         meeting_id = data.get("meetingId")
         if not isinstance(meeting_id, str) or not meeting_id:

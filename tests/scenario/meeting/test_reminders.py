@@ -4,12 +4,17 @@ a personal auto-login link made at reminder time for each invitee."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
+
+import pytest
 
 from bot.workers.reminders import tick
 from commands.lifecycle import open_adapter
 from tests.fakes.clickmeeting import FakeClickMeeting
+from tests.fakes.roomful import FakeRoomful
 from tests.scenario.harness import SlackScenario, slack_app
+from tests.scenario.meeting.test_move import on_fake
 
 
 async def delivered(slack: SlackScenario, channels: tuple[str, ...], *, since: int) -> None:
@@ -150,3 +155,62 @@ async def test_a_room_deleted_at_whereby_stops_its_reminders_and_the_channel_is_
     assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
     statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
     assert statuses == ["cancelled", "cancelled"]  # the 10m one too
+
+
+@pytest.fixture
+async def on_roomful(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeRoomful]]:
+    async with on_fake(database_url, FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme"),
+                       provider="roomful", setting="roomful_api_url",
+                       credentials={"email": "bot@acme.test", "password": "rf-pw", "network": "acme"}) as both:
+        yield both
+
+
+@pytest.mark.parametrize("deleted", ["meeting", "room"])
+async def test_a_roomful_meeting_or_room_deleted_stops_its_reminders_and_the_channel_is_told(
+    on_roomful: tuple[SlackScenario, FakeRoomful], deleted: str
+) -> None:
+    slack, fake = on_roomful
+    await slack.command('/meeting new roomful "Standup" in 2h for 30m remind 1h,10m source_type=room source_ids=R1',
+                        user="U1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    services = slack.runtime.services
+    if deleted == "meeting":
+        async with open_adapter(services, team_id="T1", provider="roomful") as adapter:
+            await adapter.delete_room(meeting.room_id)  # someone deleted the meeting in Roomful
+        assert meeting.room_id not in fake.meetings
+    else:
+        assert fake.delete_source("R1") == 1  # the room the meeting takes place in was deleted
+    mark = slack.fake.mark()
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    done = await tick(services, slack.app_shell.outbox)
+    assert (done.gone, done.dispatched) == (1, 0)
+    await delivered(slack, ("C1",), since=mark)
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
+    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
+    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
+    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
+    assert statuses == ["cancelled", "cancelled"]  # the 10m one too
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=51)
+    assert (await tick(services, slack.app_shell.outbox)).dispatched == 0
+
+
+async def test_a_roomful_outage_at_reminder_time_still_sends_the_reminder(
+    on_roomful: tuple[SlackScenario, FakeRoomful]
+) -> None:
+    slack, fake = on_roomful
+    await slack.command('/meeting new roomful "Standup" in 2h for 30m remind 1h source_type=room source_ids=R1',
+                        user="U1")
+    assert "Room ready" in await slack.reply()
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+    fake.fail_next("meeting:getMeeting", code=500, message="Internal server error")
+    services = slack.runtime.services
+    mark = slack.fake.mark()
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    done = await tick(services, slack.app_shell.outbox)
+    assert (done.gone, done.dispatched) == (0, 1)  # Roomful could not say: the reminder goes out
+    await delivered(slack, ("C1",), since=mark)
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
+    assert meeting.join_url in texts(posted) and "no longer exists" not in texts(posted)
