@@ -13,7 +13,8 @@ allows one chat.postMessage per second per channel, answering 429 with Retry-Aft
 Printed: total time from the first due time to the last post, next to the floor measured from the
 same plan (each channel paced at 1 message a second from its own due times); lateness p50/p99/max
 beyond that floor, per message; lost, duplicated, 429s received, the replicas' peak RSS.
-``--kill-after S`` SIGKILLs replica 0 S seconds after the first due time. No timing is asserted.
+``--kill-after S`` SIGKILLs replica 0 S seconds after the first due time and follows the rows it had
+claimed: when the others delivered them, and how many went out twice. No timing is asserted.
 """
 
 from __future__ import annotations
@@ -242,6 +243,7 @@ def run_burst(args: argparse.Namespace) -> int:
             child.start()
         begin = start.timestamp()
         killed_at = None
+        orphans: set[int] = set()
         deadline = begin + max(ideal) + args.timeout
         peaks = {}
         while time.time() < deadline:
@@ -250,6 +252,7 @@ def run_burst(args: argparse.Namespace) -> int:
                 peaks[0] = peak_rss_mb(children[0].pid or 0)
                 os.kill(children[0].pid or 0, signal.SIGKILL)
                 killed_at = time.time() - begin
+                orphans = held_by(url, "replica-0")
             posted = {int(m.group(1)) for c in fake.calls_to("chat.postMessage") if c.ok
                       and (m := TITLE.search(str(c.args.get("text", ""))))}
             if len(posted) >= len(rows):
@@ -259,12 +262,25 @@ def run_burst(args: argparse.Namespace) -> int:
             if child.is_alive():
                 child.terminate()
             child.join(5)
-        report(args, rows, ideal, fake, begin, peaks, killed_at)
+        report(args, rows, ideal, fake, begin, peaks, killed_at, orphans)
     return 0
 
 
+def held_by(url: str, owner: str) -> set[int]:
+    """The reminders (plan indexes) whose outbox rows ``owner`` had claimed and not finished: what a
+    replica SIGKILLed now leaves to the others once its lease runs out."""
+    engine = make_engine(url, vault=None)
+    with engine.connect() as connection:
+        keys = connection.execute(text(
+            "SELECT o.idem_key, m.title FROM outboxmessage o JOIN reminder r ON o.idem_key LIKE 'reminder:' || r.id || ':%' "
+            "JOIN meeting m ON m.id = r.meeting_id WHERE o.lease_owner = :owner AND o.status = 'pending'"),
+            {"owner": owner}).all()
+    engine.dispose()
+    return {int(title[1:]) for _, title in keys}
+
+
 def report(args: argparse.Namespace, rows: list[tuple[str, float]], ideal: list[float], fake: FakeSlack,
-           begin: float, peaks: dict[int, float], killed_at: float | None) -> None:
+           begin: float, peaks: dict[int, float], killed_at: float | None, orphans: set[int]) -> None:
     first: dict[int, float] = {}
     counts: Counter[int] = Counter()
     rate_limited = 0
@@ -296,6 +312,11 @@ def report(args: argparse.Namespace, rows: list[tuple[str, float]], ideal: list[
     print(f"  lost {lost}   duplicated {duplicated}   429s {rate_limited} of {posts} posts "
           f"({100 * rate_limited / max(posts, 1):.2f} %; goal <= 1 %)")
     print("  peak RSS per replica: " + ", ".join(f"{peaks[n]:.0f} MB" for n in sorted(peaks)))
+    if killed_at is not None:
+        after = [first[i] - killed_at for i in orphans if i in first]
+        print(f"  the killed replica held {len(orphans)} claimed rows: {len(after)} delivered by the others, "
+              f"the last {max(after, default=float('nan')):.1f} s after the kill (goal <= lease 30 s + 5 s); "
+              f"{sum(counts[i] > 1 for i in orphans)} of them posted twice (goal: duplicates <= rows held)")
 
 
 def run_future(args: argparse.Namespace) -> int:
