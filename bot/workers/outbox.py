@@ -8,9 +8,10 @@
 Each round claims (db/repos/outbox.py) the next message of every channel that may be posted to now
 or within ``Pacing.ahead``, and posts each at its turn, at most ``in_flight`` together. Slack's
 answer decides the row's fate: ok -> sent (the channel waits ~1 s from the post); 429 -> the
-channel is pushed by Retry-After and the row given back; 5xx or a timeout -> back off and retry; invalid_auth, account_inactive,
-token_revoked -> the workspace's rows stop; anything else -> failed. A replica that dies leaves its
-in-flight rows to be claimed again when their short lease (30 s, renewed while posting) runs out.
+channel is pushed by Retry-After and the row given back; 5xx or a timeout -> back off and retry;
+invalid_auth, account_inactive, token_revoked -> the workspace's rows stop; anything else -> failed.
+A replica that dies leaves its in-flight rows to be claimed again when their short lease (30 s,
+renewed while posting) runs out.
 
 Wake-ups: the loop sleeps until the earliest row or channel is due, less ``Pacing.ahead`` (at most
 ``idle``), and wakes early when this process queues something or a channel it posted to is about to
