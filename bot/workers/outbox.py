@@ -1,6 +1,6 @@
 """The outbox worker: posts queued messages concurrently across channels, paced per channel, in every replica.
 
-    worker = OutboxWorker(services, poster)            # poster: bot.slack.sink.SlackPoster, or the console's
+    worker = OutboxWorker(services, poster, grace=settings.reminder_grace())   # poster: bot.slack.sink.SlackPoster
     worker.start()                                     # the loop, on the running event loop
     outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: a free channel at once
     await worker.stop()
@@ -11,6 +11,10 @@ ok -> sent (the channel waits ~1 s from the post); 429 -> the channel is pushed 
 the row given back; 5xx or a timeout -> back off and retry; invalid_auth, account_inactive,
 token_revoked -> the workspace's rows stop; anything else -> failed. A replica that dies leaves its
 in-flight rows to be claimed again when their short lease (30 s, renewed while posting) runs out.
+
+A reminder row overdue by more than the grace when its turn comes (it waited out 429s, backoff, a
+stopped workspace, a Slack outage) is not posted: it and its reminder become missed and the
+organiser's one DM per meeting is queued (commands.lifecycle.miss_overdue). Other rows are never dropped.
 
 Wake-ups: the loop sleeps until the earliest row or channel is due, less ``Pacing.ahead`` (at most
 ``idle``), and wakes early when this process queues something or a channel it posted to is about to
@@ -33,14 +37,14 @@ from typing import Literal, Protocol
 from bot import metrics
 from commands.framework.context import Services
 from commands.framework.replies import Message
-from commands.lifecycle import message_at, outbox_entry
+from commands.lifecycle import GRACE, message_at, miss_overdue, outbox_entry, overdue
 from db.records import OutboxEntry, OutboxItem
 from db.repos.outbox import Pacing, Sent
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued"]
+Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued", "missed"]
 MAX_ATTEMPTS = 8  # 5xx / timeouts: 1, 2, 4 … 60 s apart, then the row fails
 MIN_ROUND = 0.02  # seconds between two claims of one worker
 LATE = timedelta(seconds=5)  # a reminder posted this long after it was due counts as late in /metrics
@@ -64,8 +68,9 @@ class OutboxWorker:
     """Claims and posts outbox rows for this replica; ``stats`` counts outcomes (for /metrics)."""
 
     def __init__(self, services: Services, poster: Poster, *, pacing: Pacing | None = None, in_flight: int = 50,
-                 idle: float = 1.0, owner: str | None = None) -> None:
+                 idle: float = 1.0, owner: str | None = None, grace: timedelta = GRACE) -> None:
         self.services = services
+        self.grace = grace  # MEETBOT_REMINDER_GRACE_MINUTES, as the reminder tick has it
         self.poster = poster
         self.pacing = pacing or Pacing()
         self.in_flight = in_flight
@@ -193,6 +198,8 @@ class OutboxWorker:
                     await asyncio.sleep(wait)
             async with self._slots:
                 started = self.services.clock()
+                if overdue(item, now=started, grace=self.grace):
+                    return await self._miss(item, now=started)
                 try:
                     outcome = await self.poster.post(item, message_at(item.payload, now=started))
                 except Exception as error:  # a bug or an unexpected answer: back off, never lose the row
@@ -204,6 +211,18 @@ class OutboxWorker:
                 return outcome
         finally:
             self._held.discard(item.id)
+
+    async def _miss(self, item: OutboxItem, *, now: datetime) -> Outcome:
+        """Drop a reminder row past the grace instead of posting it; count its reminder once, as the tick does."""
+        became = await miss_overdue(self.services, item, owner=self.owner, now=now)
+        if became is None:
+            self.stats["lease_lost"] += 1
+        else:
+            self.wake()  # the organiser's DM was queued (or already was)
+            if became:
+                metrics.reminders.labels(outcome="missed").inc()
+        self.stats["missed"] += 1
+        return Outcome("missed", error="past the reminder grace")
 
     async def _record(self, item: OutboxItem, outcome: Outcome, started: datetime) -> None:
         outbox = self.storage.outbox
