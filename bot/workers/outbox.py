@@ -16,6 +16,10 @@ A reminder row overdue by more than the grace when its turn comes (it waited out
 stopped workspace, a Slack outage) is not posted: it and its reminder become missed and the
 organiser's one DM per meeting is queued (commands.lifecycle.miss_overdue). Other rows are never dropped.
 
+Recording a post as sent is retried (``RECORD_RETRIES``) and never re-posts: a direct post whose
+write fails for good is logged once and stays unrecorded; a claimed row's may be claimed again
+after its lease (a duplicate), which the retries make rarer.
+
 Wake-ups: the loop sleeps until the earliest row or channel is due, less ``Pacing.ahead`` (at most
 ``idle``), and wakes early when this process queues something or a channel it posted to is about to
 become free again.
@@ -48,6 +52,7 @@ Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued", "
 MAX_ATTEMPTS = 8  # 5xx / timeouts: 1, 2, 4 … 60 s apart, then the row fails
 MIN_ROUND = 0.02  # seconds between two claims of one worker
 LATE = timedelta(seconds=5)  # a reminder posted this long after it was due counts as late in /metrics
+RECORD_RETRIES = (0.2, 0.5, 1.0)  # seconds before each new try of a failed "sent" write
 
 
 @dataclass(frozen=True)
@@ -250,9 +255,10 @@ class OutboxWorker:
             log.warning("an outbox message to %s failed for good: %s", item.channel, outcome.error)
 
     async def _mark_sent(self, done: Sent, posted: OutboxEntry | None = None) -> bool:
-        """Record a post Slack accepted (of a claimed row, or ``posted`` without a row); False when its
-        lease was lost. Group commit: posts that finish while one write is under way go together in
-        the next, so a round costs one transaction, not one per row."""
+        """Record a post Slack accepted (of a claimed row, or ``posted`` without a row); False when it
+        may be posted again (its lease was lost, or the write failed for good). Never raises: the post
+        happened. Group commit: posts that finish while one write is under way go together in the
+        next, so a round costs one transaction, not one per row."""
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._sent.append((done, posted, answer))
         if self._writer is None or self._writer.done():
@@ -262,18 +268,30 @@ class OutboxWorker:
     async def _write_sent(self) -> None:
         while self._sent:
             batch, self._sent = self._sent, []
-            try:
-                lost = await self.storage.outbox.sent(
-                    [done for done, posted, _ in batch if posted is None], owner=self.owner, pacing=self.pacing,
-                    posted=[(posted, done) for done, posted, _ in batch if posted is not None])
-            except Exception as error:  # each waiting post handles it as its own failure
-                for _, _, answer in batch:
-                    if not answer.done():
-                        answer.set_exception(error)
-                continue
+            lost = await self._write_batch(batch)
             for done, _, answer in batch:
                 if not answer.done():
-                    answer.set_result(done.row_id not in lost)
+                    answer.set_result(lost is not None and done.row_id not in lost)
+
+    async def _write_batch(self, batch: list[tuple[Sent, OutboxEntry | None, asyncio.Future[bool]]]) -> set[int] | None:
+        """One group-committed ``sent`` write, tried again after ``RECORD_RETRIES``: the posts happened,
+        so only the write is repeated (it is idempotent: rows already sent count as lost, a posted
+        entry's key is inserted once). None when every try failed: one warning, no traceback (the
+        error's type only: a database error's text can hold connection details)."""
+        done = [sent for sent, posted, _ in batch if posted is None]
+        posted = [(entry, sent) for sent, entry, _ in batch if entry is not None]
+        for delay in (*RECORD_RETRIES, None):
+            try:
+                return await self.storage.outbox.sent(done, owner=self.owner, pacing=self.pacing, posted=posted)
+            except Exception as error:
+                if delay is None:
+                    self.stats["unrecorded"] += len(batch)
+                    log.warning("recording posts Slack accepted as sent failed %d times (%s): %d left unrecorded, "
+                                "queued ones among them may be posted again after their lease",
+                                len(RECORD_RETRIES) + 1, type(error).__name__, len(batch))
+                    return None
+                await asyncio.sleep(delay)
+        return None
 
     def _wake_at(self, seconds: float) -> None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody to wake

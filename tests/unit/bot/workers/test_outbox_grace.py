@@ -1,22 +1,27 @@
 """The outbox worker and the reminder grace (issue 9): a reminder row that waited in the outbox past
-the grace (429s, backoff, a stopped workspace) is not posted but missed, with one DM per meeting.
+the grace (429s, backoff, a stopped workspace) is not posted but missed, with one DM per meeting;
+and a post whose "sent" write fails is recorded by trying again, never by posting again.
 
 Time is moved with time-machine; the worker is driven round by round (``pump``/``drain``), never slept.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
 
 from bot import metrics
+from bot.workers import outbox as outbox_worker
+from bot.workers.delivery import deliver
 from bot.workers.outbox import OutboxWorker, Outcome
 from bot.workers.reminders import KEEP_FINISHED, cleanup, tick
 from commands.framework.context import NobodyDirectory, Services
-from commands.framework.replies import Audience, Message
+from commands.framework.replies import Audience, Message, Reply
 from commands.lifecycle import outbox_entry
 from db.records import Meeting, OutboxItem
 from db.storage import Storage
@@ -186,3 +191,92 @@ async def test_the_worker_takes_the_grace_it_is_given(storage: Storage, clock: t
     poster = ScriptedPoster()
     await settle(OutboxWorker(services, poster, grace=timedelta(minutes=2)), clock)
     assert poster.keys("reminder:") == [] and len(poster.keys("missed:")) == 2
+
+
+# A post whose "sent" write fails -----------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outbox_worker, "RECORD_RETRIES", (0.0, 0.0, 0.0))
+
+
+def failing_sent(storage: Storage, *, times: int) -> list[int]:
+    """Make ``storage.outbox.sent`` raise its first ``times`` calls; returns the call log (one per try)."""
+    calls: list[int] = []
+    sent = storage.outbox.sent
+
+    async def flaky(*args: Any, **kwargs: Any) -> set[int]:
+        calls.append(len(calls))
+        if len(calls) <= times:
+            raise ConnectionError("database went away (password=hunter2)")
+        return await sent(*args, **kwargs)
+
+    storage.outbox.sent = flaky  # type: ignore[method-assign]
+    return calls
+
+
+class RecordingSink:
+    def __init__(self) -> None:
+        self.posted: list[Message] = []
+
+    async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
+        self.posted.append(message)
+        return None
+
+
+async def announced(storage: Storage, worker: OutboxWorker, services: Services) -> tuple[Meeting, RecordingSink, bool]:
+    meeting = await storage.meetings.add(meeting_record("T1", channel_id="C1"), reminder_times=[])
+    reply = Reply([Message("*Standup*", audience=Audience.CHANNEL, to="C1", purpose=f"announcement:{meeting.id}"),
+                   Message(f"Meeting `{meeting.id}` is scheduled.")])
+    sink = RecordingSink()
+    ok = await deliver(reply, sink, team_id="T1", requester="U1", services=services, outbox=worker)
+    return meeting, sink, ok
+
+
+async def test_a_direct_posts_write_failing_once_is_recorded_once_and_posted_once(
+        storage: Storage, clock: time_machine.Traveller, quick_retries: None) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    poster = ScriptedPoster()
+    worker = OutboxWorker(services, poster)
+    calls = failing_sent(storage, times=1)
+    meeting, sink, ok = await announced(storage, worker, services)
+    assert ok and [m.text for m in sink.posted] == [f"Meeting `{meeting.id}` is scheduled."]
+    assert len(calls) == 2 and len(poster.posted) == 1
+    stored = await storage.meetings.get("T1", meeting.id)
+    assert stored is not None and stored.announcement_ts == "1.0001"  # later edits find the announcement
+    assert await storage.outbox.counts() == {"sent": 1}
+    clock.shift(timedelta(minutes=1))
+    assert await worker.drain() == 0 and len(poster.posted) == 1
+
+
+async def test_a_direct_posts_write_failing_always_is_logged_once_and_never_posted_again(
+        storage: Storage, clock: time_machine.Traveller, quick_retries: None, caplog: pytest.LogCaptureFixture) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    poster = ScriptedPoster()
+    worker = OutboxWorker(services, poster)
+    calls = failing_sent(storage, times=1000)
+    with caplog.at_level(logging.WARNING, logger="bot.workers.outbox"):
+        meeting, sink, ok = await announced(storage, worker, services)
+    assert ok and [m.text for m in sink.posted] == [f"Meeting `{meeting.id}` is scheduled."]  # the reply still says so
+    assert len(calls) == 1 + len(outbox_worker.RECORD_RETRIES) and len(poster.posted) == 1
+    [warning] = [r for r in caplog.records if r.name == "bot.workers.outbox"]
+    assert warning.levelno == logging.WARNING and warning.exc_info is None
+    assert "ConnectionError" in warning.getMessage() and "hunter2" not in caplog.text
+    assert worker.stats["unrecorded"] == 1
+    clock.shift(timedelta(minutes=1))
+    assert await worker.drain() == 0 and len(poster.posted) == 1  # nothing queued: nothing posted twice
+
+
+async def test_a_claimed_rows_write_failing_once_is_recorded_and_not_claimed_again(
+        storage: Storage, clock: time_machine.Traveller, quick_retries: None) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    poster = ScriptedPoster()
+    worker = OutboxWorker(services, poster)
+    message = Message("hi", audience=Audience.CHANNEL, to="C1")
+    await storage.outbox.enqueue([outbox_entry(message, team_id="T1", key="post:hi", not_before=T0)])
+    calls = failing_sent(storage, times=1)
+    assert await worker.drain() == 1 and len(calls) == 2
+    assert await storage.outbox.counts() == {"sent": 1}
+    clock.shift(timedelta(minutes=1))  # past the lease: a row left pending would be claimed again here
+    assert await worker.drain() == 0 and len(poster.posted) == 1
