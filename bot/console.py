@@ -77,7 +77,7 @@ class ConsolePoster:
 async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """Read commands until end of input; returns the exit status."""
     sink = ConsoleSink(ctx, out)
-    worker = OutboxWorker(runtime.services, ConsolePoster(sink))
+    worker = OutboxWorker(runtime.services, ConsolePoster(sink), grace=runtime.settings.reminder_grace())
 
     async def sink_for_team(team_id: str) -> ConsoleSink:  # exports' files, imports' progress
         return sink

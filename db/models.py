@@ -269,7 +269,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Encrypted, nullable=False))  # JSON, see commands/lifecycle/outbox.py
     purpose: str | None = None  # "announcement:<meeting id>": its ts is stored once posted
     not_before: datetime
-    status: str = "pending"  # pending | sent | failed | stopped
+    status: str = "pending"  # pending | sent | failed | stopped | missed (a reminder past the grace)
     attempts: int = 0
     lease_until: datetime | None = None
     lease_owner: str | None = None

@@ -152,7 +152,8 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
     runtime.services.files = SlackFiles(clients)
-    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url))
+    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url),
+                          grace=settings.reminder_grace())
     shell = SlackShell(runtime, clients=clients, outbox=outbox)
     shell.register(app)
     return app, shell

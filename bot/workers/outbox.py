@@ -1,6 +1,6 @@
 """The outbox worker: posts queued messages concurrently across channels, paced per channel, in every replica.
 
-    worker = OutboxWorker(services, poster)            # poster: bot.slack.sink.SlackPoster, or the console's
+    worker = OutboxWorker(services, poster, grace=settings.reminder_grace())   # poster: bot.slack.sink.SlackPoster
     worker.start()                                     # the loop, on the running event loop
     outcomes = await worker.post_now(messages, team_id="T1")   # the interactive path: a free channel at once
     await worker.stop()
@@ -12,6 +12,14 @@ channel is pushed by Retry-After and the row given back; 5xx or a timeout -> bac
 invalid_auth, account_inactive, token_revoked -> the workspace's rows stop; anything else -> failed.
 A replica that dies leaves its in-flight rows to be claimed again when their short lease (30 s,
 renewed while posting) runs out.
+
+A reminder row overdue by more than the grace when its turn comes (it waited out 429s, backoff, a
+stopped workspace, a Slack outage) is not posted: it and its reminder become missed and the
+organiser's one DM per meeting is queued (commands.lifecycle.miss_overdue). Other rows are never dropped.
+
+Recording a post as sent is retried (``RECORD_RETRIES``) and never re-posts: a direct post whose
+write fails for good is logged once and stays unrecorded; a claimed row's may be claimed again
+after its lease (a duplicate), which the retries make rarer.
 
 Wake-ups: the loop sleeps until the earliest row or channel is due, less ``Pacing.ahead`` (at most
 ``idle``), and wakes early when this process queues something or a channel it posted to is about to
@@ -34,17 +42,18 @@ from typing import Literal, Protocol
 from bot import metrics
 from commands.framework.context import Services
 from commands.framework.replies import Message
-from commands.lifecycle import message_at, outbox_entry
+from commands.lifecycle import GRACE, message_at, miss_overdue, outbox_entry, overdue
 from db.records import OutboxEntry, OutboxItem
 from db.repos.outbox import Pacing, Sent
 from db.storage import Storage
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued"]
+Kind = Literal["sent", "rate_limited", "retry", "stopped", "failed", "queued", "missed"]
 MAX_ATTEMPTS = 8  # 5xx / timeouts: 1, 2, 4 … 60 s apart, then the row fails
 MIN_ROUND = 0.02  # seconds between two claims of one worker
 LATE = timedelta(seconds=5)  # a reminder posted this long after it was due counts as late in /metrics
+RECORD_RETRIES = (0.2, 0.5, 1.0)  # seconds before each new try of a failed "sent" write
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,9 @@ class OutboxWorker:
     """Claims and posts outbox rows for this replica; ``stats`` counts outcomes (for /metrics)."""
 
     def __init__(self, services: Services, poster: Poster, *, pacing: Pacing | None = None, in_flight: int = 50,
-                 idle: float = 1.0, owner: str | None = None) -> None:
+                 idle: float = 1.0, owner: str | None = None, grace: timedelta = GRACE) -> None:
         self.services = services
+        self.grace = grace  # MEETBOT_REMINDER_GRACE_MINUTES, as the reminder tick has it
         self.poster = poster
         self.pacing = pacing or Pacing()
         self.in_flight = in_flight
@@ -194,6 +204,8 @@ class OutboxWorker:
                     await asyncio.sleep(wait)
             async with self._slots:
                 started = self.services.clock()
+                if overdue(item, now=started, grace=self.grace):
+                    return await self._miss(item, now=started)
                 try:
                     outcome = await self.poster.post(item, message_at(item.payload, now=started))
                 except Exception as error:  # a bug or an unexpected answer: back off, never lose the row
@@ -205,6 +217,18 @@ class OutboxWorker:
                 return outcome
         finally:
             self._held.discard(item.id)
+
+    async def _miss(self, item: OutboxItem, *, now: datetime) -> Outcome:
+        """Drop a reminder row past the grace instead of posting it; count its reminder once, as the tick does."""
+        became = await miss_overdue(self.services, item, owner=self.owner, now=now)
+        if became is None:
+            self.stats["lease_lost"] += 1
+        else:
+            self.wake()  # the organiser's DM was queued (or already was)
+            if became:
+                metrics.reminders.labels(outcome="missed").inc()
+        self.stats["missed"] += 1
+        return Outcome("missed", error="past the reminder grace")
 
     async def _record(self, item: OutboxItem, outcome: Outcome, started: datetime) -> None:
         outbox = self.storage.outbox
@@ -232,9 +256,10 @@ class OutboxWorker:
             log.warning("an outbox message to %s failed for good: %s", item.channel, outcome.error)
 
     async def _mark_sent(self, done: Sent, posted: OutboxEntry | None = None) -> bool:
-        """Record a post Slack accepted (of a claimed row, or ``posted`` without a row); False when its
-        lease was lost. Group commit: posts that finish while one write is under way go together in
-        the next, so a round costs one transaction, not one per row."""
+        """Record a post Slack accepted (of a claimed row, or ``posted`` without a row); False when it
+        may be posted again (its lease was lost, or the write failed for good). Never raises: the post
+        happened. Group commit: posts that finish while one write is under way go together in the
+        next, so a round costs one transaction, not one per row."""
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._sent.append((done, posted, answer))
         if self._writer is None or self._writer.done():
@@ -244,18 +269,30 @@ class OutboxWorker:
     async def _write_sent(self) -> None:
         while self._sent:
             batch, self._sent = self._sent, []
-            try:
-                lost = await self.storage.outbox.sent(
-                    [done for done, posted, _ in batch if posted is None], owner=self.owner, pacing=self.pacing,
-                    posted=[(posted, done) for done, posted, _ in batch if posted is not None])
-            except Exception as error:  # each waiting post handles it as its own failure
-                for _, _, answer in batch:
-                    if not answer.done():
-                        answer.set_exception(error)
-                continue
+            lost = await self._write_batch(batch)
             for done, _, answer in batch:
                 if not answer.done():
-                    answer.set_result(done.row_id not in lost)
+                    answer.set_result(lost is not None and done.row_id not in lost)
+
+    async def _write_batch(self, batch: list[tuple[Sent, OutboxEntry | None, asyncio.Future[bool]]]) -> set[int] | None:
+        """One group-committed ``sent`` write, tried again after ``RECORD_RETRIES``: the posts happened,
+        so only the write is repeated (it is idempotent: rows already sent count as lost, a posted
+        entry's key is inserted once). None when every try failed: one warning, no traceback (the
+        error's type only: a database error's text can hold connection details)."""
+        done = [sent for sent, posted, _ in batch if posted is None]
+        posted = [(entry, sent) for sent, entry, _ in batch if entry is not None]
+        for delay in (*RECORD_RETRIES, None):
+            try:
+                return await self.storage.outbox.sent(done, owner=self.owner, pacing=self.pacing, posted=posted)
+            except Exception as error:
+                if delay is None:
+                    self.stats["unrecorded"] += len(batch)
+                    log.warning("recording posts Slack accepted as sent failed %d times (%s): %d left unrecorded, "
+                                "queued ones among them may be posted again after their lease",
+                                len(RECORD_RETRIES) + 1, type(error).__name__, len(batch))
+                    return None
+                await asyncio.sleep(delay)
+        return None
 
     def _wake_at(self, seconds: float) -> None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody to wake

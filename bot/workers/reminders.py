@@ -21,7 +21,7 @@ from commands.lifecycle import GRACE, Dispatched, dispatch_due
 log = logging.getLogger(__name__)
 
 BATCH = 200  # reminders per claim; a tick claims again until a claim comes back short
-KEEP_FINISHED = timedelta(days=7)  # sent, failed and stopped outbox rows are deleted after this
+KEEP_FINISHED = timedelta(days=7)  # sent, failed, stopped and missed outbox rows are deleted after this
 
 
 async def tick(services: Services, worker: OutboxWorker | None = None, *, grace: timedelta = GRACE,

@@ -12,9 +12,10 @@ from commands.lifecycle.accounts import connected_providers, open_adapter
 from commands.lifecycle.card import meeting_fields, room_of
 from commands.lifecycle.create import NewMeeting, announcement_failed, create_meeting, record_announcement
 from commands.lifecycle.outbox import message_at, outbox_entry
-from commands.lifecycle.reminders import GRACE, Dispatched, dispatch_due, missed_note
+from commands.lifecycle.reminders import GRACE, Dispatched, dispatch_due, miss_overdue, missed_note, overdue
 
 __all__ = [
     "GRACE", "Dispatched", "NewMeeting", "announcement_failed", "connected_providers", "create_meeting",
-    "dispatch_due", "meeting_fields", "missed_note", "message_at", "open_adapter", "outbox_entry", "record_announcement", "room_of",
+    "dispatch_due", "meeting_fields", "miss_overdue", "missed_note", "message_at", "open_adapter", "outbox_entry",
+    "overdue", "record_announcement", "room_of",
 ]

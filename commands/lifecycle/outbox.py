@@ -1,12 +1,14 @@
 """Messages as outbox rows: what the core queues, and the message the worker posts, read back at delivery.
 
     entry = outbox_entry(message, team_id="T1", key="reminder:7:C1", not_before=now,
-                         starts_at=meeting.starts_at, title=meeting.title)
+                         starts_at=meeting.starts_at, title=meeting.title, due_at=reminder.due_at)
     message = message_at(item.payload, now=services.clock())   # "starts in 3 min" computed now
+    due = reminder_due(item.payload)                            # when the reminder fell due, or None
 
 A reminder's first line says how far the start is *when it is posted* ("starts in 3 min",
 "started 2 min ago"), not when it was queued: the payload keeps the title and the start, and
-``message_at`` writes the line (issue 8, item 7).
+``message_at`` writes the line (issue 8, item 7). It keeps the reminder's due time too: the row's
+``not_before`` moves with every 429 and backoff, and the worker measures the grace from the due time.
 """
 
 from __future__ import annotations
@@ -48,13 +50,16 @@ def reminder_heading(title: str, starts_at: datetime, now: datetime) -> str:
 
 
 def outbox_entry(message: Message, *, team_id: str, key: str, not_before: datetime,
-                 starts_at: datetime | None = None, title: str | None = None) -> OutboxEntry:
+                 starts_at: datetime | None = None, title: str | None = None,
+                 due_at: datetime | None = None) -> OutboxEntry:
     """The row for one message to ``message.to``. With ``starts_at`` and ``title`` it is a reminder:
-    ``HEADING_MARK`` in its text becomes the heading at delivery."""
+    ``HEADING_MARK`` in its text becomes the heading at delivery; ``due_at`` is when it fell due."""
     assert message.to, "an outbox message goes to a channel or a person"
     payload: dict[str, Any] = {"message": _encode(message)}
     if starts_at is not None and title is not None:
         payload["reminder"] = {"title": title, "starts_at": starts_at.isoformat()}
+        if due_at is not None:
+            payload["reminder"]["due_at"] = due_at.isoformat()
     # The row's channel is its pacing lane: Slack paces chat.postMessage per channel (~1/s), while
     # chat.update is limited per workspace (Tier 3), so an edit does not wait behind a new post.
     lane = f"{message.to}/update" if message.replace_ts else message.to
@@ -71,6 +76,13 @@ def message_at(payload: str, *, now: datetime) -> Message:
         heading = reminder_heading(reminder["title"], datetime.fromisoformat(reminder["starts_at"]), now)
         message = replace(message, text=message.text.replace(HEADING_MARK, heading))
     return message
+
+
+def reminder_due(payload: str) -> datetime | None:
+    """When the reminder of this payload fell due; None for other messages (and reminder rows
+    queued before the due time was kept)."""
+    due = (json.loads(payload).get("reminder") or {}).get("due_at")
+    return utc(datetime.fromisoformat(due)) if due else None
 
 
 def _encode(message: Message) -> dict[str, Any]:

@@ -3,6 +3,8 @@ moment), queued in the same transaction that marks the reminder dispatched.
 
     counts = await dispatch_due(services, grace=timedelta(minutes=10))    # the reminder tick
     counts.dispatched, counts.missed, counts.gone
+    if overdue(item, now=now, grace=grace):                                # the outbox, before posting a row
+        await miss_overdue(services, item, owner="replica-1", now=now)
 
 The channel gets the viewer link; organiser and co-hosts get their host link by DM (made now where
 it is personal, as ClickMeeting's); each invitee gets a DM with their personal link where the
@@ -10,8 +12,11 @@ provider makes one, else the participant link. The first line ("starts in 3 min"
 ago") is written when the outbox posts it (commands/lifecycle/outbox.py).
 
 A reminder overdue by more than the grace period (meetbot was down) is not sent: it is marked
-missed, and the organiser gets one DM per meeting saying so. A meeting whose room is gone at the
-provider gets no more reminders; its channel is told instead.
+missed, and the organiser gets one DM per meeting saying so. The outbox checks it again right
+before posting each reminder row, from the reminder's due time: a row that waited past the grace
+(429s, backoff after 5xx, a stopped workspace resumed, Slack down) is dropped the same way
+(``overdue``, ``miss_overdue``). A meeting whose room is gone at the provider gets no more
+reminders; its channel is told instead.
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ from commands.framework.replies import Audience, Button, Field, Message, Reply, 
 from commands.lifecycle.card import meeting_fields
 from commands.lifecycle.gone import gone_notice, room_gone
 from commands.lifecycle.links import host_links, personal_links
-from commands.lifecycle.outbox import HEADING_MARK, outbox_entry, reminder_heading
-from db.records import DueReminder, Meeting, OutboxEntry, Reminder
+from commands.lifecycle.outbox import HEADING_MARK, outbox_entry, reminder_due, reminder_heading
+from db.records import DueReminder, Meeting, OutboxEntry, OutboxItem, Reminder
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=10)  # the default of MEETBOT_REMINDER_GRACE_MINUTES
@@ -110,12 +115,29 @@ def missed_entry(meeting: Meeting, now: datetime) -> OutboxEntry:
     return outbox_entry(message, team_id=meeting.team_id, key=f"missed:{meeting.id}", not_before=now)
 
 
+def overdue(item: OutboxItem, *, now: datetime, grace: timedelta) -> bool:
+    """Whether ``item`` is a reminder row overdue by more than ``grace``: the outbox must not post it.
+    Measured from the reminder's due time, as the tick measures it (the row's ``not_before`` moves on
+    every retry); a row queued before the due time was kept falls back to its ``not_before``."""
+    if not item.idem_key.startswith("reminder:"):
+        return False  # announcements and other DMs are never dropped
+    return now - (reminder_due(item.payload) or item.not_before) > grace
+
+
+async def miss_overdue(services: Services, item: OutboxItem, *, owner: str, now: datetime) -> bool | None:
+    """Drop an overdue reminder row: it, its reminder missed and the organiser's one DM per meeting
+    queued, in one transaction. True when the reminder became missed now (count it once), False when
+    it already was (or its meeting is gone), None when ``owner`` no longer holds the row."""
+    return await services.storage.outbox.miss(item, owner=owner, notice=lambda meeting: missed_entry(meeting, now))
+
+
 async def reminder_entries(meeting: Meeting, reminder: Reminder, services: Services, *,
                            now: datetime) -> list[OutboxEntry]:
     """One outbox row per message of the reminder; the key (reminder id + recipient) makes it once."""
     return [
         outbox_entry(message, team_id=meeting.team_id, key=f"reminder:{reminder.id}:{message.to}",
-                     not_before=max(reminder.due_at, now), starts_at=meeting.starts_at, title=meeting.title)
+                     not_before=max(reminder.due_at, now), starts_at=meeting.starts_at, title=meeting.title,
+                     due_at=reminder.due_at)
         for message in await reminder_messages(meeting, services)
     ]
 

@@ -6,6 +6,7 @@
         await storage.outbox.sent([Sent(item.id, ts="1700.1", started=now)], owner="replica-1", pacing=Pacing())
         await storage.outbox.retry(item.id, owner="replica-1", not_before=now + backoff, error="timeout")
         await storage.outbox.push_channel("T1", "C1", until=now + retry_after)   # a 429
+        await storage.outbox.miss(item, owner="replica-1", notice=missed_dm)    # a reminder past the grace
 
 A claim gives each channel at most one message in flight across every replica (a channel with a
 leased row is skipped), and only channels whose ``next_post_at`` comes within ``Pacing.ahead``: the
@@ -17,7 +18,7 @@ replicas never claim the same row or wait for each other; SQLite ignores it (one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlmodel import col, select
 
 from db import models
-from db.records import OutboxEntry, OutboxItem, utc
+from db.records import Meeting, OutboxEntry, OutboxItem, utc
 from db.repos.base import RepositoryBase, off_loop
 
 O = models.OutboxMessage
@@ -266,6 +267,37 @@ class Outbox(RepositoryBase):
             session.commit()
 
     @off_loop
+    def miss(self, item: OutboxItem, *, owner: str, notice: Callable[[Meeting], OutboxEntry]) -> bool | None:
+        """A reminder row (key ``reminder:<id>:<recipient>``) that waited past the grace is not posted:
+        in one transaction the row is missed, its reminder too (``/meeting list`` shows it), and
+        ``notice(meeting)`` is queued for its organiser, once per key (so once per meeting however many
+        rows). A meeting no longer scheduled only loses the row. Returns whether the reminder became
+        missed (count it once), None when the row's lease was lost (another replica has it)."""
+        reminder_id = int(item.idem_key.split(":")[1])
+        R = models.Reminder
+        with self.session() as session:
+            taken = session.execute(
+                update(O).where(col(O.id) == item.id, col(O.lease_owner) == owner, col(O.status) == "pending")
+                .values(status="missed", lease_until=None, error="past the reminder grace"))
+            if not taken.rowcount:  # type: ignore[attr-defined]
+                session.rollback()
+                return None
+            meeting = session.scalars(
+                select(models.Meeting).join(R, and_(col(R.team_id) == col(models.Meeting.team_id),
+                                                    col(R.meeting_id) == col(models.Meeting.id)))
+                .where(col(R.team_id) == item.team_id, col(R.id) == reminder_id)).first()
+            became = False
+            if meeting is not None and meeting.status == "scheduled":
+                # Only a dispatched reminder: of its several rows, the first one late turns it missed.
+                result = session.execute(update(R).where(col(R.team_id) == item.team_id, col(R.id) == reminder_id,
+                                                         col(R.status) == "dispatched")
+                                         .values(status="missed", lease_until=None))
+                became = bool(result.rowcount)  # type: ignore[attr-defined]
+                insert_entries(session, [notice(Meeting.from_row(meeting))])
+            session.commit()
+            return became
+
+    @off_loop
     def push_channel(self, team_id: str, channel: str, *, until: datetime) -> None:
         """Slack said 429 for this channel: nothing goes to it before ``until`` (Retry-After)."""
         with self.session() as session:
@@ -362,9 +394,9 @@ class Outbox(RepositoryBase):
 
     @off_loop
     def cleanup(self, *, before: datetime) -> int:
-        """Delete finished rows (sent, failed, stopped) older than ``before``; returns how many."""
+        """Delete finished rows (sent, failed, stopped, missed) older than ``before``; returns how many."""
         with self.session() as session:
-            result = session.execute(delete(O).where(col(O.status).in_(("sent", "failed", "stopped")),
+            result = session.execute(delete(O).where(col(O.status).in_(("sent", "failed", "stopped", "missed")),
                                                      col(O.created_at) < before))
             session.commit()
             return int(result.rowcount)  # type: ignore[attr-defined]

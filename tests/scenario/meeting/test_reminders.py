@@ -214,3 +214,24 @@ async def test_a_roomful_outage_at_reminder_time_still_sends_the_reminder(
     await delivered(slack, ("C1",), since=mark)
     posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage" and c.args["channel"] == "C1"]
     assert meeting.join_url in texts(posted) and "no longer exists" not in texts(posted)
+
+
+async def test_the_apps_outbox_drops_a_reminder_that_waited_past_the_configured_grace(database_url: str) -> None:
+    async with slack_app(database_url, meetbot_reminder_grace_minutes=2) as slack:
+        await slack.command('/meeting new kmeet "Retro" in 30m remind 10m')
+        assert "Room ready" in await slack.reply()
+        [meeting] = (await slack.storage.meetings.upcoming("T1", after=slack.runtime.services.clock())).items
+        services, outbox = slack.runtime.services, slack.app_shell.outbox
+        real_clock = services.clock
+        services.clock = lambda: real_clock() + timedelta(minutes=20)
+        slack.fake.rate_limit_next("chat.postMessage", retry_after=120)
+        mark = slack.fake.mark()
+        assert (await tick(services, outbox, grace=slack.settings.reminder_grace())).dispatched == 1
+        await slack.fake.wait_for("chat.postMessage", since=mark)  # 429: C1 waits 2 min
+        services.clock = lambda: real_clock() + timedelta(minutes=23)  # 3 min after the reminder was due
+        await outbox.drain()
+        await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "U1", since=mark)
+        posts = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
+        assert [(c.args["channel"], c.status) for c in posts] == [("C1", 429), ("U1", 200)]
+        assert "were not sent" in posts[-1].args["text"]
+        assert [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)] == ["missed"]
