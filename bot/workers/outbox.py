@@ -42,7 +42,7 @@ from typing import Literal, Protocol
 from bot import metrics
 from commands.framework.context import Services
 from commands.framework.replies import Message
-from commands.lifecycle import GRACE, message_at, miss_overdue, outbox_entry, overdue
+from commands.lifecycle import GRACE, message_at, miss_overdue, outbox_entry, overdue, reminder_due
 from db.records import OutboxEntry, OutboxItem
 from db.repos.outbox import Pacing, Sent
 from db.storage import Storage
@@ -213,7 +213,9 @@ class OutboxWorker:
                     outcome = Outcome("retry", error=type(error).__name__)
                 await self._record(item, outcome, started)
                 self.stats[outcome.kind] += 1
-                count(item, outcome, late=started - item.not_before > LATE)
+                # Late against the reminder's due time: a retry moves the row's not_before on.
+                count(item, outcome, late=started - (reminder_due(item.payload) or item.not_before) > LATE
+                      if item.idem_key.startswith("reminder:") else False)
                 return outcome
         finally:
             self._held.discard(item.id)

@@ -125,7 +125,10 @@ async def test_a_reminder_row_backed_off_within_the_grace_is_posted(
         clock.shift(timedelta(minutes=1))  # every backoff of the first attempts is over
     poster.answer = Outcome("sent")
     clock.shift(timedelta(minutes=4, seconds=59))  # 9 min 59 s after the reminder was due
+    late_before = metrics.REGISTRY.get_sample_value("meetbot_reminders_total", {"outcome": "late"}) or 0.0
     assert await worker.drain() == 3
+    # Late against the due time, though each retry moved the rows' not_before to just now.
+    assert metrics.REGISTRY.get_sample_value("meetbot_reminders_total", {"outcome": "late"}) == late_before + 3
     assert sorted(to for _, to, _ in poster.posted) == ["C1", "U2", "U3"]
     assert poster.keys("missed:") == []
     assert [r.status for r in await storage.reminders.for_meeting("T1", board.id)] == ["dispatched", "pending"]
