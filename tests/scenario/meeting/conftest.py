@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
 from tests.fakes.clickmeeting import FakeClickMeeting
+from tests.fakes.roomful import FakeRoomful
 from tests.fakes.server import serve
 from tests.fakes.whereby import FakeWhereby
 from tests.scenario.harness import SlackScenario, slack_app
@@ -51,3 +53,21 @@ async def on_clickmeeting(database_url: str, clickmeeting: tuple[FakeClickMeetin
     fake, url = clickmeeting
     async with connected(database_url, provider="clickmeeting", api_key=fake.api_key, url=url) as slack:
         yield slack
+
+
+@contextlib.asynccontextmanager
+async def on_fake(database_url: str, fake: Any, *, provider: str, setting: str,
+                  credentials: dict[str, Any]) -> AsyncIterator[tuple[SlackScenario, Any]]:
+    """The app with ``provider`` connected in T1 (``credentials``), its API (``setting``) at ``fake``."""
+    with serve(fake.app) as url:
+        async with slack_app(database_url, **{setting: url}) as slack:
+            await slack.storage.accounts.save("T1", provider=provider, credentials=credentials)
+            yield slack, fake
+
+
+@pytest.fixture
+async def on_roomful(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeRoomful]]:
+    async with on_fake(database_url, FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme"),
+                       provider="roomful", setting="roomful_api_url",
+                       credentials={"email": "bot@acme.test", "password": "rf-pw", "network": "acme"}) as both:
+        yield both

@@ -6,7 +6,6 @@ Meetings are made through the real ``/meeting new`` where the provider is involv
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -19,11 +18,12 @@ from db.records import Meeting
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.kmeet import FakeInfomaniak
 from tests.fakes.roomful import FakeRoomful
-from tests.fakes.server import Fault, serve
+from tests.fakes.server import Fault
+from tests.scenario.meeting.conftest import on_fake
 from tests.fakes.whereby import FakeWhereby
 from tests.support.eventually import eventually
 from tests.support.meetings import seed_meeting
-from tests.scenario.harness import SlackScenario, block_text, slack_app
+from tests.scenario.harness import SlackScenario, block_text
 from tests.scenario.meeting.test_manage import add, answer, said
 from tests.scenario.views import block, opened_view, submission
 
@@ -200,16 +200,6 @@ async def test_kmeet_instant_room_moves_here_only(slack: SlackScenario) -> None:
     assert "its link stays the same" in reply and "The announcement in <#C1> shows the new time." in reply
 
 
-@contextlib.asynccontextmanager
-async def on_fake(database_url: str, fake: Any, *, provider: str, setting: str,
-                  credentials: dict[str, Any]) -> AsyncIterator[tuple[SlackScenario, Any]]:
-    """The app with ``provider`` connected in T1 (``credentials``), its API (``setting``) at ``fake``."""
-    with serve(fake.app) as url:
-        async with slack_app(database_url, **{setting: url}) as slack:
-            await slack.storage.accounts.save("T1", provider=provider, credentials=credentials)
-            yield slack, fake
-
-
 @pytest.fixture
 async def on_kmeet(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeInfomaniak]]:
     async with on_fake(database_url, FakeInfomaniak(token="ik-token", calendars=(72618,)), provider="kmeet",
@@ -242,14 +232,6 @@ async def test_kmeet_planned_conference_is_planned_anew_with_its_options(
 
 
 # -- Roomful: the meeting update ---------------------------------------------------------------
-
-
-@pytest.fixture
-async def on_roomful(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeRoomful]]:
-    async with on_fake(database_url, FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme"),
-                       provider="roomful", setting="roomful_api_url",
-                       credentials={"email": "bot@acme.test", "password": "rf-pw", "network": "acme"}) as both:
-        yield both
 
 
 async def test_roomful_updates_the_meeting_sending_what_its_client_sends(

@@ -11,10 +11,10 @@ import pytest
 
 from bot.workers.reminders import tick
 from commands.lifecycle import open_adapter
+from db.records import Meeting
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.roomful import FakeRoomful
 from tests.scenario.harness import SlackScenario, slack_app
-from tests.scenario.meeting.test_move import on_fake
 
 
 async def delivered(slack: SlackScenario, channels: tuple[str, ...], *, since: int) -> None:
@@ -26,6 +26,23 @@ async def delivered(slack: SlackScenario, channels: tuple[str, ...], *, since: i
 
 def texts(calls: list) -> str:
     return json.dumps([c.args for c in calls])
+
+
+async def only_the_gone_notice_at_the_first_reminder(slack: SlackScenario, meeting: Meeting) -> None:
+    """An hour and a minute later (the "1h" reminder is due): the channel is told the room is gone,
+    nobody gets a dead link, and both reminders are cancelled."""
+    services = slack.runtime.services
+    mark = slack.fake.mark()
+    real_clock = services.clock
+    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
+    done = await tick(services, slack.app_shell.outbox)
+    assert (done.gone, done.dispatched) == (1, 0)
+    await delivered(slack, ("C1",), since=mark)
+    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
+    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
+    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
+    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
+    assert statuses == ["cancelled", "cancelled"]  # the 10m one too
 
 
 async def test_whereby_reminder_sends_viewer_link_to_channel_and_host_link_only_to_hosts(
@@ -144,25 +161,7 @@ async def test_a_room_deleted_at_whereby_stops_its_reminders_and_the_channel_is_
     services = slack.runtime.services
     async with open_adapter(services, team_id="T1", provider="whereby") as adapter:
         await adapter.delete_room(meeting.room_id)  # someone deleted it in Whereby's dashboard
-    mark = slack.fake.mark()
-    real_clock = services.clock
-    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
-    done = await tick(services, slack.app_shell.outbox)
-    assert (done.gone, done.dispatched) == (1, 0)
-    await delivered(slack, ("C1",), since=mark)
-    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
-    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
-    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
-    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
-    assert statuses == ["cancelled", "cancelled"]  # the 10m one too
-
-
-@pytest.fixture
-async def on_roomful(database_url: str) -> AsyncIterator[tuple[SlackScenario, FakeRoomful]]:
-    async with on_fake(database_url, FakeRoomful(email="bot@acme.test", password="rf-pw", network="acme"),
-                       provider="roomful", setting="roomful_api_url",
-                       credentials={"email": "bot@acme.test", "password": "rf-pw", "network": "acme"}) as both:
-        yield both
+    await only_the_gone_notice_at_the_first_reminder(slack, meeting)
 
 
 @pytest.mark.parametrize("deleted", ["meeting", "room"])
@@ -181,17 +180,8 @@ async def test_a_roomful_meeting_or_room_deleted_stops_its_reminders_and_the_cha
         assert meeting.room_id not in fake.meetings
     else:
         assert fake.delete_source("R1") == 1  # the room the meeting takes place in was deleted
-    mark = slack.fake.mark()
     real_clock = services.clock
-    services.clock = lambda: real_clock() + timedelta(hours=1, minutes=1)
-    done = await tick(services, slack.app_shell.outbox)
-    assert (done.gone, done.dispatched) == (1, 0)
-    await delivered(slack, ("C1",), since=mark)
-    posted = [c for c in slack.fake.calls[mark:] if c.method == "chat.postMessage"]
-    assert [c.args["channel"] for c in posted] == ["C1"]  # no DMs with a dead link
-    assert "no longer exists" in posted[0].args["text"] and meeting.join_url not in texts(posted)
-    statuses = [r.status for r in await slack.storage.reminders.for_meeting("T1", meeting.id)]
-    assert statuses == ["cancelled", "cancelled"]  # the 10m one too
+    await only_the_gone_notice_at_the_first_reminder(slack, meeting)
     services.clock = lambda: real_clock() + timedelta(hours=1, minutes=51)
     assert (await tick(services, slack.app_shell.outbox)).dispatched == 0
 

@@ -80,6 +80,17 @@ async def two_meetings(storage: Storage) -> tuple[Meeting, Meeting]:
     return board, sync
 
 
+async def queued_at_minute_six(storage: Storage, clock: time_machine.Traveller
+                               ) -> tuple[tuple[Meeting, Meeting], ScriptedPoster, OutboxWorker]:
+    """``two_meetings``, six minutes on: all three reminders' seven rows queued, and a worker to post them."""
+    services = Services(storage=storage, directory=NobodyDirectory())
+    meetings = await two_meetings(storage)
+    clock.shift(timedelta(minutes=6))
+    await tick(services, grace=GRACE)
+    poster = ScriptedPoster()
+    return meetings, poster, OutboxWorker(services, poster, grace=GRACE)
+
+
 async def test_reminder_rows_429d_past_the_grace_are_missed_with_one_dm_per_meeting(
         storage: Storage, clock: time_machine.Traveller) -> None:
     services = Services(storage=storage, directory=NobodyDirectory())
@@ -154,12 +165,7 @@ async def test_a_reminder_posted_after_a_429_counts_as_late_against_its_due_time
 
 async def test_reminders_of_a_stopped_workspace_resumed_past_the_grace_are_missed(
         storage: Storage, clock: time_machine.Traveller) -> None:
-    services = Services(storage=storage, directory=NobodyDirectory())
-    _, sync = await two_meetings(storage)
-    clock.shift(timedelta(minutes=6))
-    await tick(services, grace=GRACE)
-    poster = ScriptedPoster()
-    worker = OutboxWorker(services, poster, grace=GRACE)
+    (_, sync), poster, worker = await queued_at_minute_six(storage, clock)
     poster.answer = Outcome("stopped", error="token_revoked")
     await worker.drain()
     assert (await storage.outbox.counts())["stopped"] == 7
@@ -173,12 +179,8 @@ async def test_reminders_of_a_stopped_workspace_resumed_past_the_grace_are_misse
 
 async def test_missed_rows_are_deleted_with_the_other_finished_ones(
         storage: Storage, clock: time_machine.Traveller) -> None:
-    services = Services(storage=storage, directory=NobodyDirectory())
-    await two_meetings(storage)
-    clock.shift(timedelta(minutes=6))
-    await tick(services, grace=GRACE)
-    poster = ScriptedPoster()
-    worker = OutboxWorker(services, poster, grace=GRACE)
+    _, poster, worker = await queued_at_minute_six(storage, clock)
+    services = worker.services
     poster.answer = Outcome("rate_limited", retry_after=900)
     await worker.drain()
     poster.answer = Outcome("sent")
