@@ -298,9 +298,8 @@ class _Parts:
         elif kind is _Kind.OPTION:
             key, value = _option(token)
             if key in self.options:
-                raise ParseError(
-                    f"You gave `{key}` twice — keep one, e.g. `{key}={self.options[key]}`."
-                )
+                # Never the value: an option can carry a secret (a pasted key), and replies are not for secrets.
+                raise ParseError(f"You gave `{key}` twice — keep one of the two `{key}=…`.")
             self.options[key] = value
         else:  # _Kind.SLACK_SPECIAL
             raise ParseError(

@@ -292,6 +292,15 @@ def test_refused_lines_say_one_actionable_sentence(text: str, fragment: str) -> 
     assert_one_sentence_with_example(message)
 
 
+def test_an_option_given_twice_is_refused_without_echoing_its_value() -> None:
+    # Found by tests/unit/commands/meeting/test_any_input.py: the refusal quoted the first value,
+    # which can be a pasted secret.
+    with pytest.raises(ParseError) as caught:
+        parse('"Standup" api_key=s3cr3t-Vq81 api_key=s3cr3t-Vq81')
+    assert "s3cr3t" not in str(caught.value)
+    assert "`api_key`" in str(caught.value)
+
+
 def test_a_near_miss_provider_can_still_start_a_quoted_title() -> None:
     line = parse('"meet the team" fri 10:00')
     assert (line.provider, line.title, line.start) == (None, "meet the team", at(2026, 6, 12, 10, 0))
