@@ -205,5 +205,6 @@ def _zone_keys() -> dict[str, str]:
 
 
 def quote(text: str, limit: int = 40) -> str:
-    """Typed text inside a sentence, in single quotes (``tokenizer.echo``: never a value after ``=``)."""
-    return f"'{echo(text, limit=limit)}'"
+    """Typed text inside a sentence, in single quotes (``tokenizer.echo``: never a value after ``=``);
+    a quote typed inside becomes ’ so the quoting stays whole (``'? '0'`` read as two sentences)."""
+    return "'" + echo(text, limit=limit).replace("'", "’") + "'"

@@ -475,6 +475,7 @@ def test_parse_offsets_sorted_longest_first_without_duplicates(
         ("1h,0", "'0'"),
         ("31d", "at most 30 days"),
         ("30d1m", "at most 30 days"),
+        ("? '0", "'? ’0'"),  # a typed quote stays inside the quoting (found by the form's property test)
     ],
 )
 def test_parse_offsets_refuses(text: str, fragment: str) -> None:
