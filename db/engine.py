@@ -77,9 +77,10 @@ def _made(factory: Callable[..., E], url: str, vault: Vault | None) -> E:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUnavailable(f"DATABASE_URL {url!r} is not a database URL (e.g. sqlite:///meetbot.db).") from None
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True}  # a server may have closed an idle connection
     if parsed.get_backend_name() == "sqlite":
-        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        # A file has no server to drop the connection: no SELECT 1 before every checkout.
+        options = {"pool_pre_ping": False, "connect_args": {"check_same_thread": False, "timeout": 30}}
         create_private(parsed.database)
     try:
         engine = factory(url, **options)

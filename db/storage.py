@@ -63,15 +63,20 @@ class Storage:
 
     @classmethod
     def on(cls, engine: Engine, *, threads: int = THREADS) -> Storage:
-        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="meetbot-db")
+        # SQLite: one thread for everything. It takes one writer at a time; writers in several threads
+        # waited for each other in its busy handler's sleeps (claims took 20 ms instead of 2 in
+        # benchmarks/ack_latency.py), and a request key claimed on a thread of its own waited likewise.
+        sqlite = engine.dialect.name == "sqlite"
+        pool = ThreadPoolExecutor(max_workers=1 if sqlite else threads, thread_name_prefix="meetbot-db")
+        keys = pool if sqlite else ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetbot-keys")
         return cls(engine=engine, executor=pool, workspaces=Workspaces(engine, pool),
                    oauth_states=OAuthStates(engine, pool), accounts=Accounts(engine, pool),
                    preferences=Preferences(engine, pool), meetings=Meetings(engine, pool),
                    reminders=Reminders(engine, pool), tokens=IssuedTokens(engine, pool),
                    airmeet=AirmeetStore(engine, pool), imports=Imports(engine, pool),
-                   # Its own threads: a request's key is claimed before Slack's ack, so it must not
-                   # queue behind the work of earlier requests (benchmarks/ack_latency.py).
-                   handled=HandledRequests(engine, ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetbot-keys")),
+                   # Its own threads on PostgreSQL: a key claim must not queue behind the work of
+                   # earlier requests (benchmarks/ack_latency.py).
+                   handled=HandledRequests(engine, keys),
                    outbox=Outbox(engine, pool))
 
     async def reachable(self) -> bool:

@@ -124,7 +124,8 @@ class OutboxWorker:
             elif entry.channel in self._direct:  # behind this call's (or another's) direct post
                 entries[index] = replace(entry, not_before=now + self.pacing.per_channel)
         queued = [index for index in range(len(entries)) if index not in direct]
-        ids = await self.storage.outbox.enqueue([entries[index] for index in queued])
+        # Nothing to queue (the usual announcement): no trip through the database's thread at all.
+        ids = await self.storage.outbox.enqueue([entries[index] for index in queued]) if queued else []
 
         posting = asyncio.gather(*(self._post_direct(entry, messages[index]) for index, entry in direct.items()))
         rounds = await self.pump(only=ids) if ids else {}  # meanwhile the direct posts go out

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -61,3 +61,60 @@ def off_loop(method: Callable[Concatenate[R, P], T]) -> Callable[Concatenate[R, 
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     return run
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class GroupCommit(Generic[Item, Result]):
+    """Writes that arrive while one is under way go together in the next: one transaction for many.
+
+        self._adds = GroupCommit(executor, self.add_many)   # add_many(items) -> results, one transaction
+        stored = await self._adds.submit(meeting)
+
+    A burst of 50 commands then costs a few transactions, not 50 (benchmarks/ack_latency.py). A
+    batch whose transaction fails is tried again item by item, so one bad item fails alone and the
+    others are written; each caller gets its own result or error.
+    """
+
+    def __init__(self, executor: Executor, write: Callable[[list[Item]], list[Result]]) -> None:
+        self.executor = executor
+        self.write = write
+        self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: Item) -> Result:
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Result] = loop.create_future()
+        self._waiting.append((item, answer))
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._drain())
+        return await answer
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                outcomes: list[Result | BaseException] = list(
+                    await loop.run_in_executor(self.executor, self.write, [item for item, _ in batch]))
+            except Exception as error:
+                if len(batch) == 1:
+                    outcomes = [error]
+                else:  # find the bad one: each on its own
+                    outcomes = [await self._alone(loop, item) for item, _ in batch]
+            for (_, answer), outcome in zip(batch, outcomes, strict=True):
+                if answer.done():  # the caller gave up waiting; the write stands
+                    continue
+                if isinstance(outcome, BaseException):
+                    answer.set_exception(outcome)
+                else:
+                    answer.set_result(outcome)
+
+    async def _alone(self, loop: asyncio.AbstractEventLoop, item: Item) -> Result | BaseException:
+        try:
+            [result] = await loop.run_in_executor(self.executor, self.write, [item])
+            return result
+        except Exception as error:
+            return error

@@ -17,16 +17,18 @@ table (migration 0002) turn "not over yet" and "involving U1" into indexed condi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, and_, delete, distinct, func, or_, update
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, Page, utc
-from db.repos.base import RepositoryBase, off_loop
+from db.repos.base import GroupCommit, RepositoryBase, off_loop
 
 Participant = models.MeetingParticipant
 MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
@@ -128,16 +130,25 @@ def counts(team_id: str, where: list[ColumnElement[bool]], *, involving_user: st
 class Meetings(RepositoryBase):
     """The rooms the bot created, per workspace."""
 
-    @off_loop
-    def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
-        """Store a meeting, its participants and its reminders in one transaction."""
+    def __init__(self, engine: Engine, executor: Executor) -> None:
+        super().__init__(engine, executor)
+        self._adds = GroupCommit(executor, self.add_many)
+
+    async def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
+        """Store a meeting, its participants and its reminders in one transaction (group-committed
+        with the meetings being added at the same moment)."""
+        return await self._adds.submit((meeting, tuple(reminder_times)))
+
+    def add_many(self, new: list[tuple[Meeting, tuple[tuple[datetime, int], ...]]]) -> list[Meeting]:
+        """Store meetings with their participants and reminders, all in one transaction."""
         with self.session() as session:
-            session.add(meeting.to_row())
-            session.flush()  # the meeting row first: the other two point at it
-            session.add_all(participant_rows(meeting))
-            session.add_all(reminder_rows(meeting, reminder_times))
+            session.add_all([meeting.to_row() for meeting, _ in new])
+            session.flush()  # the meeting rows first: the others point at them
+            for meeting, reminder_times in new:
+                session.add_all(participant_rows(meeting))
+                session.add_all(reminder_rows(meeting, reminder_times))
             session.commit()
-        return meeting
+        return [meeting for meeting, _ in new]
 
     @off_loop
     def get(self, team_id: str, meeting_id: str) -> Meeting | None:

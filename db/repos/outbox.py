@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy import and_, case, delete, exists, func, literal, or_, tuple_, union_all, update
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
@@ -177,13 +177,18 @@ class Outbox(RepositoryBase):
     def _pace(self, session: Session, channels: dict[tuple[str, str], datetime]) -> None:
         """Each (team, channel)'s next post not before its time (never earlier than it already was); an
         upsert, so two replicas pacing a new channel at once do not collide."""
-        for chunk in _chunks(sorted(channels.items()), 500):
-            statement: Any = _dialect(session).insert(P).values(
-                [{"team_id": team_id, "channel": channel, "next_post_at": until} for (team_id, channel), until in chunk])
-            later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
-                         else_=col(P.next_post_at))
-            session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
-                                                            set_={"next_post_at": later}))
+        if not channels:
+            return
+        # One statement with a list of rows (executemany): compiled once and cached, where a VALUES
+        # list of varying length was compiled anew for every batch size. Sorted: replicas upserting
+        # the same channels take their locks in one order.
+        statement: Any = _dialect(session).insert(P)
+        later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
+                     else_=col(P.next_post_at))
+        session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
+                                                        set_={"next_post_at": later}),
+                        [{"team_id": team_id, "channel": channel, "next_post_at": until}
+                         for (team_id, channel), until in sorted(channels.items())])
 
     @off_loop
     def free_lanes(self, team_id: str, entries: Sequence[OutboxEntry], *, now: datetime) -> set[str]:
@@ -191,17 +196,23 @@ class Outbox(RepositoryBase):
         theirs queued or in flight, their pacing passed, the workspace not stopped. None when one of
         the keys is already in the outbox (a replay goes through the queue, which posts a key once)."""
         lanes = sorted({entry.channel for entry in entries})
+        # One statement (it runs on the interactive path, once per announcement): why a lane is not
+        # free, as (reason, channel) rows.
+        reasons = union_all(
+            sa_select(literal("stopped"), col(P.channel)).where(col(P.team_id) == team_id, col(P.channel) == WORKSPACE,
+                                                                col(P.stopped).is_not(None)),
+            sa_select(literal("known"), col(O.channel)).where(
+                col(O.team_id) == team_id, col(O.idem_key).in_([entry.idem_key for entry in entries])),
+            sa_select(literal("busy"), col(O.channel)).where(col(O.team_id) == team_id, col(O.channel).in_(lanes),
+                                                             col(O.status) == "pending"),
+            sa_select(literal("paced"), col(P.channel)).where(col(P.team_id) == team_id, col(P.channel).in_(lanes),
+                                                              col(P.next_post_at) > now),
+        )
         with self.session() as session:
-            if session.scalar(select(P.stopped).where(P.team_id == team_id, P.channel == WORKSPACE)):
-                return set()
-            if session.scalar(select(func.count()).select_from(O).where(
-                    col(O.team_id) == team_id, col(O.idem_key).in_([entry.idem_key for entry in entries]))):
-                return set()
-            busy = set(session.scalars(select(O.channel).where(col(O.team_id) == team_id, col(O.channel).in_(lanes),
-                                                               col(O.status) == "pending")))
-            paced = set(session.scalars(select(P.channel).where(col(P.team_id) == team_id, col(P.channel).in_(lanes),
-                                                                col(P.next_post_at) > now)))
-            return set(lanes) - busy - paced
+            rows = session.execute(reasons).all()
+        if any(reason in ("stopped", "known") for reason, _ in rows):
+            return set()
+        return set(lanes) - {channel for _, channel in rows}
 
     @off_loop
     def sent(self, done: Sequence[Sent], *, owner: str, pacing: Pacing,
@@ -413,14 +424,12 @@ def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: di
     if not entries:
         return
     dialect = _dialect(session)
-    for chunk in _chunks(list(entries), 500):
-        statement: Any = dialect.insert(O).values([_row_values(entry, (sent or {}).get(entry.idem_key))
-                                                   for entry in chunk])
-        session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "idem_key"]))
-    budget: Any = dialect.insert(P).values(
-        [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
-         for team in sorted({entry.team_id for entry in entries})])
-    session.execute(budget.on_conflict_do_nothing(index_elements=["team_id", "channel"]))
+    # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size.
+    session.execute(dialect.insert(O).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
+                    [_row_values(entry, (sent or {}).get(entry.idem_key)) for entry in entries])
+    session.execute(dialect.insert(P).on_conflict_do_nothing(index_elements=["team_id", "channel"]),
+                    [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
+                     for team in sorted({entry.team_id for entry in entries})])
 
 
 def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:

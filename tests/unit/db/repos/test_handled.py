@@ -48,3 +48,17 @@ async def test_the_stored_answer_is_encrypted(storage: Storage) -> None:
     with storage.engine.connect() as connection:
         raw = connection.exec_driver_sql("SELECT body FROM handledrequest").scalar()
     assert raw and "wb-SECRET-4711" not in raw
+
+
+async def test_a_burst_of_claims_is_one_write_and_a_key_twice_in_it_is_first_once(storage: Storage,
+                                                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    await storage.handled.claim("old", team_id="T1", now=NOW - TTL, ttl=TTL)  # expired: taken over below
+    batches = []
+    claim_many = storage.handled.claim_many
+    monkeypatch.setattr(storage.handled._claims, "write",
+                        lambda requests: batches.append(len(requests)) or claim_many(requests))
+    keys = [f"k{n}" for n in range(20)] + ["k3", "old"]
+    claims = await asyncio.gather(*(storage.handled.claim(key, team_id="T1", now=NOW, ttl=TTL) for key in keys))
+    assert batches == [len(keys)]  # group-committed: one write for the burst
+    assert [claim.first for claim in claims] == [True] * 20 + [False, True]
+    assert claims[20].answer is None  # k3's first request is still being answered

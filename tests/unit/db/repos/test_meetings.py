@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import replace
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from db.errors import StorageError
 from db.records import Meeting
 from db.repos.meetings import SeenBy
 from db.storage import Storage
@@ -29,6 +31,17 @@ async def test_a_meeting_comes_back_as_a_typed_record(storage: Storage) -> None:
     assert "secret-host" not in repr(meeting)
     [(host_url,)] = await raw_rows(storage, "SELECT host_url FROM meeting")
     assert "secret-host" not in host_url
+
+
+async def test_meetings_added_together_share_a_write_and_a_bad_one_fails_alone(storage: Storage) -> None:
+    first, second = meeting_record("T1", channel_id="C1"), meeting_record("T1", channel_id="C2")
+    clash = replace(meeting_record("T1", channel_id="C3"), id=first.id)  # the same id: the database refuses it
+    results = await asyncio.gather(*(storage.meetings.add(meeting, reminder_times=[(NOW + timedelta(hours=1), 60)])
+                                     for meeting in (first, clash, second)), return_exceptions=True)
+    assert results[0] == first and results[2] == second
+    assert isinstance(results[1], StorageError)
+    assert {row[0] for row in await raw_rows(storage, "SELECT channel_id FROM meeting")} == {"C1", "C2"}
+    assert len(await raw_rows(storage, "SELECT id FROM reminder")) == 2
 
 
 async def test_a_workspace_cannot_read_or_change_another_workspaces_meetings(storage: Storage) -> None:
