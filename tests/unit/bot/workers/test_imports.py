@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from bot import metrics
 from bot.slack.sink import SlackPoster
 from bot.workers.imports import Progress, summarise, tick
 from bot.workers.outbox import OutboxWorker
@@ -121,6 +122,10 @@ async def outboxed(storage: Storage, slack: tuple[FakeSlack, str]) -> AsyncItera
         await outboxed.worker.stop()  # its Slack connections
 
 
+def edits_refused() -> float:
+    return metrics.REGISTRY.get_sample_value("meetbot_slack_rate_limited_total", {"method": "chat.update"}) or 0.0
+
+
 def statuses(fake: FakeSlack, method: str) -> list[int]:
     return [call.status for call in fake.calls_to(method)]
 
@@ -193,7 +198,9 @@ async def test_a_429_delays_the_final_edit_but_does_not_lose_it(
     for _ in range(3):
         tally.move("pending", "done")
     fake.rate_limit_next("chat.update", retry_after=10)
+    refused = edits_refused()
     await progress.final(tally)
+    assert edits_refused() == refused + 1  # /metrics counts it as chat.update's, not chat.postMessage's
     assert await outboxed.rows("progress:final") == {"progress:final": "pending"}
     assert "0 done" in fake.messages_in("C1")[0]["text"]
     outboxed.at(11.0)
