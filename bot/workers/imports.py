@@ -85,7 +85,15 @@ class Progress:
         await self.show(tally, final=True)
 
     async def show(self, tally: Tally, *, final: bool = False) -> None:
-        self.last = self.clock()
+        self.last = self.clock()  # rows finishing meanwhile do not start another edit
+        try:
+            await self._show(tally, final=final)
+        finally:
+            # Counted again from the answer: an edit that took longer to reach Slack than the next one
+            # would otherwise land less than UPDATE_EVERY before it.
+            self.last = self.clock()
+
+    async def _show(self, tally: Tally, *, final: bool) -> None:
         if self.outbox is not None:
             await self._through_outbox(tally, final=final)
             return
