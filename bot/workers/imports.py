@@ -60,7 +60,10 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class Progress:
-    """The job's one progress message: posted first, then edited at most every ``UPDATE_EVERY`` seconds."""
+    """The job's one progress message: posted first, then edited at most every ``UPDATE_EVERY`` seconds.
+
+        progress = Progress(job, kind, sink, services, outbox=worker); await progress(tally); await progress.final(tally)
+    """
 
     def __init__(self, job: ImportJob, kind: Kind, sink: ImportSink | None, services: Services, *,
                  outbox: OutboxWorker | None = None, sleep: Sleep = asyncio.sleep) -> None:
