@@ -84,6 +84,7 @@ async def run_console(runtime: Runtime, ctx: Context, *, source: TextIO = sys.st
     await runtime.storage.workspaces.ensure(ctx.team_id)
     scheduler = start_scheduler(runtime.services, worker, every=runtime.settings.meetbot_tick_seconds,
                                 grace=runtime.settings.reminder_grace())
+    # Progress, summaries and export DMs print straight: the console has no Slack pacing to honour.
     add_export_job(scheduler, runtime.services, sink_for_team)
     importer = start_import_worker(runtime.services, import_kinds(), sink_for_team,
                                    every=runtime.settings.meetbot_tick_seconds)

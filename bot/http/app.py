@@ -48,11 +48,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
                                   grace=settings.reminder_grace())
                   if scheduler else None)
         shell.outbox.start()  # interactive posts go through it too, with or without the ticks
+        # Import progress and summaries, export DMs: through the outbox like every bot post; files go straight.
         importer = (start_import_worker(runtime.services, import_kinds(), shell.sink_for_team,
-                                        every=settings.meetbot_tick_seconds) if scheduler else None)
+                                        every=settings.meetbot_tick_seconds, outbox=shell.outbox)
+                    if scheduler else None)
         if ticker is not None:
             heartbeat.attach(ticker)
-            add_export_job(ticker, runtime.services, shell.sink_for_team)
+            add_export_job(ticker, runtime.services, shell.sink_for_team, outbox=shell.outbox)
         socket_mode = None
         if settings.slack_app_token is not None:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())

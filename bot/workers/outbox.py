@@ -378,8 +378,9 @@ class OutboxWorker:
 
 def count(item: OutboxItem, outcome: Outcome, *, late: bool) -> None:
     """Slack's 429s and what became of reminder messages, in bot.metrics (``/metrics``)."""
-    if outcome.kind == "rate_limited":
-        metrics.slack_rate_limited.labels(method="chat.postMessage").inc()
+    if outcome.kind == "rate_limited":  # an edit's lane is "<channel>/update" (commands.lifecycle.outbox_entry)
+        method = "chat.update" if item.channel.endswith("/update") else "chat.postMessage"
+        metrics.slack_rate_limited.labels(method=method).inc()
     if not item.idem_key.startswith("reminder:"):
         return
     if outcome.kind == "sent":

@@ -89,7 +89,8 @@ class Outbox(RepositoryBase):
     @off_loop
     def claim(self, *, now: datetime, owner: str, pacing: Pacing, only: Iterable[int] | None = None) -> list[OutboxItem]:
         """Lease the next message of each channel that may be posted to now (within each workspace's
-        budget); ``only`` restricts the claim to those rows (the interactive path's own messages)."""
+        budget); ``only`` restricts the claim to those rows (the interactive path's own messages), each
+        only when it is its channel's next."""
         with self.session() as session:
             candidates = self._candidates(session, now=now, pacing=pacing, only=only)
             if not candidates:
@@ -149,10 +150,12 @@ class Outbox(RepositoryBase):
             .where(free, ~in_flight, col(O.team_id).not_in(stopped),
                    or_(col(P.next_post_at).is_(None), col(P.next_post_at) <= horizon))
         )
-        if only is not None:
-            ranked = ranked.where(col(O.id).in_(list(only)))
         firsts = ranked.subquery()
         ids = select(firsts.c.id).where(firsts.c.rank == 1).order_by(firsts.c.not_before).limit(pacing.limit)
+        if only is not None:
+            # After the ranking: a row queued behind older ones in its channel is not its channel's first,
+            # so the interactive path's claim does not let it jump them (the loop posts it in turn).
+            ids = ids.where(firsts.c.id.in_(list(only)))
         # The conditions again on the locked rows: PostgreSQL re-checks them on a row another replica
         # leased and committed while we waited, so it is skipped rather than claimed twice.
         return list(session.scalars(
@@ -373,6 +376,13 @@ class Outbox(RepositoryBase):
         with self.session() as session:
             rows = session.scalars(select(O).where(col(O.id).in_(list(row_ids))).order_by(col(O.id)))
             return [OutboxItem.from_row(row) for row in rows]
+
+    @off_loop
+    def find(self, team_id: str, keys: Sequence[str]) -> dict[str, OutboxItem]:
+        """The workspace's rows with these idempotency keys, by key (whatever their status)."""
+        with self.session() as session:
+            rows = session.scalars(select(O).where(col(O.team_id) == team_id, col(O.idem_key).in_(list(keys))))
+            return {row.idem_key: OutboxItem.from_row(row) for row in rows}
 
     @off_loop
     def next_due(self, *, now: datetime) -> datetime | None:

@@ -1,6 +1,6 @@
 """``/airmeet speaker add <event> bulk`` through the real ASGI app: a CSV shared in the channel, the
-preview, the Import button, the import worker posting and editing its progress message and
-uploading the failed rows, all against the fake Slack and the Airmeet fake."""
+preview, the Import button, the import worker posting and editing its progress message through the
+outbox and uploading the failed rows, all against the fake Slack and the Airmeet fake."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.workers.imports import tick
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.server import serve
 from tests.scenario.harness import SlackScenario, block_text, slack_app
+from tests.support.eventually import eventually
 from tests.support.storage import meeting_record
 
 CSV = b"Name,Email\r\nAda Lovelace,ada@example.com\r\nNo Mail,\r\nGrace Hopper,grace@example.com\r\n"
@@ -72,8 +73,19 @@ async def test_a_shared_csv_is_previewed_imported_with_progress_and_its_failed_r
     async def wait(seconds: float) -> None:  # the last edit's pause (2 s after the one before), not slept
         waits.append(seconds)
 
-    assert await tick(slack.runtime.services, import_kinds(), shell.sink_for_team, sleep=wait) is not None
+    assert await tick(slack.runtime.services, import_kinds(), shell.sink_for_team, outbox=shell.outbox,
+                      sleep=wait) is not None
     assert sorted(event.speakers) == ["ada@example.com", "grace@example.com"]
+    # The progress message and its edits went through the outbox, one row per key, each sent once.
+    keys = [f"import:{start['value']}:{step}" for step in ("start", "progress:final", "summary")]
+
+    async def start_and_final_sent_no_summary_row() -> bool:
+        rows = await slack.storage.outbox.find("T1", keys)
+        return {key.rsplit(":", 1)[-1]: row.status for key, row in rows.items()} == {"start": "sent", "final": "sent"}
+
+    # The final edit may wait for the edit lane's pacing (the outbox loop posts it, as in `meetbot serve`).
+    await eventually(start_and_final_sent_no_summary_row)
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1  # the summary rode the CSV upload
     [progress] = [m for m in slack.fake.messages_in("C1") if m["text"].startswith("Imported speakers into")]
     assert "2 done, 0 failed, 0 remaining" in block_text(progress) and "100%" in block_text(progress)
     assert "airmeet_import_cancel" not in str(progress.get("blocks"))  # finished: no Cancel button any more

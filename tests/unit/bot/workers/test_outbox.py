@@ -304,3 +304,19 @@ async def test_a_429_on_the_interactive_path_queues_the_message_for_after_retry_
         assert await storage.outbox.counts() == {"sent": 1}
     finally:
         await worker.stop()
+
+
+async def test_an_interactive_message_queued_behind_older_ones_in_its_channel_does_not_jump_them(
+        storage: Storage, clock: time_machine.Traveller) -> None:
+    services = Services(storage=storage, directory=NobodyDirectory())
+    poster = RecordingPoster()
+    worker = OutboxWorker(services, poster)
+    clock.shift(timedelta(seconds=5))  # the queued one is older than the interactive one
+    await storage.outbox.enqueue(queue("T1", "C1", "older", "older"))
+    await storage.outbox.push_channel("T1", "C1", until=datetime.now(UTC))  # C1 is free, but the row is first
+    clock.shift(timedelta(seconds=1))
+    [(_, outcome)] = await worker.post_now([Message("newer", audience=Audience.CHANNEL, to="C1")], team_id="T1")
+    assert outcome.kind == "queued" and poster.texts("C1") == []  # the claim for it skipped it: not C1's next
+    assert await worker.drain() == 1 and poster.texts("C1") == ["older"]
+    clock.shift(timedelta(seconds=1.1))
+    assert await worker.drain() == 1 and poster.texts("C1") == ["older", "newer"]

@@ -6,12 +6,15 @@ import csv
 import io
 from datetime import timedelta
 
-from bot.workers.exports import tick
+from bot.workers.delivery import deliver
+from bot.workers.exports import keyed, tick
+from bot.workers.outbox import OutboxWorker, Outcome
 from commands.airmeet.exports import MAX_ATTEMPTS, RETRY_AFTER
 from commands.framework.context import Services
-from commands.framework.replies import Audience, Message
+from commands.framework.replies import Audience, Message, Reply
+from db.records import OutboxItem
 from tests.fakes.airmeet import FakeAirmeet
-from tests.unit.commands.airmeet.support import NOW, made_event, run
+from tests.unit.commands.airmeet.support import NEW_EVENT, NOW, made_event, run
 
 
 class Collected:
@@ -23,6 +26,17 @@ class Collected:
     async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
         self.messages.append(message)
         return None
+
+
+class Posted:
+    """The outbox's poster: keeps (row key, message) of every post and answers ok."""
+
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, Message]] = []
+
+    async def post(self, item: OutboxItem, message: Message) -> Outcome:
+        self.posted.append((item.idem_key, message))
+        return Outcome("sent", ts=f"{len(self.posted)}.0001")
 
 
 def rows(message: Message) -> list[dict[str, str]]:
@@ -122,3 +136,36 @@ async def test_polls_are_not_a_prepared_export(services: Services, fake: FakeAir
     reply = await run(f"polls {event.id}", services)
     assert "0 rows" in reply.text
     assert await services.storage.airmeet.exports("T1") == []
+
+
+async def test_with_an_outbox_the_text_dm_is_a_keyed_row_posted_once_and_the_file_goes_straight(
+        services: Services, fake: FakeAirmeet) -> None:
+    gives_up, sends = await made_event(services), await made_event(services, NEW_EVENT.replace("Town hall", "Other"))
+    fake.preparing(gives_up.room_id)
+    fake.add_attendees(sends.room_id, [{"email": "ada@example.com"}])
+    fake.preparing(sends.room_id)
+    now = [NOW]
+    services.clock = lambda: now[0]
+    await run(f"attendance {gives_up.id}", services)
+    await run(f"attendance {sends.id}", services)
+    sink, poster = Collected(), Posted()
+    worker = OutboxWorker(services, poster)
+
+    async def sink_for_team(team_id: str) -> Collected:
+        return sink
+
+    fake.ready(sends.room_id)
+    for _ in range(MAX_ATTEMPTS + 2):
+        now[0] += RETRY_AFTER + timedelta(seconds=1)
+        await tick(services, sink_for_team, outbox=worker)
+
+    [(key, dm)] = poster.posted
+    [stopped] = [job for job in await services.storage.airmeet.exports("T1") if job.status == "failed"]
+    assert key == f"export:{stopped.id}:0" and "stopped asking" in dm.text and dm.to == "U1"
+    assert (await services.storage.outbox.find("T1", [key]))[key].status == "sent"
+    [file_dm] = sink.messages  # a file cannot ride the outbox: uploaded straight
+    assert file_dm.attachment is not None and rows(file_dm) == [{"email": "ada@example.com"}]
+    # The same export's DM delivered again (a tick run twice) is not posted twice.
+    again = keyed(Reply([Message(dm.text, audience=Audience.DM, to="U1")]), stopped.id)
+    assert await deliver(again, sink, team_id="T1", requester=None, services=services, outbox=worker)
+    assert len(poster.posted) == 1 and len(sink.messages) == 1
