@@ -20,22 +20,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, literal, or_, tuple_, union_all, update
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, OutboxEntry, OutboxItem, utc
 from db.repos.base import RepositoryBase, off_loop
+from db.repos.pacing import (
+    WORKSPACE,
+    Pacing,
+    channel_turns,
+    chunks,
+    dialect_of,
+    pace_channels,
+    workspace_budgets,
+)
 
 O = models.OutboxMessage
 P = models.ChannelPace
-WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
 
 
 @dataclass(frozen=True)
@@ -45,30 +52,6 @@ class Sent:
     row_id: int
     ts: str | None
     started: datetime
-
-
-@dataclass(frozen=True)
-class Pacing:
-    """How fast one channel and one workspace may be posted to.
-
-    Slack's chat.postMessage allows about one message per second per channel; ``margin`` keeps
-    network jitter from putting two posts closer than that at Slack. The workspace budget is an
-    assumption (Slack publishes no number for it): ``per_workspace`` messages a second, with a
-    burst of one second's worth.
-    """
-
-    per_channel: timedelta = timedelta(seconds=1.05)
-    per_workspace: float = 200.0
-    lease: timedelta = timedelta(seconds=30)
-    limit: int = 500  # rows per claim
-    # A channel's next message is claimed up to this long before its turn and held until then
-    # (``OutboxItem.post_at``): otherwise every message of a busy channel would also wait for the
-    # worker to notice its turn and for a claim round, and those waits add up over 50 messages.
-    ahead: timedelta = timedelta(seconds=0.5)
-
-    @property
-    def workspace_step(self) -> timedelta:
-        return timedelta(seconds=1 / self.per_workspace)
 
 
 class Outbox(RepositoryBase):
@@ -96,7 +79,7 @@ class Outbox(RepositoryBase):
             if not candidates:
                 session.commit()
                 return []
-            budgets = self._workspace_budgets(session, {row.team_id for row in candidates}, now=now, pacing=pacing)
+            budgets = workspace_budgets(session, {row.team_id for row in candidates}, now=now, pacing=pacing)
             chosen = []
             used: dict[str, int] = defaultdict(int)
             for row in candidates:  # earliest first
@@ -107,29 +90,19 @@ class Outbox(RepositoryBase):
                 # GCRA: the budget's theoretical time moves on by what was taken, from now at the earliest.
                 budget_row.next_post_at = max(utc(budget_row.next_post_at), now) + used[team_id] * pacing.workspace_step
                 session.add(budget_row)
-            turns = self._turns(session, {(row.team_id, row.channel) for row in chosen})
+            turns = channel_turns(session, {(row.team_id, row.channel) for row in chosen})
             items = [replace(OutboxItem.from_row(row), attempts=row.attempts + 1,
                              post_at=max(now, utc(row.not_before), turns.get((row.team_id, row.channel), now)))
                      for row in chosen]
             session.flush()  # the budgets; the rows are leased by one UPDATE below, not one each at commit
             session.expunge_all()
-            for chunk in _chunks([item.id for item in items], 500):
+            for chunk in chunks([item.id for item in items], 500):
                 session.execute(update(O).where(col(O.id).in_(chunk))
                                 .values(lease_until=now + pacing.lease, lease_owner=owner, attempts=col(O.attempts) + 1))
-            self._pace(session, {(item.team_id, item.channel): (item.post_at or now) + pacing.per_channel
+            pace_channels(session, {(item.team_id, item.channel): (item.post_at or now) + pacing.per_channel
                                  for item in items})
             session.commit()
             return items
-
-    def _turns(self, session: Session, channels: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
-        """Each (team, channel)'s ``next_post_at``, where it has one."""
-        turns: dict[tuple[str, str], datetime] = {}
-        for chunk in _chunks(sorted(channels), 500):
-            for team_id, channel, at in session.execute(
-                    sa_select(col(P.team_id), col(P.channel), col(P.next_post_at))
-                    .where(tuple_(col(P.team_id), col(P.channel)).in_(chunk))):
-                turns[(team_id, channel)] = utc(at)
-        return turns
 
     def _candidates(self, session: Session, *, now: datetime, pacing: Pacing,
                     only: Iterable[int] | None) -> list[models.OutboxMessage]:
@@ -162,36 +135,6 @@ class Outbox(RepositoryBase):
             select(O).where(col(O.id).in_(ids.scalar_subquery()), free)
             .order_by(col(O.not_before), col(O.id)).with_for_update(skip_locked=True)
         ))
-
-    def _workspace_budgets(self, session: Session, teams: set[str], *, now: datetime,
-                           pacing: Pacing) -> dict[str, tuple[models.ChannelPace, int]]:
-        """Each workspace's budget row (locked) and how many messages it may send now (GCRA, a burst of
-        one second's worth). A workspace whose row another replica holds is left out of this claim."""
-        rows = session.scalars(
-            select(P).where(col(P.team_id).in_(sorted(teams)), P.channel == WORKSPACE).with_for_update(skip_locked=True)
-        )
-        step, burst = pacing.workspace_step, timedelta(seconds=1)
-        budgets = {}
-        for row in rows:
-            theoretical = max(utc(row.next_post_at), now)
-            budgets[row.team_id] = (row, max(0, int((now + burst - theoretical) / step)))
-        return budgets
-
-    def _pace(self, session: Session, channels: dict[tuple[str, str], datetime]) -> None:
-        """Each (team, channel)'s next post not before its time (never earlier than it already was); an
-        upsert, so two replicas pacing a new channel at once do not collide."""
-        if not channels:
-            return
-        # One statement with a list of rows (executemany): compiled once and cached, where a VALUES
-        # list of varying length was compiled anew for every batch size. Sorted: replicas upserting
-        # the same channels take their locks in one order.
-        statement: Any = _dialect(session).insert(P)
-        later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
-                     else_=col(P.next_post_at))
-        session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
-                                                        set_={"next_post_at": later}),
-                        [{"team_id": team_id, "channel": channel, "next_post_at": until}
-                         for (team_id, channel), until in sorted(channels.items())])
 
     @off_loop
     def free_lanes(self, team_id: str, entries: Sequence[OutboxEntry], *, now: datetime) -> set[str]:
@@ -237,7 +180,7 @@ class Outbox(RepositoryBase):
 
         with self.session() as session:
             by_id = {entry.row_id: entry for entry in done}
-            for chunk in _chunks(sorted(by_id), 500):
+            for chunk in chunks(sorted(by_id), 500):
                 rows = session.execute(sa_select(*(col(c) for c in (O.id, O.team_id, O.channel, O.purpose, O.lease_owner, O.status)))
                                        .where(col(O.id).in_(chunk))).all()
                 lost.update(set(chunk) - {row.id for row in rows if row.lease_owner == owner and row.status == "pending"})
@@ -253,7 +196,7 @@ class Outbox(RepositoryBase):
                 for entry, result in posted:
                     paced(entry.team_id, entry.channel, result.started)
                     announced.append((entry.team_id, entry.purpose, result.ts))
-            self._pace(session, pace)
+            pace_channels(session, pace)
             for team_id, purpose, ts in announced:
                 if ts and purpose and purpose.startswith("announcement:"):  # as commands.lifecycle.record_announcement
                     session.execute(update(models.Meeting).where(col(models.Meeting.team_id) == team_id,
@@ -315,7 +258,7 @@ class Outbox(RepositoryBase):
     def push_channel(self, team_id: str, channel: str, *, until: datetime) -> None:
         """Slack said 429 for this channel: nothing goes to it before ``until`` (Retry-After)."""
         with self.session() as session:
-            self._pace(session, {(team_id, channel): until})
+            pace_channels(session, {(team_id, channel): until})
             session.commit()
 
     @off_loop
@@ -366,7 +309,7 @@ class Outbox(RepositoryBase):
         if not row_ids:
             return
         with self.session() as session:
-            for chunk in _chunks(list(row_ids), 500):
+            for chunk in chunks(list(row_ids), 500):
                 session.execute(update(O).where(col(O.id).in_(chunk), col(O.lease_owner) == owner,
                                                 col(O.status) == "pending").values(lease_until=until))
             session.commit()
@@ -423,17 +366,13 @@ class Outbox(RepositoryBase):
             return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _dialect(session: Session) -> Any:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-
-
 def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: dict[str, Sent] | None = None) -> None:
     """INSERT … ON CONFLICT DO NOTHING on the idempotency key (both dialects have it), and each
     workspace's budget row (claims lock it, never create it). Entries whose key is in ``sent`` were
     posted already and are stored as sent. The caller commits."""
     if not entries:
         return
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size.
     session.execute(dialect.insert(O).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
                     [_row_values(entry, (sent or {}).get(entry.idem_key)) for entry in entries])
@@ -446,7 +385,7 @@ def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
     """The row ids of ``entries`` by their (team, idempotency key), in order."""
     keys = [(entry.team_id, entry.idem_key) for entry in entries]
     found: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(keys, 500):
+    for chunk in chunks(keys, 500):
         for row_id, team_id, key in session.execute(
             select(O.id, O.team_id, O.idem_key).where(tuple_(col(O.team_id), col(O.idem_key)).in_(chunk))
         ):
@@ -461,9 +400,3 @@ def _row_values(entry: OutboxEntry, sent: Sent | None = None) -> dict[str, Any]:
     if sent is not None:
         values.update(status="sent", attempts=1, sent_at=sent.started, ts=sent.ts)
     return values
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-

@@ -23,7 +23,7 @@ from commands.framework.replies import Audience, Message
 from commands.lifecycle import outbox_entry
 from db.crypto import Vault
 from db.records import OutboxItem
-from db.repos.outbox import Pacing
+from db.repos.pacing import Pacing
 from db.storage import Storage
 from tests.fakes.slack import FakeSlack
 from tests.support.storage import meeting_record

@@ -1,0 +1,105 @@
+"""Pacing state shared by every replica through the database: each channel's next turn, each workspace's budget.
+
+    budgets = workspace_budgets(session, {"T1"}, now=now, pacing=Pacing())   # (locked row, messages allowed now)
+    pace_channels(session, {("T1", "C1"): now + Pacing().per_channel})       # never moves a turn earlier
+
+The outbox (db/repos/outbox.py) calls these inside its own transactions; a ``ChannelPace`` row with
+``channel="*"`` (``WORKSPACE``) holds a workspace's budget and, when Slack refused its token, why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, tuple_
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from db import models
+from db.records import utc
+
+P = models.ChannelPace
+WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast one channel and one workspace may be posted to.
+
+    Slack's chat.postMessage allows about one message per second per channel; ``per_channel`` is a
+    little more, so network jitter does not put two posts closer than that at Slack. The workspace budget is an
+    assumption (Slack publishes no number for it): ``per_workspace`` messages a second, with a
+    burst of one second's worth.
+    """
+
+    per_channel: timedelta = timedelta(seconds=1.05)
+    per_workspace: float = 200.0
+    lease: timedelta = timedelta(seconds=30)
+    limit: int = 500  # rows per claim
+    # A channel's next message is claimed up to this long before its turn and held until then
+    # (``OutboxItem.post_at``): otherwise every message of a busy channel would also wait for the
+    # worker to notice its turn and for a claim round, and those waits add up over 50 messages.
+    ahead: timedelta = timedelta(seconds=0.5)
+
+    @property
+    def workspace_step(self) -> timedelta:
+        return timedelta(seconds=1 / self.per_workspace)
+
+
+def channel_turns(session: Session, channels: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+    """Each (team, channel)'s ``next_post_at``, where it has one."""
+    turns: dict[tuple[str, str], datetime] = {}
+    for chunk in chunks(sorted(channels), 500):
+        for team_id, channel, at in session.execute(
+                sa_select(col(P.team_id), col(P.channel), col(P.next_post_at))
+                .where(tuple_(col(P.team_id), col(P.channel)).in_(chunk))):
+            turns[(team_id, channel)] = utc(at)
+    return turns
+
+
+def workspace_budgets(session: Session, teams: set[str], *, now: datetime,
+                       pacing: Pacing) -> dict[str, tuple[models.ChannelPace, int]]:
+    """Each workspace's budget row (locked) and how many messages it may send now (GCRA, a burst of
+    one second's worth). A workspace whose row another replica holds is left out of this claim."""
+    rows = session.scalars(
+        select(P).where(col(P.team_id).in_(sorted(teams)), P.channel == WORKSPACE).with_for_update(skip_locked=True)
+    )
+    step, burst = pacing.workspace_step, timedelta(seconds=1)
+    budgets = {}
+    for row in rows:
+        theoretical = max(utc(row.next_post_at), now)
+        budgets[row.team_id] = (row, max(0, int((now + burst - theoretical) / step)))
+    return budgets
+
+
+def pace_channels(session: Session, channels: dict[tuple[str, str], datetime]) -> None:
+    """Each (team, channel)'s next post not before its time (never earlier than it already was); an
+    upsert, so two replicas pacing a new channel at once do not collide."""
+    if not channels:
+        return
+    # One statement with a list of rows (executemany): compiled once and cached, where a VALUES
+    # list of varying length was compiled anew for every batch size. Sorted: replicas upserting
+    # the same channels take their locks in one order.
+    statement: Any = dialect_of(session).insert(P)
+    later = case((col(P.next_post_at) < statement.excluded.next_post_at, statement.excluded.next_post_at),
+                 else_=col(P.next_post_at))
+    session.execute(statement.on_conflict_do_update(index_elements=["team_id", "channel"],
+                                                    set_={"next_post_at": later}),
+                    [{"team_id": team_id, "channel": channel, "next_post_at": until}
+                     for (team_id, channel), until in sorted(channels.items())])
+
+
+def dialect_of(session: Session) -> Any:
+    """The dialect module whose ``insert`` has ON CONFLICT: ``dialect_of(session).insert(P)``."""
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
+def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    """``items`` in lists of at most ``size`` (bound-parameter limits): ``for chunk in chunks(ids, 500)``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
