@@ -22,6 +22,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -118,3 +119,8 @@ class GroupCommit(Generic[Item, Result]):
             return result
         except Exception as error:
             return error
+
+
+def dialect_of(session: Session) -> Any:
+    """The dialect module whose ``insert`` has ON CONFLICT: ``dialect_of(session).insert(P)``."""
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

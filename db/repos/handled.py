@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from db import models
-from db.repos.base import GroupCommit, RepositoryBase, off_loop
+from db.repos.base import GroupCommit, RepositoryBase, dialect_of, off_loop
 
 PURGE_EVERY = 60.0  # seconds between sweeps of expired keys (a claim also takes over an expired key itself)
 
@@ -81,9 +80,8 @@ class HandledRequests(RepositoryBase):
                 session.execute(delete(models.HandledRequest).where(
                     col(models.HandledRequest.expires_at) <= min(request.now for request in requests)))
             firsts = {request.key: request for request in reversed(requests)}  # a key's first request
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
             inserted = set(session.scalars(
-                dialect.insert(models.HandledRequest).on_conflict_do_nothing(index_elements=["key"])
+                dialect_of(session).insert(models.HandledRequest).on_conflict_do_nothing(index_elements=["key"])
                 .returning(col(models.HandledRequest.key)),
                 [{"key": r.key, "team_id": r.team_id, "expires_at": r.expires_at} for r in firsts.values()]))
             session.commit()

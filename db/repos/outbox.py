@@ -30,13 +30,12 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, OutboxEntry, OutboxItem, utc
-from db.repos.base import RepositoryBase, off_loop
+from db.repos.base import RepositoryBase, dialect_of, off_loop
 from db.repos.pacing import (
     WORKSPACE,
     Pacing,
     channel_turns,
     chunks,
-    dialect_of,
     pace_channels,
     workspace_budgets,
 )

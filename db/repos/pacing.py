@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import case, tuple_
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from db import models
 from db.records import utc
+from db.repos.base import dialect_of
 
 P = models.ChannelPace
 WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
@@ -92,11 +92,6 @@ def pace_channels(session: Session, channels: dict[tuple[str, str], datetime]) -
                                                     set_={"next_post_at": later}),
                     [{"team_id": team_id, "channel": channel, "next_post_at": until}
                      for (team_id, channel), until in sorted(channels.items())])
-
-
-def dialect_of(session: Session) -> Any:
-    """The dialect module whose ``insert`` has ON CONFLICT: ``dialect_of(session).insert(P)``."""
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

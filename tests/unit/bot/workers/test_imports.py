@@ -6,6 +6,8 @@ Time is moved with time-machine; the outbox worker is driven round by round (``d
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -187,14 +189,20 @@ async def test_a_resumed_job_edits_its_message_and_never_posts_the_start_again(
     assert "2 done" in fake.messages_in("C1")[0]["text"]
 
 
-async def test_a_429_delays_the_final_edit_but_does_not_lose_it(
-        storage: Storage, slack: tuple[FakeSlack, str], outboxed: Outboxed) -> None:
-    fake, _ = slack
+async def shown_with_three_pending(storage: Storage, outboxed: Outboxed) -> tuple[Any, Tally]:
+    """A stored job whose progress message is shown with 3 rows pending, 2.5 s later (edits may go)."""
     await stored_job(storage)
     progress = await outboxed.progress(storage)
     tally = Tally(counts=Counter({"pending": 3}))
     await progress.show(tally)
     outboxed.at(2.5)
+    return progress, tally
+
+
+async def test_a_429_delays_the_final_edit_but_does_not_lose_it(
+        storage: Storage, slack: tuple[FakeSlack, str], outboxed: Outboxed) -> None:
+    fake, _ = slack
+    progress, tally = await shown_with_three_pending(storage, outboxed)
     for _ in range(3):
         tally.move("pending", "done")
     fake.rate_limit_next("chat.update", retry_after=10)
@@ -215,11 +223,7 @@ async def test_a_429_delays_the_final_edit_but_does_not_lose_it(
 async def test_the_final_edit_waits_for_a_delayed_edit_before_it_so_it_lands_last(
         storage: Storage, slack: tuple[FakeSlack, str], outboxed: Outboxed) -> None:
     fake, _ = slack
-    await stored_job(storage)
-    progress = await outboxed.progress(storage)
-    tally = Tally(counts=Counter({"pending": 3}))
-    await progress.show(tally)
-    outboxed.at(2.5)
+    progress, tally = await shown_with_three_pending(storage, outboxed)
     tally.move("pending", "done")
     fake.rate_limit_next("chat.update", retry_after=4)
     await progress(tally)  # the first edit: 429, queued for 4 s
