@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.fakes.airmeet import FakeAirmeet
 from tests.scenario.harness import SlackScenario, block_text
 from tests.scenario.views import block, opened_view, submission
 
-EVENT_LINE = ('/airmeet event new name="Town hall" short_desc="Q4 review" start="2026-12-20 16:00" end=2h '
+# The scenario runs on the wall clock: the event is three weeks ahead of today, never a fixed date
+# that one day turns into the past.
+EVENT_DAY = (datetime.now(UTC) + timedelta(days=21)).date().isoformat()
+EVENT_LINE = (f'/airmeet event new name="Town hall" short_desc="Q4 review" start="{EVENT_DAY} 16:00" end=2h '
               "timezone=Europe/Zurich")
 
 
@@ -65,7 +69,7 @@ async def test_the_event_form_checks_in_the_ack_then_creates(
     assert refused.json()["response_action"] == "errors" and set(refused.json()["errors"]) == {"start"}
     assert fake.events == {}
 
-    done = await slack.interact(submission(slack, view, name="Town hall", short_desc="Q4", start="2026-12-20 16:00",
+    done = await slack.interact(submission(slack, view, name="Town hall", short_desc="Q4", start=f"{EVENT_DAY} 16:00",
                                            end="18:00", access_type="WITH_VERIFIED_EMAIL"))
     assert done.status_code == 200 and not done.content.strip(b"{} ")
     await slack.fake.wait_for("chat.postEphemeral")
@@ -101,7 +105,7 @@ async def test_session_form_picks_from_the_events_speakers(
     view = await opened_view(slack)
     assert [o["value"] for o in block(view, "speakers")["element"]["options"]] == ["ada.speaker@example.com"]
 
-    await slack.interact(submission(slack, view, title="Keynote", start="2026-12-20 16:30", duration="45",
+    await slack.interact(submission(slack, view, title="Keynote", start=f"{EVENT_DAY} 16:30", duration="45",
                                     speakers=["ada.speaker@example.com"]))
     await slack.fake.wait_for("chat.postEphemeral", lambda call: "Keynote" in str(call.args.get("text")))
     [event] = fake.events.values()

@@ -4,7 +4,10 @@ defects 2 and 3). On SQLite and PostgreSQL (the ``storage`` fixture), Whereby on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 
 from commands.framework.context import Services
 from commands.framework.replies import Audience
@@ -22,6 +25,14 @@ LINE = 'new whereby "Board" 2026-12-02 10:00 {}'
 @pytest.fixture(autouse=True)
 def people(services: Services) -> None:
     services.directory = DIRECTORY
+
+
+@pytest.fixture(autouse=True)
+def wall_clock_at_now() -> Iterator[None]:
+    # The commands read the services' clock (NOW) but the Whereby adapter checks "ends in the future"
+    # against the wall clock: without this, LINE's fixed date turns into the past and the test fails.
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 async def nothing_made(services: Services, fake: FakeWhereby) -> bool:
