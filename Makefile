@@ -17,9 +17,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## serve when Slack is configured, otherwise the console
 	@$(BIN)/meetbot start
 
+# pytest-xdist: one test process per core, at most 4; `make test PYTEST_WORKERS=` runs them in one.
+PYTEST_WORKERS ?= --numprocesses auto --maxprocesses 4
+
 test: $(STAMP)  ## the import contracts (pyproject.toml), then every test
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
