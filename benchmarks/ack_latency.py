@@ -1,12 +1,16 @@
 """How long Slack waits for meetbot's ack, next to a Bolt app that does nothing but ack.
 
     .venv/bin/python benchmarks/ack_latency.py            # or: make bench
+    .venv/bin/python benchmarks/ack_latency.py --fakes apart --rounds 9
 
 Both apps run in this process, each served by uvicorn on 127.0.0.1 and hit with the same burst of
 50 concurrent signed ``/meeting new`` slash commands (httpx). meetbot is the real ASGI app
 (``bot.http.app.create_app``) over a fresh SQLite file, talking to the loopback fake Slack and to the
 strict fake Whereby, slowed down to answer every room create after one second: a listener that
-waited for the provider before acking would show up as >= 1 s. The baseline is a bare ``AsyncApp``
+waited for the provider before acking would show up as >= 1 s. The fakes (``ack_fakes.py``) run
+first in this process (their request handling competes with the apps for the GIL, as when issue 9
+measured), then in a process of their own (as Slack and Whereby run elsewhere in production);
+``--fakes here|apart`` runs one of the two. The baseline is a bare ``AsyncApp``
 whose only ``/meeting`` listener acks, behind the same Starlette adapter, with request verification
 and token authorization (``auth.test`` at the fake Slack) on.
 
@@ -14,9 +18,10 @@ Ack latency is the time from sending a request until its HTTP 200 arrives, measu
 generator in a child process (httpx.AsyncClient), so the client does not share the apps' GIL.
 After each meetbot burst the benchmark waits (bounded) until all 50 rooms exist at the fake
 Whereby, all 50 meetings are stored with their announcement, all 50 announcements are in their
-channels of the fake Slack (one channel each: the outbox paces a channel at ~1 message a second) and every organiser got the "Room ready" reply, so the numbers belong to work
-that really happened after the ack, and the next burst starts on an idle app. After a warm-up, rounds alternate which app goes
-first, each starting right after a garbage collection of the frozen warm heap; the table shows
+channels of the fake Slack (one channel each: the outbox paces a channel at ~1 message a second)
+and every organiser got the "Room ready" reply, so the numbers belong to work that really happened
+after the ack, and the next burst starts on an idle app. After a warm-up, rounds alternate which
+app goes first, each starting right after a garbage collection of the frozen warm heap; the table shows
 the median of the per-round p50 and p99 (p99 of 50 is nearly the slowest) and the worst single ack.
 
 Exit status: 0 when every ack was a 200 under Slack's 3 s and every round completed, else 1.
@@ -29,8 +34,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
-import multiprocessing
 import os
 import statistics
 import sys
@@ -38,17 +41,14 @@ import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator
-from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from the repo root: `python benchmarks/ack_latency.py`
     sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler  # noqa: E402
 from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
@@ -61,16 +61,12 @@ from starlette.routing import Route  # noqa: E402
 from bot.runtime import Runtime, build_runtime  # noqa: E402
 from bot.http.app import create_app  # noqa: E402
 from tests.fakes.server import serve  # noqa: E402
-from tests.fakes.slack import FakeSlack  # noqa: E402
-from tests.fakes.whereby import FakeWhereby  # noqa: E402
-from tests.scenario.harness import (  # noqa: E402
-    SIGNING_SECRET,
-    TEAM,
-    block_text,
-    scenario_settings,
-    seed_workspace,
-    sign,
-)
+from tests.scenario.harness import SIGNING_SECRET, TEAM, scenario_settings  # noqa: E402
+
+from ack_load import Burst, LoadGenerator  # noqa: E402
+from ack_fakes import BASELINE_TOKEN, WHEREBY_KEY, FakesApart, FakesHere, fakes_apart, fakes_here  # noqa: E402
+
+Fakes = FakesHere | FakesApart
 
 CONCURRENCY = 50
 ROUNDS = 5
@@ -80,8 +76,6 @@ SETTLE = 0.1  # seconds of quiet between bursts, so one app's leftovers never la
 SLACK_ACK_LIMIT = 3.0  # Slack shows the user an error when the ack takes longer
 GOAL_RATIO = 1.3
 ANNOUNCE_HEADROOM = 0.3  # issue 9: the last announcement within 0.3 s of the provider's own latency
-WHEREBY_KEY = "bench-whereby-key"
-BASELINE_TOKEN = "xoxb-base1"
 CHANNEL = "C1"
 # Each command of a burst announces in its own channel: since issue 9 every post goes through the
 # outbox, paced at Slack's one message per second per channel, so 50 announcements into one
@@ -91,21 +85,6 @@ CHANNELS = [f"CB{index:02d}" for index in range(CONCURRENCY)]
 # making 50 would meet meetbot's per-person limit (20 a minute) and get their 50 host-link DMs one
 # second apart, like any DM conversation.
 USERS = [f"UB{index:02d}" for index in range(CONCURRENCY)]
-
-
-class SlowWhereby(FakeWhereby):
-    """The strict Whereby fake, but every room create answers after ``delay`` seconds.
-
-    ``SlowWhereby(delay=1.0, api_key="k")``; auth, validation and state are the fake's own.
-    """
-
-    def __init__(self, *, delay: float, **kwargs: Any) -> None:
-        self.delay = delay
-        super().__init__(**kwargs)
-
-    async def create_meeting(self, request: Request) -> Response:
-        await asyncio.sleep(self.delay)
-        return await super().create_meeting(request)
 
 
 def baseline_app(api_url: str) -> Starlette:
@@ -128,95 +107,16 @@ def baseline_app(api_url: str) -> Starlette:
     return Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
 
 
-def command_body(fake: FakeSlack, *, command_text: str, name: str, channel: str = CHANNEL,
-                 user: str = "U1") -> bytes:
-    """A slash command as Slack sends it (the shape of harness.SlackScenario.command)."""
+def command_body(target: tuple[str, str], *, command_text: str, channel: str = CHANNEL, user: str = "U1") -> bytes:
+    """A slash command as Slack sends it (the shape of harness.SlackScenario.command); ``target`` is
+    its response_url and trigger id (``fakes.command_targets``)."""
+    response_url, trigger_id = target
     return urlencode({
         "token": "verification_token", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
         "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/meeting",
-        "text": command_text, "api_app_id": "A0MEETBOT1", "response_url": fake.response_url(name),
-        "trigger_id": fake.new_trigger_id(),
+        "text": command_text, "api_app_id": "A0MEETBOT1", "response_url": response_url,
+        "trigger_id": trigger_id,
     }).encode()
-
-
-@dataclass
-class Burst:
-    """One batch of concurrent requests: each one's ack latency (seconds) and status."""
-
-    started: float  # time.time(), the clock of the fake Slack's Call.at
-    latencies: list[float] = field(default_factory=list)
-    statuses: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[str]:
-        return [f"HTTP {status}" for status in self.statuses if status != 200] + self.errors
-
-    def percentile(self, q: float) -> float:
-        return percentile(self.latencies, q)
-
-
-async def send_all(base_url: str, signed: list[tuple[bytes, dict[str, str]]]) -> Burst:
-    """POST every signed body to /slack/events at once and time each until its response arrives."""
-    limits = httpx.Limits(max_connections=len(signed), max_keepalive_connections=len(signed))
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10.0) as client:
-        result = Burst(started=time.time())
-
-        async def one(body: bytes, headers: dict[str, str]) -> None:
-            start = time.perf_counter()
-            try:
-                response = await client.post("/slack/events", content=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", **headers})
-            except httpx.HTTPError as error:
-                result.errors.append(f"{type(error).__name__}: {error}")
-                return
-            result.latencies.append(time.perf_counter() - start)
-            result.statuses.append(response.status_code)
-
-        await asyncio.gather(*(one(body, headers) for body, headers in signed))
-    return result
-
-
-def load_worker(conn: Connection) -> None:
-    """The load generator's process: runs each burst it is sent and answers with the ``Burst``."""
-    gc.freeze()  # the imports: never scanned again
-    while (job := conn.recv()) is not None:
-        base_url, signed = job
-        gc.collect()
-        gc.disable()  # the client is not under test: no collector pause inside its timings
-        try:
-            result = asyncio.run(send_all(base_url, signed))
-        finally:
-            gc.enable()
-        conn.send(result)
-
-
-class LoadGenerator:
-    """The client side in a process of its own: ``result = await load.burst(url, bodies)``.
-
-    The apps under test share one interpreter (and its GIL) with the fakes; a client in that
-    interpreter too would compete with them for it and add its own CPU time to every ack (the
-    bare-ack baseline swung between 55 and 350 ms that way). Out of process it does not.
-    """
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of a process that runs server threads
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=load_worker, args=(child,), name="ack-latency-load", daemon=True)
-        self._process.start()
-        child.close()
-
-    async def burst(self, base_url: str, bodies: list[bytes]) -> Burst:
-        signed = [(body, sign(body)) for body in bodies]  # fresh timestamps; signing stays out of the timing
-        self._conn.send((base_url, signed))
-        return await asyncio.to_thread(self._conn.recv)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._conn.send(None)
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.terminate()
 
 
 def thread_cpu() -> dict[str, float]:
@@ -240,17 +140,6 @@ def thread_cpu() -> dict[str, float]:
     return groups
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default): ``percentile(xs, 0.99)``."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 @dataclass
 class Completion:
     """What one meetbot burst left behind once its work after the ack was done (or timed out)."""
@@ -262,6 +151,7 @@ class Completion:
     confirmed: int  # "Room ready" replies through the response_url
     seconds: float | None  # burst start to the last announcement; None when incomplete
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the round by thread group
+    fakes_cpu: float = 0.0  # CPU seconds of the fakes' process in the round (when they run apart)
 
     @property
     def complete(self) -> bool:
@@ -272,67 +162,53 @@ class Completion:
 class Meetbot:
     """The real app under test with its fakes and database: ``await meetbot.run("r1", 50)``."""
 
-    def __init__(self, *, fake: FakeSlack, whereby: FakeWhereby, runtime: Runtime, url: str,
-                 load: LoadGenerator) -> None:
-        self.fake = fake
+    def __init__(self, *, fakes: Fakes, runtime: Runtime, url: str, load: LoadGenerator) -> None:
+        self.fakes = fakes
         self.load = load
-        self.whereby = whereby
         self.runtime = runtime
         self.url = url
         self.sent = 0
 
     async def run(self, label: str, count: int) -> tuple[Burst, Completion]:
         """One burst of ``/meeting new whereby "Bench <label> NN" ...``, then wait for its results."""
-        titles, names, bodies = [], [], []
+        titles, names = [], []
         for index in range(count):
             self.sent += 1
             titles.append(f"Bench {label} {index:02d}")
             names.append(f"bench-{self.sent}")
-            bodies.append(command_body(self.fake, command_text=f'new whereby "{titles[-1]}" in 2h for 30m',
-                                       name=names[-1], channel=CHANNELS[index % len(CHANNELS)],
-                                       user=USERS[index % len(USERS)]))
-        wanted = set(titles)
-        rooms_before = len(self.whereby.meetings)
-        seen_before = len(self.fake.responses)
-        cpu_before = thread_cpu()
+        targets = self.fakes.command_targets(names)
+        bodies = [command_body(target, command_text=f'new whereby "{title}" in 2h for 30m',
+                               channel=CHANNELS[index % len(CHANNELS)], user=USERS[index % len(USERS)])
+                  for index, (title, target) in enumerate(zip(titles, targets, strict=True))]
+        rooms_before = self.fakes.rooms()
+        seen = self.fakes.reply_count()
+        cpu_before, fakes_before = thread_cpu(), self.fakes.cpu_seconds()
         result = await self.load.burst(self.url, bodies)
         deadline = time.monotonic() + COMPLETION_TIMEOUT
         waiting = set(names)
         while True:
             # "Room ready" is the last message of each reply, so once all are in, meetbot is idle again.
-            # This loop shares the GIL with the app under test: it reads only the replies it has not
-            # seen, a few times a second (scanning every reply every 20 ms took CPU from the app).
-            fresh = self.fake.responses[seen_before:]
-            seen_before += len(fresh)
-            waiting -= {post.name for post in fresh if "Room ready" in (post.text or "")}
+            # This loop may share the GIL with the app under test: it asks only for the replies it has
+            # not seen, a few times a second (scanning every reply every 20 ms took CPU from the app).
+            seen, ready = await asyncio.to_thread(self.fakes.replies_since, seen)
+            waiting -= set(ready)
             confirmed = count - len(waiting)
             if confirmed == count or time.monotonic() > deadline or result.failed:
                 break
             await asyncio.sleep(0.1)
-        announced = self.announcement_times(wanted)
+        announced = self.fakes.announcement_times(titles, CHANNELS)
+        cpu = {group: seconds - cpu_before.get(group, 0.0) for group, seconds in thread_cpu().items()}
         done = Completion(
             wanted=count,
-            rooms=len(self.whereby.meetings) - rooms_before,
-            stored=self.stored(wanted),
+            rooms=self.fakes.rooms() - rooms_before,
+            stored=self.stored(set(titles)),
             announced=len(announced),
             confirmed=confirmed,
             seconds=max(announced) - result.started if len(announced) == count else None,
-            cpu={group: seconds - cpu_before.get(group, 0.0) for group, seconds in thread_cpu().items()},
+            cpu=cpu,
+            fakes_cpu=self.fakes.cpu_seconds() - fakes_before,
         )
         return result, done
-
-    def announcement_times(self, titles: set[str]) -> list[float]:
-        """When each meeting in ``titles`` was announced in the channel (the fake Slack's clock)."""
-        seen = []
-        for call in self.fake.calls_to("chat.postMessage"):
-            if not call.ok or call.args.get("channel") not in CHANNELS:
-                continue
-            blocks = call.args.get("blocks") or []
-            heading = block_text({"blocks": json.loads(blocks) if isinstance(blocks, str) else blocks})
-            # The announcement's first block is "*<title>*\nOrganised by <@U1>".
-            if heading.startswith("*") and heading[1:].split("*", 1)[0] in titles:
-                seen.append(call.at)
-        return seen
 
     def stored(self, titles: set[str]) -> int:
         with self.runtime.storage.engine.connect() as session:  # counted after the burst: blocking is fine
@@ -341,33 +217,28 @@ class Meetbot:
 
 
 @contextlib.asynccontextmanager
-async def running_apps(database: Path, load: LoadGenerator) -> AsyncIterator[tuple[Meetbot, str]]:
-    """meetbot and the baseline, each on its own loopback port, sharing one fake Slack."""
-    fake = FakeSlack(tokens={})
-    seed_workspace(fake)
-    for channel, user in zip(CHANNELS, USERS, strict=True):
-        fake.add_user(user, team_id=TEAM, name=user.lower(), real_name=f"Bench {user}",
-                      email=f"{user.lower()}@example.com", tz="Europe/Zurich")
-        fake.add_channel(channel, team_id=TEAM, name=channel.lower(), members=[user])
-    fake.add_token(BASELINE_TOKEN, TEAM)
-    whereby = SlowWhereby(delay=PROVIDER_DELAY, api_key=WHEREBY_KEY)
-    with fake.running() as api_url, serve(whereby.app) as whereby_url:
-        settings = scenario_settings(api_url, f"sqlite:///{database}", whereby_api_url=f"{whereby_url}/v1")
+async def running_apps(database: Path, load: LoadGenerator, *, apart: bool) -> AsyncIterator[tuple[Meetbot, str]]:
+    """meetbot and the baseline, each on its own loopback port, sharing one fake Slack; the fakes run
+    in a process of their own when ``apart``."""
+    fakes_here_or_apart = fakes_apart if apart else fakes_here
+    with fakes_here_or_apart(CHANNELS, USERS, delay=PROVIDER_DELAY) as fakes:
+        settings = scenario_settings(fakes.api_url, f"sqlite:///{database}", whereby_api_url=fakes.whereby_url)
         runtime = build_runtime(settings, purpose="serve")
         await runtime.storage.accounts.save(TEAM, provider="whereby", credentials={"api_key": WHEREBY_KEY})
         app = create_app(settings, runtime, scheduler=False)
-        with serve(app) as meetbot_url, serve(baseline_app(api_url)) as baseline_url:
-            yield Meetbot(fake=fake, whereby=whereby, runtime=runtime, url=meetbot_url, load=load), baseline_url
+        with serve(app) as meetbot_url, serve(baseline_app(fakes.api_url)) as baseline_url:
+            yield Meetbot(fakes=fakes, runtime=runtime, url=meetbot_url, load=load), baseline_url
 
 
-def baseline_bodies(fake: FakeSlack, label: str, count: int) -> list[bytes]:
+def baseline_bodies(fakes: Fakes, label: str, count: int) -> list[bytes]:
     # The same kind of one-liner meetbot gets, so both apps verify and parse bodies of the same size.
-    return [command_body(fake, command_text=f'new whereby "Bench {label} {i:02d}" in 2h for 30m',
-                         name=f"baseline-{label}-{i}") for i in range(count)]
+    targets = fakes.command_targets([f"baseline-{label}-{i}" for i in range(count)])
+    return [command_body(target, command_text=f'new whereby "Bench {label} {i:02d}" in 2h for 30m')
+            for i, target in enumerate(targets)]
 
 
 def report(meetbot_rounds: list[Burst], baseline_rounds: list[Burst], completions: list[Completion], *,
-           concurrency: int) -> float:
+           concurrency: int, apart: bool) -> float:
     """Print the tables; returns the worst meetbot ack in seconds."""
 
     def ms(seconds: float) -> str:
@@ -378,6 +249,9 @@ def report(meetbot_rounds: list[Burst], baseline_rounds: list[Burst], completion
                 statistics.median(b.percentile(0.99) for b in bursts),
                 max((max(b.latencies) for b in bursts if b.latencies), default=float("nan")))
 
+    where = ("in a process of their own (as Slack and Whereby are, in production)" if apart else
+             "in this process, sharing the apps' interpreter and GIL (as issue 9 measured)")
+    print(f"== The fakes {where}")
     print(f"Ack latency of {concurrency} concurrent signed `/meeting new` slash commands, {len(meetbot_rounds)} "
           f"rounds; nproc={os.cpu_count()}, Python {sys.version.split()[0]}.")
     print(f"The fake Whereby answers each room create after {PROVIDER_DELAY:.1f} s. Times in ms.")
@@ -403,7 +277,12 @@ def report(meetbot_rounds: list[Burst], baseline_rounds: list[Burst], completion
         print(f"round {number}: {done.rooms} Whereby rooms created, {done.stored} meetings stored, "
               f"{done.announced} announced in their channels, {done.confirmed} organiser replies; "
               f"burst start to last announcement {end_to_end}")
-        if done.cpu:
+        if done.cpu and apart:
+            print(f"         CPU of the round: {sum(done.cpu.values()):.2f} s in this process (database threads "
+                  f"{done.cpu.get('database', 0.0):.2f}, HTTP server threads: meetbot's loop and the baseline's "
+                  f"{done.cpu.get('servers', 0.0):.2f}, other {done.cpu.get('other', 0.0):.2f}); "
+                  f"the fakes' process {done.fakes_cpu:.2f} s")
+        elif done.cpu:
             print(f"         CPU of the round: {sum(done.cpu.values()):.2f} s (database threads "
                   f"{done.cpu.get('database', 0.0):.2f}, HTTP server threads: meetbot's loop and the fakes' "
                   f"{done.cpu.get('servers', 0.0):.2f}, other {done.cpu.get('other', 0.0):.2f})")
@@ -418,16 +297,20 @@ def report(meetbot_rounds: list[Burst], baseline_rounds: list[Burst], completion
     return mmax
 
 
-async def main(*, rounds: int, concurrency: int) -> int:
-    """Warm up, run ``rounds`` alternating bursts, print the report; 1 when anything failed."""
+async def main(*, rounds: int, concurrency: int, fakes: str) -> int:
+    """For each placement of the fakes: warm up, run ``rounds`` alternating bursts, print the report;
+    1 when anything failed."""
     problems: list[str] = []
     load = LoadGenerator()
     try:
-        with tempfile.TemporaryDirectory(prefix="meetbot-bench-") as tmp:
-            async with running_apps(Path(tmp) / "bench.db", load) as (meetbot, baseline_url):
-                await measure(meetbot, baseline_url, rounds=rounds, concurrency=concurrency, problems=problems)
+        for apart in {"here": [False], "apart": [True], "both": [False, True]}[fakes]:
+            with tempfile.TemporaryDirectory(prefix="meetbot-bench-") as tmp:
+                async with running_apps(Path(tmp) / "bench.db", load, apart=apart) as (meetbot, baseline_url):
+                    await measure(meetbot, baseline_url, rounds=rounds, concurrency=concurrency, apart=apart,
+                                  problems=problems)
+            print()
     except EOFError:
-        problems.append("the load generator process died")
+        problems.append("the load generator or the fakes' process died")
     finally:
         load.close()
     for problem in problems:
@@ -435,15 +318,16 @@ async def main(*, rounds: int, concurrency: int) -> int:
     return 1 if problems else 0
 
 
-async def measure(meetbot: Meetbot, baseline_url: str, *, rounds: int, concurrency: int, problems: list[str]) -> None:
+async def measure(meetbot: Meetbot, baseline_url: str, *, rounds: int, concurrency: int, apart: bool,
+                  problems: list[str]) -> None:
     """Warm-up, then ``rounds`` of one burst per app; prints the report and appends what failed."""
     # Warm-up, not measured, one full-size burst each: auth.test, the users.info cache, the SQLite file,
     # first-use imports, and the load generator's own first run.
     warm, warm_done = await meetbot.run("warm", concurrency)
-    warm_base = await meetbot.load.burst(baseline_url, baseline_bodies(meetbot.fake, "warm", concurrency))
+    warm_base = await meetbot.load.burst(baseline_url, baseline_bodies(meetbot.fakes, "warm", concurrency))
     if warm.failed or warm_base.failed or not warm_done.complete:
         problems.append(f"warm-up failed: meetbot {warm.failed[:1]} {warm_done}, baseline {warm_base.failed[:1]}")
-    if not any(call.ok and call.token == BASELINE_TOKEN for call in meetbot.fake.calls_to("auth.test")):
+    if not meetbot.fakes.authorized(BASELINE_TOKEN):
         problems.append("the baseline never authorized its token with auth.test")
 
     # A full collection of this interpreter's heap (every module of both apps and the fakes) stops all
@@ -466,12 +350,12 @@ async def measure(meetbot: Meetbot, baseline_url: str, *, rounds: int, concurren
                 if not done.complete:
                     problems.append(f"round {number}: meetbot's work after the ack is incomplete: {done}")
             else:
-                result = await meetbot.load.burst(baseline_url, baseline_bodies(meetbot.fake, label, concurrency))
+                result = await meetbot.load.burst(baseline_url, baseline_bodies(meetbot.fakes, label, concurrency))
                 baseline_rounds.append(result)
             if result.failed:
                 problems.append(f"round {number} {app}: {len(result.failed)} failed acks, e.g. {result.failed[0]}")
 
-    worst = report(meetbot_rounds, baseline_rounds, completions, concurrency=concurrency)
+    worst = report(meetbot_rounds, baseline_rounds, completions, concurrency=concurrency, apart=apart)
     if worst >= SLACK_ACK_LIMIT:
         problems.append(f"a meetbot ack took {worst:.2f} s, over Slack's {SLACK_ACK_LIMIT:.0f} s")
 
@@ -481,6 +365,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"measured rounds per app (default {ROUNDS})")
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
                         help=f"requests per burst (default {CONCURRENCY})")
+    parser.add_argument("--fakes", choices=["here", "apart", "both"], default="both",
+                        help="run the fake Slack and Whereby in this process, in one of their own, or measure "
+                             "both ways one after the other (default both)")
     arguments = parser.parse_args(argv)
     if arguments.rounds < 1 or arguments.concurrency < 1:
         parser.error("--rounds and --concurrency must be at least 1")
@@ -489,4 +376,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 if __name__ == "__main__":
     arguments = parse_args()
-    sys.exit(asyncio.run(main(rounds=arguments.rounds, concurrency=arguments.concurrency)))
+    sys.exit(asyncio.run(main(rounds=arguments.rounds, concurrency=arguments.concurrency, fakes=arguments.fakes)))

@@ -27,7 +27,6 @@ import random
 import re
 import secrets
 import signal
-import statistics
 import sys
 import time
 from collections import Counter, defaultdict
