@@ -11,6 +11,7 @@ meanwhile), the meeting stays listed and the shell tells the organiser (``announ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from commands.lifecycle.links import has_host_link, host_links, no_host_link, pe
 from commands.lifecycle.reminders import human_offset
 from commands.lifecycle.reschedule import OPTIONS, options_to_store, reminder_times
 from db.errors import StorageError
-from db.records import Meeting, new_meeting_id
+from db.records import Meeting, Workspace, new_meeting_id
 from providers import registry
 from providers.base import Capability, Room, RoomRequest
 from providers.errors import ProviderError, display_name
@@ -163,9 +164,17 @@ async def create_meeting(new: NewMeeting, ctx: Context, services: Services) -> R
         options=new.options,
     )
     async with open_adapter(services, team_id=ctx.team_id, provider=new.provider, account=new.account) as adapter:
-        room = await adapter.create_room(request)
+        # The workspace's reminder defaults are read while the provider makes the room: once rooms are
+        # back, a burst's announcements all wait for the database's thread (benchmarks/ack_latency.py).
+        workspace = asyncio.ensure_future(services.storage.workspaces.ensure(ctx.team_id))
+        workspace.add_done_callback(_retrieved)  # an error nobody awaits (the create failed) is not logged
         try:
-            meeting = await store_meeting(new, room, ctx, services)
+            room = await adapter.create_room(request)
+        except BaseException:
+            workspace.cancel()
+            raise
+        try:
+            meeting = await store_meeting(new, room, ctx, services, workspace=await workspace)
         except StorageError as error:
             # The sentence names no parameter (db/errors.py); the traceback would add nothing.
             log.error("storing meeting failed after the %s room was created: %s", new.provider, error)
@@ -223,8 +232,17 @@ async def people_names(user_ids: tuple[str, ...], ctx: Context, services: Servic
     return names
 
 
-async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services) -> Meeting:
-    workspace = await services.storage.workspaces.ensure(ctx.team_id)
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    # asyncio logs, with a traceback, a task's error that was never read.
+    if not task.cancelled():
+        task.exception()
+
+
+async def store_meeting(new: NewMeeting, room: Room, ctx: Context, services: Services, *,
+                        workspace: Workspace | None = None) -> Meeting:
+    """Store the meeting of a room just made, with its reminders (``new``'s, or the workspace's defaults):
+    ``meeting = await store_meeting(new, room, ctx, services)``; ``workspace`` when already read."""
+    workspace = workspace or await services.storage.workspaces.ensure(ctx.team_id)
     offsets = new.reminders if new.reminders is not None else parse_offsets_setting(workspace.default_reminders)
     now = services.clock()
     due = reminder_times(offsets, start=new.start, now=now)
