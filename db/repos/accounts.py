@@ -8,15 +8,18 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from db import models
 from db.records import Account
-from db.repos.base import RepositoryBase, off_loop
+from db.repos.base import GroupCommit, RepositoryBase, off_loop
 
 Row = models.ProviderAccount
 
@@ -27,6 +30,10 @@ def of_provider(team_id: str, provider: str) -> SelectOfScalar[Row]:
 
 class Accounts(RepositoryBase):
     """Credentials per provider account; the first account of a provider is its default."""
+
+    def __init__(self, engine: Engine, executor: Executor) -> None:
+        super().__init__(engine, executor)
+        self._reads = GroupCommit(executor, self.get_many)
 
     @off_loop
     def save(
@@ -61,17 +68,26 @@ class Accounts(RepositoryBase):
             rows = session.scalars(query.order_by(col(Row.provider), col(Row.name)))
             return [Account.from_row(row) for row in rows]
 
-    @off_loop
-    def get(self, team_id: str, provider: str, name: str | None = None) -> Account | None:
-        """The named account, or the provider's default when ``name`` is None."""
+    async def get(self, team_id: str, provider: str, name: str | None = None) -> Account | None:
+        """The named account, or the provider's default when ``name`` is None. Asked with others at the
+        same moment (a burst of commands), it is read with them in one session, each account once."""
+        return await self._reads.submit((team_id, provider, name))
+
+    def get_many(self, asks: list[tuple[str, str, str | None]]) -> list[Account | None]:
+        """``get`` for each (team_id, provider, name), in one session; one query per distinct ask."""
         with self.session() as session:
-            query = of_provider(team_id, provider)
-            if name is None:
-                query = query.order_by(col(Row.is_default).desc(), col(Row.id))
-            else:
-                query = query.where(Row.name == name)
-            row = session.scalars(query.limit(1)).first()
-            return Account.from_row(row) if row else None
+            rows = {ask: self._row(session, *ask) for ask in dict.fromkeys(asks)}
+            # An Account per ask: callers never share one credentials dict.
+            return [Account.from_row(row) if (row := rows[ask]) else None for ask in asks]
+
+    @staticmethod
+    def _row(session: Session, team_id: str, provider: str, name: str | None) -> Row | None:
+        query = of_provider(team_id, provider)
+        if name is None:
+            query = query.order_by(col(Row.is_default).desc(), col(Row.id))
+        else:
+            query = query.where(Row.name == name)
+        return session.scalars(query.limit(1)).first()
 
     @off_loop
     def set_default(self, team_id: str, provider: str, name: str) -> bool:

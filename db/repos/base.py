@@ -69,14 +69,15 @@ Result = TypeVar("Result")
 
 
 class GroupCommit(Generic[Item, Result]):
-    """Writes that arrive while one is under way go together in the next: one transaction for many.
+    """Calls that arrive while one is under way go together in the next: one transaction for many
+    writes, or one session for many reads.
 
         self._adds = GroupCommit(executor, self.add_many)   # add_many(items) -> results, one transaction
         stored = await self._adds.submit(meeting)
 
-    A burst of 50 commands then costs a few transactions, not 50 (benchmarks/ack_latency.py). A
-    batch whose transaction fails is tried again item by item, so one bad item fails alone and the
-    others are written; each caller gets its own result or error.
+    A burst of 50 commands then costs a few trips to the database's thread, not 50
+    (benchmarks/ack_latency.py). A batch that fails is tried again item by item, so one bad item
+    fails alone and the others are done; each caller gets its own result or error.
     """
 
     def __init__(self, executor: Executor, write: Callable[[list[Item]], list[Result]]) -> None:

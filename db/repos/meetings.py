@@ -133,6 +133,7 @@ class Meetings(RepositoryBase):
     def __init__(self, engine: Engine, executor: Executor) -> None:
         super().__init__(engine, executor)
         self._adds = GroupCommit(executor, self.add_many)
+        self._counts = GroupCommit(executor, self.created_by_many)
 
     async def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
         """Store a meeting, its participants and its reminders in one transaction (group-committed
@@ -206,17 +207,21 @@ class Meetings(RepositoryBase):
             )
             return [channel for channel in found if channel]
 
-    @off_loop
-    def created_by(self, team_id: str, user_id: str, *, since: datetime) -> int:
+    async def created_by(self, team_id: str, user_id: str, *, since: datetime) -> int:
         """How many meetings ``user_id`` organised that were created after ``since`` (the create rate
-        limit; from the user's participant rows, so it reads a handful of rows at any size)."""
+        limit; from the user's participant rows, so it reads a handful of rows at any size). Counted
+        with the others asked at the same moment, in one session."""
+        return await self._counts.submit((team_id, user_id, since))
+
+    def created_by_many(self, asks: list[tuple[str, str, datetime]]) -> list[int]:
+        """``created_by`` for each (team_id, user_id, since), in one session."""
         with self.session() as session:
-            return int(session.scalars(
+            return [int(session.scalars(
                 select(func.count()).select_from(Participant)
                 .join(models.Meeting, col(models.Meeting.id) == col(Participant.meeting_id))
                 .where(Participant.team_id == team_id, Participant.user_id == user_id,
                        Participant.role == "organiser", col(models.Meeting.created_at) > since)
-            ).one())
+            ).one()) for team_id, user_id, since in asks]
 
     @off_loop
     def set_announcement(self, team_id: str, meeting_id: str, ts: str) -> None:

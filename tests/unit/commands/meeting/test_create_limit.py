@@ -3,6 +3,7 @@ counted in the database (every replica sees the same count). On SQLite and Postg
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from commands.framework.context import Services
@@ -40,3 +41,11 @@ async def test_a_limit_of_zero_means_no_limit(services: Services) -> None:
     services.create_limit = 0
     for _ in range(4):
         assert await created("new kmeet Standup", services)
+
+
+async def test_counts_asked_together_are_each_person_s_own(services: Services) -> None:
+    for user, meetings in (("U1", 2), ("U2", 1)):
+        for _ in range(meetings):
+            assert await created("new kmeet Standup", services, user=user)
+    counts = await asyncio.gather(*(made(services, user) for user in ("U1", "U2", "U3", "U1")))
+    assert counts == [2, 1, 0, 2]

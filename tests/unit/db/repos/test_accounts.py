@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from db.storage import Storage
 from tests.support.storage import raw_rows
 
@@ -62,3 +64,16 @@ async def test_another_workspaces_accounts_are_out_of_reach(storage: Storage) ->
     await storage.accounts.save_token_cache("T1", theirs.id, {"value": "mine"})
     assert await storage.accounts.load_token_cache("T2", theirs.id) is None
     assert await storage.accounts.get("T2", "whereby") is not None
+
+
+async def test_gets_asked_together_each_get_their_own_account(storage: Storage) -> None:
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "one"})
+    await storage.accounts.save("T1", provider="whereby", credentials={"api_key": "two"}, name="events")
+    await storage.accounts.save("T2", provider="whereby", credentials={"api_key": "three"})
+    asks = [("T1", "whereby", None), ("T1", "whereby", "events"), ("T2", "whereby", None), ("T1", "whereby", None),
+            ("T1", "kmeet", None), ("T3", "whereby", None)]
+    found = await asyncio.gather(*(storage.accounts.get(*ask) for ask in asks))
+    assert [account.credentials["api_key"] if account else None for account in found] == [
+        "one", "two", "three", "one", None, None]
+    first, _, _, again, _, _ = found
+    assert first is not again and first.credentials is not again.credentials  # type: ignore[union-attr]
