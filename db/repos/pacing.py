@@ -2,6 +2,7 @@
 
     budgets = workspace_budgets(session, {"T1"}, now=now, pacing=Pacing())   # (locked row, messages allowed now)
     pace_channels(session, {("T1", "C1"): now + Pacing().per_channel})       # never moves a turn earlier
+    [free] = lanes_free(session, [("T1", entries, now)])                     # channels that may go at once
 
 The outbox (db/repos/outbox.py) calls these inside its own transactions; a ``ChannelPace`` row with
 ``channel="*"`` (``WORKSPACE``) holds a workspace's budget and, when Slack refused its token, why.
@@ -9,21 +10,22 @@ The outbox (db/repos/outbox.py) calls these inside its own transactions; a ``Cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, tuple_
+from sqlalchemy import case, literal, tuple_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from db import models
-from db.records import utc
+from db.records import OutboxEntry, utc
 from db.repos.base import dialect_of
 
 P = models.ChannelPace
+O = models.OutboxMessage
 WORKSPACE = "*"  # the ChannelPace row holding a workspace's budget and its stop
 
 
@@ -98,3 +100,38 @@ def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     """``items`` in lists of at most ``size`` (bound-parameter limits): ``for chunk in chunks(ids, 500)``."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def lanes_free(session: Session, asks: Sequence[tuple[str, Sequence[OutboxEntry], datetime]]) -> list[set[str]]:
+    """``Outbox.free_lanes`` for each (team_id, entries, now) in ``session``: one statement listing why
+    a lane is not free, as (reason, team, channel or key) rows. Pacing is compared with the earliest
+    ask's clock: a lane whose turn falls between two asks counts as paced, and its message is queued."""
+    teams = sorted({team_id for team_id, _, _ in asks})
+    lanes = sorted({entry.channel for _, entries, _ in asks for entry in entries})
+    keys = sorted({entry.idem_key for _, entries, _ in asks for entry in entries})
+    earliest = min(now for _, _, now in asks)
+    reasons = union_all(
+        sa_select(literal("stopped"), col(P.team_id), col(P.channel)).where(
+            col(P.team_id).in_(teams), col(P.channel) == WORKSPACE, col(P.stopped).is_not(None)),
+        sa_select(literal("known"), col(O.team_id), col(O.idem_key)).where(
+            col(O.team_id).in_(teams), col(O.idem_key).in_(keys)),
+        sa_select(literal("busy"), col(O.team_id), col(O.channel)).where(
+            col(O.team_id).in_(teams), col(O.channel).in_(lanes), col(O.status) == "pending"),
+        sa_select(literal("paced"), col(P.team_id), col(P.channel)).where(
+            col(P.team_id).in_(teams), col(P.channel).in_(lanes), col(P.next_post_at) > earliest),
+    )
+    stopped, known, taken = set(), set(), set()
+    for reason, team_id, name in session.execute(reasons):
+        if reason == "stopped":
+            stopped.add(team_id)
+        elif reason == "known":
+            known.add((team_id, name))
+        else:
+            taken.add((team_id, name))
+    answers: list[set[str]] = []
+    for team_id, entries, _ in asks:
+        if team_id in stopped or any((team_id, entry.idem_key) in known for entry in entries):
+            answers.append(set())  # a replay goes through the queue, which posts a key once
+        else:
+            answers.append({entry.channel for entry in entries} - {lane for team, lane in taken if team == team_id})
+    return answers
