@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, tuple_, update
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
@@ -191,11 +191,16 @@ class Outbox(RepositoryBase):
                     paced(entry.team_id, entry.channel, result.started)
                     announced.append((entry.team_id, entry.purpose, result.ts))
             pace_channels(session, pace)
-            for team_id, purpose, ts in announced:
-                if ts and purpose and purpose.startswith("announcement:"):  # as commands.lifecycle.record_announcement
-                    session.execute(update(models.Meeting).where(col(models.Meeting.team_id) == team_id,
-                                                                 col(models.Meeting.id) == purpose.split(":", 1)[1])
-                                    .values(announcement_ts=ts))
+            # Each announcement's ts on its meeting (as commands.lifecycle.record_announcement), one
+            # executemany: Core on the table, as the ORM's bulk UPDATE would match the id alone.
+            announcements = [{"b_team": team_id, "b_meeting": purpose.split(":", 1)[1], "b_ts": ts}
+                             for team_id, purpose, ts in announced
+                             if ts and purpose and purpose.startswith("announcement:")]
+            if announcements:
+                meeting = models.Meeting.__table__  # type: ignore[attr-defined]
+                session.execute(update(meeting).where(meeting.c.team_id == bindparam("b_team"),
+                                                      meeting.c.id == bindparam("b_meeting"))
+                                .values(announcement_ts=bindparam("b_ts")), announcements)
             session.commit()
         return lost
 
@@ -367,8 +372,10 @@ def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: di
     if not entries:
         return
     dialect = dialect_of(session)
-    # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size.
-    session.execute(dialect.insert(O).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
+    # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size. On
+    # the table (Core): the ORM's bulk insert sent the rows in several statements (benchmarks/ack_latency.py).
+    table = O.__table__  # type: ignore[attr-defined]
+    session.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
                     [_row_values(entry, (sent or {}).get(entry.idem_key)) for entry in entries])
     session.execute(dialect.insert(P).on_conflict_do_nothing(index_elements=["team_id", "channel"]),
                     [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
