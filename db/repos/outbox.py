@@ -146,7 +146,7 @@ class Outbox(RepositoryBase):
         """Which of the entries' channels may be posted to at once, bypassing the queue: nothing of
         theirs queued or in flight, their pacing passed, the workspace not stopped. None when one of
         the keys is already in the outbox (a replay goes through the queue, which posts a key once).
-        The checks of one moment share one session (a burst's 50 announcements, one trip)."""
+        The checks asked at the same moment go in one statement (a burst's 50 announcements, one trip)."""
         return await self._lane_checks.submit((team_id, tuple(entries), now))
 
     def free_lanes_many(self, asks: list[tuple[str, tuple[OutboxEntry, ...], datetime]]) -> list[set[str]]:
