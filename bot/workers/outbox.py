@@ -44,7 +44,7 @@ from commands.framework.context import Services
 from commands.framework.replies import Message
 from commands.lifecycle import GRACE, message_at, miss_overdue, outbox_entry, overdue, reminder_due
 from db.records import OutboxEntry, OutboxItem
-from db.repos.outbox import Sent
+from db.repos.outbox_rows import Sent
 from db.repos.pacing import Pacing
 from db.storage import Storage
 

@@ -19,7 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from db import models
 from db.records import Account
-from db.repos.base import GroupCommit, RepositoryBase, off_loop
+from db.repos.base import Grouped, RepositoryBase, off_loop
 
 Row = models.ProviderAccount
 
@@ -33,7 +33,7 @@ class Accounts(RepositoryBase):
 
     def __init__(self, engine: Engine, executor: Executor) -> None:
         super().__init__(engine, executor)
-        self._reads = GroupCommit(executor, self.get_many)
+        self._reads = Grouped(executor, self.get_many)
 
     @off_loop
     def save(

@@ -68,11 +68,11 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-class GroupCommit(Generic[Item, Result]):
+class Grouped(Generic[Item, Result]):
     """Calls that arrive while one is under way go together in the next: one transaction for many
     writes, or one session for many reads.
 
-        self._adds = GroupCommit(executor, self.add_many)   # add_many(items) -> results, one transaction
+        self._adds = Grouped(executor, self.add_many)   # add_many(items) -> results, one transaction
         stored = await self._adds.submit(meeting)
 
     A burst of 50 commands then costs a few trips to the database's thread, not 50
@@ -80,18 +80,18 @@ class GroupCommit(Generic[Item, Result]):
     fails alone and the others are done; each caller gets its own result or error.
     """
 
-    def __init__(self, executor: Executor, write: Callable[[list[Item]], list[Result]]) -> None:
+    def __init__(self, executor: Executor, many: Callable[[list[Item]], list[Result]]) -> None:
         self.executor = executor
-        self.write = write
+        self.many = many  # the items in, their results out, in order: one transaction or session
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._drainer: asyncio.Task[None] | None = None
 
     async def submit(self, item: Item) -> Result:
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[Result] = loop.create_future()
         self._waiting.append((item, answer))
-        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
-            self._writer = loop.create_task(self._drain())
+        if self._drainer is None or self._drainer.done() or self._drainer.get_loop() is not loop:
+            self._drainer = loop.create_task(self._drain())
         return await answer
 
     async def _drain(self) -> None:
@@ -100,14 +100,14 @@ class GroupCommit(Generic[Item, Result]):
             batch, self._waiting = self._waiting, []
             try:
                 outcomes: list[Result | BaseException] = list(
-                    await loop.run_in_executor(self.executor, self.write, [item for item, _ in batch]))
+                    await loop.run_in_executor(self.executor, self.many, [item for item, _ in batch]))
             except Exception as error:
                 if len(batch) == 1:
                     outcomes = [error]
                 else:  # find the bad one: each on its own
                     outcomes = [await self._alone(loop, item) for item, _ in batch]
             for (_, answer), outcome in zip(batch, outcomes, strict=True):
-                if answer.done():  # the caller gave up waiting; the write stands
+                if answer.done():  # the caller gave up waiting; a write stands
                     continue
                 if isinstance(outcome, BaseException):
                     answer.set_exception(outcome)
@@ -116,7 +116,7 @@ class GroupCommit(Generic[Item, Result]):
 
     async def _alone(self, loop: asyncio.AbstractEventLoop, item: Item) -> Result | BaseException:
         try:
-            [result] = await loop.run_in_executor(self.executor, self.write, [item])
+            [result] = await loop.run_in_executor(self.executor, self.many, [item])
             return result
         except Exception as error:
             return error

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from db import models
-from db.repos.base import GroupCommit, RepositoryBase, dialect_of, off_loop
+from db.repos.base import Grouped, RepositoryBase, dialect_of, off_loop
 
 PURGE_EVERY = 60.0  # seconds between sweeps of expired keys (a claim also takes over an expired key itself)
 
@@ -65,7 +65,7 @@ class HandledRequests(RepositoryBase):
     def __init__(self, engine: Engine, executor: Executor) -> None:
         super().__init__(engine, executor)
         self._next_purge = 0.0
-        self._claims = GroupCommit(executor, self.claim_many)
+        self._claims = Grouped(executor, self.claim_many)
 
     async def claim(self, key: str, *, team_id: str, now: datetime, ttl: timedelta) -> Claim:
         """Take the request ``key`` on, or learn who has: one group-committed write."""

@@ -28,7 +28,7 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, Page, utc
-from db.repos.base import GroupCommit, RepositoryBase, off_loop
+from db.repos.base import Grouped, RepositoryBase, off_loop
 
 Participant = models.MeetingParticipant
 MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
@@ -132,8 +132,8 @@ class Meetings(RepositoryBase):
 
     def __init__(self, engine: Engine, executor: Executor) -> None:
         super().__init__(engine, executor)
-        self._adds = GroupCommit(executor, self.add_many)
-        self._counts = GroupCommit(executor, self.created_by_many)
+        self._adds = Grouped(executor, self.add_many)
+        self._counts = Grouped(executor, self.created_by_many)
 
     async def add(self, meeting: Meeting, *, reminder_times: Iterable[tuple[datetime, int]] = ()) -> Meeting:
         """Store a meeting, its participants and its reminders in one transaction (group-committed

@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, update
 from sqlalchemy import select as sa_select  # sqlmodel's select takes at most four columns
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
@@ -32,7 +32,8 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, OutboxEntry, OutboxItem, utc
-from db.repos.base import GroupCommit, RepositoryBase, dialect_of, off_loop
+from db.repos.base import Grouped, RepositoryBase, off_loop
+from db.repos.outbox_rows import Sent, ids_of, insert_entries
 from db.repos.pacing import (
     WORKSPACE,
     Pacing,
@@ -47,21 +48,12 @@ O = models.OutboxMessage
 P = models.ChannelPace
 
 
-@dataclass(frozen=True)
-class Sent:
-    """A row Slack accepted: its message ts and when its post started (its channel's pacing counts from there)."""
-
-    row_id: int
-    ts: str | None
-    started: datetime
-
-
 class Outbox(RepositoryBase):
     """Queued Slack messages of every workspace; see the module docstring for the life of a row."""
 
     def __init__(self, engine: Engine, executor: Executor) -> None:
         super().__init__(engine, executor)
-        self._lane_checks = GroupCommit(executor, self.free_lanes_many)
+        self._lane_checks = Grouped(executor, self.free_lanes_many)
 
     @off_loop
     def enqueue(self, entries: Sequence[OutboxEntry]) -> list[int]:
@@ -363,41 +355,3 @@ class Outbox(RepositoryBase):
                                                      col(O.created_at) < before))
             session.commit()
             return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: dict[str, Sent] | None = None) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on the idempotency key (both dialects have it), and each
-    workspace's budget row (claims lock it, never create it). Entries whose key is in ``sent`` were
-    posted already and are stored as sent. The caller commits."""
-    if not entries:
-        return
-    dialect = dialect_of(session)
-    # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size. On
-    # the table (Core): the ORM's bulk insert sent the rows in several statements (benchmarks/ack_latency.py).
-    table = O.__table__  # type: ignore[attr-defined]
-    session.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
-                    [_row_values(entry, (sent or {}).get(entry.idem_key)) for entry in entries])
-    session.execute(dialect.insert(P).on_conflict_do_nothing(index_elements=["team_id", "channel"]),
-                    [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}
-                     for team in sorted({entry.team_id for entry in entries})])
-
-
-def ids_of(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
-    """The row ids of ``entries`` by their (team, idempotency key), in order."""
-    keys = [(entry.team_id, entry.idem_key) for entry in entries]
-    found: dict[tuple[str, str], int] = {}
-    for chunk in chunks(keys, 500):
-        for row_id, team_id, key in session.execute(
-            select(O.id, O.team_id, O.idem_key).where(tuple_(col(O.team_id), col(O.idem_key)).in_(chunk))
-        ):
-            found[(team_id, key)] = int(row_id)
-    return [found[key] for key in keys if key in found]
-
-
-def _row_values(entry: OutboxEntry, sent: Sent | None = None) -> dict[str, Any]:
-    values = {"team_id": entry.team_id, "channel": entry.channel, "idem_key": entry.idem_key,
-              "payload": entry.payload, "purpose": entry.purpose, "not_before": entry.not_before,
-              "status": "pending", "attempts": 0, "created_at": models.utcnow(), "sent_at": None, "ts": None}
-    if sent is not None:
-        values.update(status="sent", attempts=1, sent_at=sent.started, ts=sent.ts)
-    return values

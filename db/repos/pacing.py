@@ -10,6 +10,7 @@ The outbox (db/repos/outbox.py) calls these inside its own transactions; a ``Cha
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,18 +121,20 @@ def lanes_free(session: Session, asks: Sequence[tuple[str, Sequence[OutboxEntry]
         sa_select(literal("paced"), col(P.team_id), col(P.channel)).where(
             col(P.team_id).in_(teams), col(P.channel).in_(lanes), col(P.next_post_at) > earliest),
     )
-    stopped, known, taken = set(), set(), set()
+    stopped: set[str] = set()
+    known: set[tuple[str, str]] = set()
+    taken: dict[str, set[str]] = defaultdict(set)  # team -> its busy or paced lanes
     for reason, team_id, name in session.execute(reasons):
         if reason == "stopped":
             stopped.add(team_id)
         elif reason == "known":
             known.add((team_id, name))
         else:
-            taken.add((team_id, name))
+            taken[team_id].add(name)
     answers: list[set[str]] = []
     for team_id, entries, _ in asks:
         if team_id in stopped or any((team_id, entry.idem_key) in known for entry in entries):
             answers.append(set())  # a replay goes through the queue, which posts a key once
         else:
-            answers.append({entry.channel for entry in entries} - {lane for team, lane in taken if team == team_id})
+            answers.append({entry.channel for entry in entries} - taken[team_id])
     return answers

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from db import models
 from db.records import DueReminder, Meeting, OutboxEntry, Reminder
 from db.repos.base import RepositoryBase, off_loop
-from db.repos.outbox import insert_entries
+from db.repos.outbox_rows import insert_entries
 
 Status = str  # dispatched | missed | cancelled | failed (sent: delivered before the outbox existed)
 

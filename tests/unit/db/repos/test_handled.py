@@ -55,7 +55,7 @@ async def test_a_burst_of_claims_is_one_write_and_a_key_twice_in_it_is_first_onc
     await storage.handled.claim("old", team_id="T1", now=NOW - TTL, ttl=TTL)  # expired: taken over below
     batches = []
     claim_many = storage.handled.claim_many
-    monkeypatch.setattr(storage.handled._claims, "write",
+    monkeypatch.setattr(storage.handled._claims, "many",
                         lambda requests: batches.append(len(requests)) or claim_many(requests))
     keys = [f"k{n}" for n in range(20)] + ["k3", "old"]
     claims = await asyncio.gather(*(storage.handled.claim(key, team_id="T1", now=NOW, ttl=TTL) for key in keys))

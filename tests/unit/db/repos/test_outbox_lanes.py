@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from commands.framework.replies import Audience, Message
 from commands.lifecycle import outbox_entry
 from db.records import OutboxEntry
@@ -18,7 +20,8 @@ def entry(team: str, channel: str, key: str) -> OutboxEntry:
     return outbox_entry(Message("hi", audience=Audience.CHANNEL, to=channel), team_id=team, key=key, not_before=T0)
 
 
-async def test_checks_asked_together_each_get_their_own_answer(storage: Storage) -> None:
+async def test_checks_asked_together_each_get_their_own_answer(storage: Storage,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     await storage.outbox.enqueue([entry("T1", "C1", "queued-in-c1"), entry("T3", "C9", "known")])
     await storage.outbox.push_channel("T1", "C3", until=T0 + timedelta(seconds=1))  # paced until T0 + 1 s
     await storage.outbox.enqueue([entry("T2", "C1", "t2-row")])
@@ -31,8 +34,11 @@ async def test_checks_asked_together_each_get_their_own_answer(storage: Storage)
         ("T4", (entry("T4", "C1", "g"), entry("T4", "C3", "known")), T0),  # T1's lanes and T3's key are theirs
     ]
     expected = [{"C2"}, set(), set(), {"C1"}, {"C1", "C3"}]
+    batches: list[int] = []
+    many = storage.outbox.free_lanes_many
+    monkeypatch.setattr(storage.outbox._lane_checks, "many", lambda asked: batches.append(len(asked)) or many(asked))
     together = await asyncio.gather(*(storage.outbox.free_lanes(team, entries, now=now) for team, entries, now in asks))
-    assert list(together) == expected
+    assert list(together) == expected and batches == [len(asks)]  # one statement for the five
     assert [await storage.outbox.free_lanes(team, entries, now=now) for team, entries, now in asks] == expected
     assert storage.outbox.free_lanes_many(asks) == expected
 
