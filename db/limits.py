@@ -2,6 +2,7 @@
 
     with Session(engine) as session:
         guard_lengths(session)           # db.repos.base does this for every repository session
+    guard_rows(table, rows)              # rows inserted on the table, past the ORM's flush
 
 The commands refuse long input in words first (a title's 150 characters, a form field's 3,000, a
 command line's 4,000); this guard makes the same true of every path that writes a row, so a
@@ -11,6 +12,7 @@ forged or buggy request cannot fill the database. A value over its cap raises ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Table, event, inspect
@@ -38,6 +40,21 @@ def cap(table: str, column: Any) -> int:
     return COLUMN_MAX.get(f"{table}.{column.name}", default)
 
 
+def refuse_long(table: Table, column: Any, value: object) -> None:
+    """``ValueTooLong`` when ``value`` is text longer than ``table.column`` may hold."""
+    if isinstance(value, str) and len(value) > (most := cap(table.name, column)):
+        raise ValueTooLong(f"A {table.name}.{column.name} value of {len(value):,} characters is longer than "
+                           f"the {most:,} it may hold, so nothing was saved.")
+
+
+def guard_rows(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The same guard for rows inserted on the table (Core), which no flush sees:
+    ``guard_rows(table, rows)`` before ``session.execute(insert(table), rows)``."""
+    for row in rows:
+        for key, value in row.items():
+            refuse_long(table, table.columns[key], value)
+
+
 def _check(session: Session, _context: UOWTransaction, _instances: object) -> None:
     for instance in (*session.new, *session.dirty):
         model = getattr(type(instance), "__table__", None)
@@ -45,12 +62,8 @@ def _check(session: Session, _context: UOWTransaction, _instances: object) -> No
             continue
         state = inspect(instance)
         for column in model.columns:
-            if column.key not in state.dict:
-                continue
-            value = state.dict[column.key]
-            if isinstance(value, str) and len(value) > (most := cap(model.name, column)):
-                raise ValueTooLong(f"A {model.name}.{column.name} value of {len(value):,} characters is longer than "
-                                   f"the {most:,} it may hold, so nothing was saved.")
+            if column.key in state.dict:
+                refuse_long(model, column, state.dict[column.key])
 
 
 def guard_lengths(session: Session) -> Session:

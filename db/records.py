@@ -155,7 +155,11 @@ class Meeting:
                    status=row.status, created_at=utc(row.created_at))
 
     def to_row(self) -> models.Meeting:
-        return models.Meeting(
+        return models.Meeting(**self.to_values())
+
+    def to_values(self) -> dict[str, Any]:
+        """The meeting table's columns, for an insert on the table (db/repos/meetings.py ``add_many``)."""
+        return dict(
             id=self.id, team_id=self.team_id, provider=self.provider, account_name=self.account_name,
             title=self.title, starts_at=self.starts_at, duration_minutes=self.duration_minutes,
             timezone=self.timezone, channel_id=self.channel_id, organiser_id=self.organiser_id,

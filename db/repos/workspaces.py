@@ -7,20 +7,28 @@
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from db import models
 from db.records import Workspace
-from db.repos.base import RepositoryBase, off_loop
+from db.repos.base import Grouped, RepositoryBase, dialect_of, off_loop
+from db.repos.pacing import chunks
 from db.repos.purge import purge_team
 
 
 class Workspaces(RepositoryBase):
     """The Slack workspaces the app serves, one row each."""
+
+    def __init__(self, engine: Engine, executor: Executor) -> None:
+        super().__init__(engine, executor)
+        self._ensured = Grouped(executor, self.ensure_many)
 
     @off_loop
     def get(self, team_id: str) -> Workspace | None:
@@ -28,22 +36,33 @@ class Workspaces(RepositoryBase):
             row = session.get(models.Workspace, team_id)
             return Workspace.from_row(row) if row else None
 
-    @off_loop
-    def ensure(self, team_id: str, *, team_name: str | None = None) -> Workspace:
-        """The workspace, created on first sight (single-workspace and console modes)."""
+    async def ensure(self, team_id: str, *, team_name: str | None = None) -> Workspace:
+        """The workspace, created on first sight (single-workspace and console modes); read with the
+        others asked for at the same moment, each row once (a burst of /meeting new asks 50 times)."""
+        return await self._ensured.submit((team_id, team_name))
+
+    def ensure_many(self, asks: list[tuple[str, str | None]]) -> list[Workspace]:
+        """``ensure`` for each (team_id, team_name), in one transaction: the rows asked for in one read,
+        the missing ones inserted (one another replica inserts meanwhile is kept) and read."""
+        wanted = sorted({team_id for team_id, _ in asks})
         with self.session() as session:
-            row = session.get(models.Workspace, team_id)
-            if row is not None:
-                return Workspace.from_row(row)
-            row = models.Workspace(team_id=team_id, team_name=team_name)
-            session.add(row)
-            try:
+            found = self._rows(session, wanted)
+            missing = {team_id: team_name for team_id, team_name in reversed(asks) if team_id not in found}
+            if missing:  # reversed: the first ask's name wins
+                session.execute(dialect_of(session).insert(models.Workspace).on_conflict_do_nothing(
+                    index_elements=["team_id"]), [{"team_id": team_id, "team_name": team_name}
+                                                  for team_id, team_name in sorted(missing.items())])
                 session.commit()
-            except IntegrityError:  # another replica created it between our read and write
-                session.rollback()
-                row = session.get(models.Workspace, team_id)
-                assert row is not None
-            return Workspace.from_row(row)
+                found.update(self._rows(session, sorted(missing)))
+            return [found[team_id] for team_id, _ in asks]
+
+    @staticmethod
+    def _rows(session: Session, team_ids: list[str]) -> dict[str, Workspace]:
+        found: dict[str, Workspace] = {}
+        for chunk in chunks(team_ids, 500):
+            for row in session.scalars(select(models.Workspace).where(col(models.Workspace.team_id).in_(chunk))):
+                found[row.team_id] = Workspace.from_row(row)
+        return found
 
     @off_loop
     def save_installation(

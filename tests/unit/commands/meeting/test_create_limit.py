@@ -49,3 +49,16 @@ async def test_counts_asked_together_are_each_person_s_own(services: Services) -
             assert await created("new kmeet Standup", services, user=user)
     counts = await asyncio.gather(*(made(services, user) for user in ("U1", "U2", "U3", "U1")))
     assert counts == [2, 1, 0, 2]
+
+
+async def test_counts_asked_together_keep_each_ask_s_own_window_and_workspace(services: Services) -> None:
+    for _ in range(2):
+        assert await created("new kmeet Standup", services)
+    later = NOW + timedelta(seconds=30)
+    services.clock = lambda: later
+    assert await created("new kmeet Standup", services)
+    meetings = services.storage.meetings
+    counts = await asyncio.gather(meetings.created_by("T1", "U1", since=NOW - timedelta(hours=1)),
+                                  meetings.created_by("T1", "U1", since=NOW + timedelta(seconds=10)),
+                                  meetings.created_by("T2", "U1", since=NOW - timedelta(hours=1)))
+    assert counts == [3, 1, 0]

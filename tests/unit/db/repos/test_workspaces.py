@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from db.storage import Storage
 from tests.support.storage import raw_rows
@@ -14,6 +17,21 @@ async def test_ensure_creates_once_and_keeps_the_row(storage: Storage) -> None:
     again = await storage.workspaces.ensure("T1", team_name="ignored")
     assert (first.team_name, again.team_name, again.default_reminders) == ("Acme", "Acme", "1h,10m")
     assert await storage.workspaces.get("T2") is None
+
+
+async def test_workspaces_asked_for_together_are_read_once_and_the_new_made_once(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    await storage.workspaces.ensure("T1", team_name="Acme")
+    await storage.workspaces.set_default_reminders("T1", "1h")
+    batches: list[list[tuple[str, str | None]]] = []
+    many = storage.workspaces.ensure_many
+    monkeypatch.setattr(storage.workspaces._ensured, "many", lambda asked: batches.append(asked) or many(asked))
+    asks = [("T1", None), ("T2", "Beta"), ("T2", "ignored"), ("T1", "ignored"), ("T3", None)]
+    together = await asyncio.gather(*(storage.workspaces.ensure(team, team_name=name) for team, name in asks))
+    assert [(w.team_id, w.team_name, w.default_reminders) for w in together] == [
+        ("T1", "Acme", "1h"), ("T2", "Beta", "10m"), ("T2", "Beta", "10m"), ("T1", "Acme", "1h"), ("T3", None, "10m")]
+    assert len(batches) == 1  # one transaction for the five
+    assert await raw_rows(storage, "SELECT team_id FROM workspace ORDER BY team_id") == [("T1",), ("T2",), ("T3",)]
 
 
 async def test_installation_token_is_ciphertext_and_uninstall_forgets_it(storage: Storage) -> None:
