@@ -79,6 +79,7 @@ def make_client(
     headers: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = DEFAULT_POLICY_TIMEOUT,
+    limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # httpx's default
 ) -> httpx.AsyncClient:
     """One configured AsyncClient: ``make_client(base_url=url, transport=fake_transport, timeout=policy.timeout)``."""
     return httpx.AsyncClient(
@@ -88,7 +89,13 @@ def make_client(
         verify=tls_context(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         follow_redirects=False,
+        limits=limits,
     )
+
+
+# The shared client keeps as many connections alive as it may open: a burst of 50 /meeting new
+# opens 50 to one provider, and with httpx's default (20 kept) the next burst opened 30 again.
+SHARED_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 def shared_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
@@ -97,7 +104,7 @@ def shared_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx
     places ("Clients", httpx's documentation): ``client = shared_client()``; ``await client.aclose()``
     at shutdown. It has no base URL and no credentials: each adapter sends its own (``send``'s
     ``base_url`` and ``headers``). It keeps no cookies, so nothing one account's answer sets is sent for another."""
-    client = make_client(transport=transport)
+    client = make_client(transport=transport, limits=SHARED_LIMITS)
     client.cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # kept as the jar itself
     return client
 

@@ -34,7 +34,7 @@ from bot.slack.files import SlackFiles
 from bot.slack.installations import ROTATE_MINUTES_BEFORE, BotTokens, DbInstallationStore, DbStateStore
 from bot.slack.listeners import SlackShell, failure_line
 from bot.slack.oauth_pages import CALLBACKS, InstallFlow
-from bot.slack.sink import SlackPoster
+from bot.slack.sink import SessionPool, SlackPoster
 from bot.workers.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,9 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     clients = TeamClients(settings, runtime, store=store)
     runtime.services.directory = SlackDirectory(clients)
     runtime.services.files = SlackFiles(clients)
-    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url),
+    pool = SessionPool()  # the outbox's posts and the answers to response URLs reuse its connections
+    outbox = OutboxWorker(runtime.services, SlackPoster(clients.token, api_url=settings.slack_api_url, pool=pool),
                           grace=settings.reminder_grace())
-    shell = SlackShell(runtime, clients=clients, outbox=outbox)
+    shell = SlackShell(runtime, clients=clients, outbox=outbox, pool=pool)
     shell.register(app)
     return app, shell

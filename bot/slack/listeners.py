@@ -33,7 +33,7 @@ from bot.render.modals import modal_values, modal_view, read_state
 from bot.runtime import Runtime
 from bot.slack.directory import ClientForTeam, SlackDirectory
 from bot.slack.installations import DbInstallationStore, uninstalled
-from bot.slack.sink import SlackSink
+from bot.slack.sink import SessionPool, SlackSink
 from bot.workers.delivery import deliver
 from bot.workers.outbox import OutboxWorker
 from commands.framework.context import Context, Person, Services
@@ -89,10 +89,12 @@ async def context_from(body: dict[str, Any], services: Services, *, channel_id: 
 class SlackShell:
     """Listeners bound to one runtime; ``register(app)`` wires every slash command and event."""
 
-    def __init__(self, runtime: Runtime, *, clients: ClientForTeam, outbox: OutboxWorker) -> None:
+    def __init__(self, runtime: Runtime, *, clients: ClientForTeam, outbox: OutboxWorker,
+                 pool: SessionPool | None = None) -> None:
         self.runtime = runtime
         self.clients = clients
         self.outbox = outbox  # every channel message and DM goes through it
+        self.pool = pool  # response URL answers reuse its connections (closed with the outbox's poster)
 
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
@@ -256,5 +258,5 @@ class SlackShell:
             except SlackApiError as error:
                 log.warning("views.open failed: %s", error.response.get("error"))
                 reply.messages.insert(0, Message(FORM_TOO_SLOW))
-        sink = SlackSink(client, respond=respond, channel_id=ctx.channel_id)
+        sink = SlackSink(client, respond=respond, channel_id=ctx.channel_id, pool=self.pool)
         await deliver(reply, sink, team_id=ctx.team_id, requester=ctx.user_id, services=services, outbox=self.outbox)

@@ -14,12 +14,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import ClientError
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.render.blocks import message_blocks, message_fallback
 from bot.workers.delivery import DeliveryError
@@ -47,13 +49,34 @@ def delivery_error(error: Exception) -> DeliveryError:
     return DeliveryError(f"network: {type(error).__name__}")
 
 
-class SlackSink:
-    """Posts messages: ephemeral ones through the response URL (or chat.postEphemeral), others by chat.postMessage."""
+class SessionPool:
+    """One aiohttp session (a pool of kept-alive connections) for the app's own calls to Slack, made
+    on first use, on the serving loop: ``pool.session()``; ``await pool.aclose()`` at shutdown."""
 
-    def __init__(self, client: AsyncWebClient, *, respond: AsyncRespond | None = None, channel_id: str | None = None):
+    def __init__(self, *, limit: int = 100) -> None:
+        self.limit = limit
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.limit))
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+class SlackSink:
+    """Posts messages: ephemeral ones through the response URL (or chat.postEphemeral), others by chat.postMessage.
+    With ``pool``, response URL answers reuse its connections (Bolt's ``respond`` opens one per answer)."""
+
+    def __init__(self, client: AsyncWebClient, *, respond: AsyncRespond | None = None, channel_id: str | None = None,
+                 pool: SessionPool | None = None):
         self.client = client
         self.respond = respond
         self.channel_id = channel_id
+        self.pool = pool
 
     async def post(self, message: Message, *, team_id: str, requester: str | None) -> str | None:
         """Post one message; returns its ts (None for ephemerals), raises DeliveryError with Slack's reason."""
@@ -65,7 +88,7 @@ class SlackSink:
                 return None
             if message.audience is Audience.REQUESTER:
                 if self.respond is not None:
-                    await self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+                    await self.answer(self.respond, text=text, blocks=blocks)
                     return None
                 if self.channel_id and requester:
                     try:
@@ -88,6 +111,16 @@ class SlackSink:
             return str(answer.get("ts"))
         except (SlackApiError, SlackRequestError, ClientError, asyncio.TimeoutError) as error:
             raise delivery_error(error) from None
+
+    async def answer(self, respond: AsyncRespond, *, text: str, blocks: list[dict[str, Any]]) -> None:
+        """An ephemeral answer through the response URL: as Bolt's ``respond`` sends it, on the pool's
+        connections when there is a pool (a TLS handshake per answer otherwise)."""
+        if self.pool is None or respond.response_url is None:
+            await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            return
+        webhook = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl,
+                                     session=self.pool.session())
+        await webhook.send(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     async def upload_attachment(self, message: Message, text: str) -> None:
         """A message with a file: into the channel, or the DM opened for a person (Slack cannot attach a
@@ -119,12 +152,12 @@ class SlackPoster:
     """The outbox's way to Slack: one call per row, no retry inside (the worker decides), one
     connection pool for every workspace."""
 
-    def __init__(self, token_for_team: TokenForTeam, *, api_url: str) -> None:
+    def __init__(self, token_for_team: TokenForTeam, *, api_url: str, pool: SessionPool | None = None) -> None:
         self.token_for_team = token_for_team
         self.api_url = api_url
+        self.pool = pool or SessionPool()
         self._tokens: dict[str, tuple[float, str | None]] = {}
         self._clients: dict[str, AsyncWebClient] = {}  # by token: one client per workspace, reused
-        self._session: aiohttp.ClientSession | None = None
 
     async def post(self, item: OutboxItem, message: Message) -> Outcome:
         """Post ``message`` (the row's text at this moment) and classify Slack's answer."""
@@ -156,7 +189,7 @@ class SlackPoster:
 
     def _client(self, token: str) -> AsyncWebClient:
         """The workspace's client: made once per token (a rotated token gets a new one), sharing one pool."""
-        pool = self._pool()
+        pool = self.pool.session()
         client = self._clients.get(token)
         if client is None or client.session is not pool:
             if len(self._clients) > 1000:  # rotated tokens leave old clients behind: forget them now and then
@@ -165,14 +198,8 @@ class SlackPoster:
                                                            timeout=POST_TIMEOUT, retry_handlers=[])
         return client
 
-    def _pool(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
-        return self._session
-
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        await self.pool.aclose()
 
 
 def classify(error: SlackApiError) -> Outcome:

@@ -6,7 +6,7 @@ import pytest
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.sink import SlackSink
+from bot.slack.sink import SessionPool, SlackSink
 from bot.workers.delivery import DeliveryError
 from commands.framework.replies import Audience, Button, Message
 from tests.fakes.slack import FakeSlack
@@ -72,3 +72,20 @@ async def test_an_unreachable_slack_is_a_network_delivery_error() -> None:
     client = AsyncWebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/", timeout=2)
     with pytest.raises(DeliveryError, match="^network: "):
         await SlackSink(client).post(ANNOUNCEMENT, team_id="T1", requester=None)
+
+
+async def test_with_a_pool_response_url_answers_share_its_connections(fake: FakeSlack, client: AsyncWebClient) -> None:
+    pool = SessionPool()
+    try:
+        for number in (1, 2):
+            sink = SlackSink(client, respond=AsyncRespond(response_url=fake.response_url(f"cmd{number}")),
+                             channel_id="C1", pool=pool)
+            assert await sink.post(Message(f"Room ready {number}."), team_id="T1", requester="U1") is None
+        session = pool.session()
+        assert [(post.text, post.response_type, post.replace_original)
+                for name in ("cmd1", "cmd2") for post in fake.responses_to(name)] == [
+            ("Room ready 1.", "ephemeral", False), ("Room ready 2.", "ephemeral", False)]
+        assert not session.closed and pool.session() is session  # one session for both answers
+    finally:
+        await pool.aclose()
+    assert session.closed
