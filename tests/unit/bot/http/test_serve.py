@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import stat
 import threading
 import time
@@ -34,7 +36,11 @@ async def who(request: Request) -> JSONResponse:
     return JSONResponse({"client": request.client.host, "scheme": request.url.scheme})
 
 
-ECHO = Starlette(routes=[Route("/who", who)])
+async def loop_kind(request: Request) -> JSONResponse:
+    return JSONResponse({"loop": type(asyncio.get_running_loop()).__module__})
+
+
+ECHO = Starlette(routes=[Route("/who", who), Route("/loop", loop_kind)])
 
 
 @contextmanager
@@ -59,6 +65,12 @@ def test_defaults_bind_every_interface_and_trust_only_a_local_proxy() -> None:
     config = server_config(ECHO, settings(), port=3000)
     assert (config.host, config.port, config.forwarded_allow_ips, config.proxy_headers) == (
         "0.0.0.0", 3000, "127.0.0.1", True)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop does not run on Windows (asyncio's loop serves there)")
+def test_the_server_runs_on_uvloop() -> None:
+    with running(server_config(ECHO, settings(host="127.0.0.1"), port=0)) as url:
+        assert httpx.get(f"{url}/loop").json()["loop"].startswith("uvloop")
 
 
 def test_host_and_forwarded_allow_ips_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
