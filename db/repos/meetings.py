@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, Select, and_, delete, distinct, func, insert, or_, update
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, distinct, func, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -154,14 +154,13 @@ class Meetings(RepositoryBase):
         per table, on the tables (the ORM's flush built an object per row and cost a burst of 50
         /meeting new ~3x the database thread's time: benchmarks/ack_latency.py), length-guarded
         like a flush (db.limits)."""
-        tables = (  # the meeting rows first: the others point at them
-            (models.Meeting, [meeting.to_values() for meeting, _ in new]),
-            (Participant, [values for meeting, _ in new for values in participant_values(meeting)]),
-            (models.Reminder, [values for meeting, times in new for values in reminder_values(meeting, times)]),
-        )
+        tables: list[tuple[Table, list[dict[str, Any]]]] = [  # the meeting rows first: the others point at them
+            (models.Meeting.__table__, [meeting.to_values() for meeting, _ in new]),  # type: ignore[attr-defined]
+            (Participant.__table__, [v for meeting, _ in new for v in participant_values(meeting)]),  # type: ignore[attr-defined]
+            (models.Reminder.__table__, [v for meeting, times in new for v in reminder_values(meeting, times)]),  # type: ignore[attr-defined]
+        ]
         with self.session() as session:
-            for model, rows in tables:
-                table = model.__table__  # type: ignore[attr-defined]
+            for table, rows in tables:
                 guard_rows(table, rows)
                 if rows:
                     session.execute(insert(table), rows)
