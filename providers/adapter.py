@@ -7,9 +7,9 @@
             return self.endpoints.whereby
 
 An adapter subclass names its slug, capabilities, credentials and options models, says where its
-API lives (``api_base``) and which headers every call carries (``headers``); this base sends each
-call there with those headers and the policy's timeout, through the process's shared client (or
-one of its own, with the injected transport) and the shared retry rules of ``providers.http``.
+API lives (``api_base``) and which headers every call carries (``headers``); this base builds the
+one ``httpx.AsyncClient`` from them (with the injected transport and the policy's timeout) and
+sends through the shared retry rules of ``providers.http``.
 """
 
 from __future__ import annotations
@@ -41,21 +41,15 @@ class HttpAdapter(Generic[CredentialsT]):
         transport: httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         token_cache: TokenCache | None = None,
-        client: httpx.AsyncClient | None = None,
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints
         self.policy = policy
         self.token_cache = token_cache  # only adapters with a session token use it
         self.base_url = self.api_base()
-        # The process's shared client (providers.http.shared_client: pooled connections) when given,
-        # else one of its own, closed with the adapter. Either way the base URL, the credentials and
-        # the timeout go with each request, so one client serves every adapter and account.
-        self._owns_client = client is None
-        self.client = client if client is not None else make_client(transport=transport, timeout=policy.timeout)
-        self._base = httpx.URL(self.base_url)
-        self._headers = self.headers()
-        self._timeout = httpx.Timeout(policy.timeout, connect=min(policy.timeout, 5.0))
+        self.client = make_client(
+            base_url=self.base_url, headers=self.headers(), transport=transport, timeout=policy.timeout
+        )
 
     def api_base(self) -> str:
         """Where the provider's API lives, from ``self.endpoints`` (and the credentials, e.g. a region)."""
@@ -75,11 +69,9 @@ class HttpAdapter(Generic[CredentialsT]):
         **kwargs: Any,
     ) -> httpx.Response:
         """One request under the shared retry rules; the answer comes back whatever its status."""
-        headers = {**self._headers, **(kwargs.pop("headers", None) or {})}
         return await send(
             self.client, method, url, provider=self.slug, idempotent=idempotent, policy=self.policy,
-            retry_after_hint=retry_after_hint, base_url=self._base, headers=headers, timeout=self._timeout,
-            **kwargs,
+            retry_after_hint=retry_after_hint, **kwargs,
         )
 
     @classmethod
@@ -93,9 +85,8 @@ class HttpAdapter(Generic[CredentialsT]):
                            provider=self.slug)
 
     async def aclose(self) -> None:
-        """Close the adapter's own HTTP client (a shared one stays open): ``await adapter.aclose()``."""
-        if self._owns_client:
-            await self.client.aclose()
+        """Close the HTTP client: ``await adapter.aclose()``."""
+        await self.client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -155,7 +155,6 @@ class MeetingProvider(Protocol):
         transport: httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         token_cache: TokenCache | None = None,
-        client: httpx.AsyncClient | None = None,
     ) -> None: ...
 
     async def verify(self) -> None:

@@ -27,7 +27,6 @@ import random
 import re
 import ssl
 import time
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,11 +74,10 @@ DEFAULT_POLICY_TIMEOUT = DEFAULT_POLICY.timeout
 
 def make_client(
     *,
-    base_url: str = "",
+    base_url: str,
     headers: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = DEFAULT_POLICY_TIMEOUT,
-    limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # httpx's default
 ) -> httpx.AsyncClient:
     """One configured AsyncClient: ``make_client(base_url=url, transport=fake_transport, timeout=policy.timeout)``."""
     return httpx.AsyncClient(
@@ -89,34 +87,7 @@ def make_client(
         verify=tls_context(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         follow_redirects=False,
-        limits=limits,
     )
-
-
-# The shared client keeps as many connections alive as it may open: a burst of 50 /meeting new
-# opens 50 to one provider, and with httpx's default (20 kept) the next burst opened 30 again.
-SHARED_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-
-
-def shared_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The one client every adapter of a process sends through, so provider calls reuse connections
-    (and TLS sessions) instead of opening one per command, as httpx advises for a client used in many
-    places ("Clients", httpx's documentation): ``client = shared_client()``; ``await client.aclose()``
-    at shutdown. It has no base URL and no credentials: each adapter sends its own (``send``'s
-    ``base_url`` and ``headers``). It keeps no cookies, so nothing one account's answer sets is sent for another."""
-    client = make_client(transport=transport, limits=SHARED_LIMITS)
-    client.cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))  # kept as the jar itself
-    return client
-
-
-def joined(base_url: httpx.URL, url: str) -> httpx.URL:
-    """``url`` under ``base_url`` as an httpx client with that base URL joins it (the base's path,
-    then the url's, whatever its leading slash); an absolute ``url`` stays as it is."""
-    target = httpx.URL(url)
-    if target.is_absolute_url:
-        return target
-    base = base_url if base_url.raw_path.endswith(b"/") else base_url.copy_with(raw_path=base_url.raw_path + b"/")
-    return base.copy_with(raw_path=base.raw_path + target.raw_path.lstrip(b"/"))
 
 
 @functools.cache
@@ -179,22 +150,19 @@ async def send(
     idempotent: bool,
     policy: RetryPolicy = DEFAULT_POLICY,
     retry_after_hint: RetryAfterHint | None = None,
-    base_url: httpx.URL | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send with the retry rules above; returns the final response, whatever its status. ``url`` is
-    joined to ``base_url`` when given (a shared client has none); metrics name it without the base.
+    """Send with the retry rules above; returns the final response, whatever its status.
 
     Raises ``Unavailable`` for transport failures and ``RateLimited`` when retries run out on 429
     or the provider asks for a pause longer than ``policy.max_retry_after``.
     """
-    target = joined(base_url, url) if base_url is not None else url
     attempt = 0
     while True:
         attempt += 1
         started = time.perf_counter()
         try:
-            response = await client.request(method, target, **kwargs)
+            response = await client.request(method, url, **kwargs)
         except httpx.TransportError as error:
             _report(provider, method, url, type(error).__name__, started)
             if not _may_retry_transport(error, idempotent=idempotent, attempt=attempt, policy=policy):

@@ -108,12 +108,10 @@ def build(
     transport: httpx.AsyncBaseTransport | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
     token_cache: TokenCache | None = None,
-    client: httpx.AsyncClient | None = None,
 ) -> MeetingProvider:
-    """An adapter for ``slug`` from stored credentials; ``NotConfigured`` when they are missing.
-    ``client``: the process's shared HTTP client (providers.http.shared_client), else the adapter makes its own."""
+    """An adapter for ``slug`` from stored credentials; ``NotConfigured`` when they are missing."""
     cls = adapter_class(slug)
     if credentials is None and info(slug).needs_credentials:
         raise NotConfigured(provider=slug)
     model = cls.credentials_model.model_validate(dict(credentials or {}))
-    return cls(model, endpoints=endpoints, transport=transport, policy=policy, token_cache=token_cache, client=client)
+    return cls(model, endpoints=endpoints, transport=transport, policy=policy, token_cache=token_cache)

@@ -28,7 +28,7 @@ from bot.workers.exports import add_export_job
 from bot.workers.heartbeat import Heartbeat
 from bot.workers.imports import start_import_worker
 from bot.workers.reminders import start_scheduler
-from providers.http import set_call_observer, shared_client
+from providers.http import set_call_observer
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Provider calls share one pool of connections while serving (made here: on the serving loop).
-        runtime.services.http = shared_client(transport=runtime.services.transport)
         ticker = (start_scheduler(runtime.services, shell.outbox, every=settings.meetbot_tick_seconds,
                                   grace=settings.reminder_grace())
                   if scheduler else None)
@@ -72,9 +70,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if importer is not None:
                 importer.shutdown(wait=False)
             await shell.outbox.stop()
-            http, runtime.services.http = runtime.services.http, None
-            if http is not None:
-                await http.aclose()
 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # Outermost first: size and signature before anything is parsed, then one answer per request.

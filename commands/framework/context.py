@@ -113,9 +113,6 @@ class Services:
     endpoints: Endpoints = field(default_factory=Endpoints)
     admins: frozenset[str] = frozenset()
     transport: httpx.AsyncBaseTransport | None = None
-    # The served app's one client for provider calls (providers.http.shared_client, opened and closed
-    # by bot.http.app's lifespan); None: each adapter makes its own, with ``transport``.
-    http: httpx.AsyncClient | None = None
     policy: RetryPolicy = DEFAULT_POLICY
     clock: Callable[[], datetime] = utc_now
     create_limit: int = 20  # meetings one person may create a minute (MEETBOT_CREATE_LIMIT); 0: no limit

@@ -51,7 +51,6 @@ async def open_adapter(
         transport=services.transport,
         policy=services.policy,
         token_cache=StoredTokenCache(services.storage, team_id=team_id, account_id=row.id) if row else None,
-        client=services.http,
     )
     try:
         yield adapter

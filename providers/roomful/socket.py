@@ -77,14 +77,14 @@ class RoomfulSocket(RoomfulClient):
         self._reconnect_task: asyncio.Task[None] | None = None
 
     async def aclose(self) -> None:
-        """Stop reconnecting, disconnect the socket and close the HTTP client (its own; a shared one stays open)."""
+        """Stop reconnecting, disconnect the socket and close the HTTP client."""
         self._closed = True
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
             await asyncio.gather(self._reconnect_task, return_exceptions=True)
             self._reconnect_task = None
         await self._drop_link()
-        await super().aclose()
+        await self.client.aclose()
 
 
     def on_meeting_event(self, callback: MeetingCallback) -> Callable[[], None]:

@@ -271,7 +271,7 @@ def test_capabilities_and_registry_build() -> None:
     assert Capability.INSTANT_ROOM not in WherebyProvider.capabilities
     adapter = registry.build("whereby", {"api_key": KEY}, endpoints=Endpoints())
     assert isinstance(adapter, WherebyProvider)
-    assert adapter.base_url == "https://api.whereby.dev/v1"
+    assert str(adapter.client.base_url) == "https://api.whereby.dev/v1/"
     asyncio.run(adapter.aclose())
 
 
