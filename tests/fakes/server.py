@@ -204,11 +204,12 @@ def serve_switch() -> Iterator[tuple[FakeSwitch, str]]:
 
 
 @contextlib.contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 in a background thread; yields its base URL."""
+def serve(app: Any, *, lifespan: str = "off") -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 in a background thread; yields its base URL. ``lifespan="on"`` runs
+    the app's startup and shutdown as ``meetbot serve`` does (fakes have none)."""
     sock = free_socket()
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(app, log_level="warning", lifespan=lifespan, timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -138,15 +138,15 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
     """The whole app in HTTP mode over a fresh database, with the fake Slack running on loopback."""
     fake = FakeSlack(tokens={})
     seed_workspace(fake)
+    if overrides.get("slack_app_token"):  # Socket Mode: the app connects out in its startup
+        fake.add_app_token(overrides["slack_app_token"])
     with fake.running() as api_url:
         settings = scenario_settings(api_url, database_url, **overrides)
         runtime = build_runtime(settings, purpose="serve")
         app = create_app(settings, runtime, scheduler=False)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http:
-            app.state.shell.outbox.start()  # the outbox worker runs as in `meetbot serve` (the ticks do not)
-            try:
-                yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings,
-                                    app_shell=app.state.shell)
-            finally:  # ASGITransport runs no lifespan: close the outbox's connections here
-                await app.state.shell.outbox.stop()
+        # ASGITransport runs no lifespan, so the app's own runs here: the outbox worker and the shared
+        # provider client start and stop as in `meetbot serve` (scheduler=False: no ticks).
+        async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http, \
+                app.router.lifespan_context(app):
+            yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)
