@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from db.limits import SECRET_MAX, TEXT_MAX, ValueTooLong
+from db.records import OutboxEntry
 from db.storage import Storage
 from tests.support.storage import meeting_record, raw_rows
 
@@ -29,3 +32,17 @@ async def test_values_at_their_caps_are_kept(storage: Storage) -> None:
     meeting = await storage.meetings.add(meeting_record("T1", title="t" * 255))
     stored = await storage.meetings.get("T1", meeting.id)
     assert stored is not None and len(stored.title) == 255
+
+
+async def test_rows_written_on_the_table_are_guarded_too(storage: Storage) -> None:
+    # The batch writes insert on the tables, past the ORM's flush: the guard sees their rows as well.
+    entry = OutboxEntry("T1", "C1", "k" * (TEXT_MAX + 1), "{}", not_before=datetime.now(UTC))
+    with pytest.raises(ValueTooLong, match="outboxmessage.idem_key"):
+        await storage.outbox.enqueue([entry])
+    assert await raw_rows(storage, "SELECT id FROM outboxmessage") == []
+    with pytest.raises(ValueTooLong, match="workspace.team_name"):
+        await storage.workspaces.ensure("T9", team_name="n" * (TEXT_MAX + 1))
+    assert await storage.workspaces.get("T9") is None
+    with pytest.raises(ValueTooLong, match="meetingparticipant.user_id"):
+        await storage.meetings.add(meeting_record("T1", invitee_ids=("U" * (TEXT_MAX + 1),)))
+    assert await raw_rows(storage, "SELECT id FROM meeting") == []
