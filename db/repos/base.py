@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -120,6 +121,18 @@ class Grouped(Generic[Item, Result]):
             return result
         except Exception as error:
             return error
+
+
+def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    """``items`` in lists of at most ``size`` (bound-parameter limits): ``for chunk in chunks(ids, 500)``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def table_of(model: type[Any]) -> Table:
+    """A model's table, for statements on the table itself (batched rows, past the ORM's flush):
+    ``session.execute(insert(table_of(models.Reminder)), rows)``."""
+    return cast(Table, model.__table__)
 
 
 def dialect_of(session: Session) -> Any:

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, Select, Table, and_, delete, distinct, func, insert, or_, update
+from sqlalchemy import ColumnElement, Select, and_, delete, distinct, func, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, Page, utc
-from db.repos.base import Grouped, RepositoryBase, off_loop
-from db.repos.pacing import chunks
+from db.repos.base import Grouped, RepositoryBase, chunks, off_loop, table_of
 
 Participant = models.MeetingParticipant
 MAX_PAGE = 100  # a listing never reads more rows than this at once, whatever the caller asks
@@ -153,15 +152,15 @@ class Meetings(RepositoryBase):
         per table, on the tables (the ORM's flush built an object per row and cost a burst of 50
         /meeting new ~3x the database thread's time: benchmarks/ack_latency.py). db.limits guards
         the rows' lengths as it guards a flush."""
-        tables: list[tuple[Table, list[dict[str, Any]]]] = [  # the meeting rows first: the others point at them
-            (models.Meeting.__table__, [meeting.to_values() for meeting, _ in new]),  # type: ignore[attr-defined]
-            (Participant.__table__, [v for meeting, _ in new for v in participant_values(meeting)]),  # type: ignore[attr-defined]
-            (models.Reminder.__table__, [v for meeting, times in new for v in reminder_values(meeting, times)]),  # type: ignore[attr-defined]
-        ]
+        tables = (  # the meeting rows first: the others point at them
+            (models.Meeting, [meeting.to_values() for meeting, _ in new]),
+            (Participant, [values for meeting, _ in new for values in participant_values(meeting)]),
+            (models.Reminder, [values for meeting, times in new for values in reminder_values(meeting, times)]),
+        )
         with self.session() as session:
-            for table, rows in tables:
+            for model, rows in tables:
                 if rows:
-                    session.execute(insert(table), rows)
+                    session.execute(insert(table_of(model)), rows)
             session.commit()
         return [meeting for meeting, _ in new]
 

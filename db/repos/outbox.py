@@ -32,13 +32,12 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Meeting, OutboxEntry, OutboxItem, utc
-from db.repos.base import Grouped, RepositoryBase, off_loop
+from db.repos.base import Grouped, RepositoryBase, chunks, off_loop, table_of
 from db.repos.outbox_rows import Sent, ids_of, insert_entries
 from db.repos.pacing import (
     WORKSPACE,
     Pacing,
     channel_turns,
-    chunks,
     lanes_free,
     pace_channels,
     workspace_budgets,
@@ -189,7 +188,7 @@ class Outbox(RepositoryBase):
                              for team_id, purpose, ts in announced
                              if ts and purpose and purpose.startswith("announcement:")]
             if announcements:
-                meeting = models.Meeting.__table__  # type: ignore[attr-defined]
+                meeting = table_of(models.Meeting)
                 session.execute(update(meeting).where(meeting.c.team_id == bindparam("b_team"),
                                                       meeting.c.id == bindparam("b_meeting"))
                                 .values(announcement_ts=bindparam("b_ts")), announcements)

@@ -20,8 +20,8 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import OutboxEntry
-from db.repos.base import dialect_of
-from db.repos.pacing import WORKSPACE, chunks
+from db.repos.base import chunks, dialect_of, table_of
+from db.repos.pacing import WORKSPACE
 
 O = models.OutboxMessage
 P = models.ChannelPace
@@ -45,8 +45,7 @@ def insert_entries(session: Session, entries: Sequence[OutboxEntry], *, sent: di
     dialect = dialect_of(session)
     # Lists of rows (executemany), not VALUES lists: one cached statement whatever the batch size. On
     # the table (Core): the ORM's bulk insert sent the rows in several statements (benchmarks/ack_latency.py).
-    table = O.__table__  # type: ignore[attr-defined]
-    session.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
+    session.execute(dialect.insert(table_of(O)).on_conflict_do_nothing(index_elements=["team_id", "idem_key"]),
                     [_row_values(entry, (sent or {}).get(entry.idem_key)) for entry in entries])
     session.execute(dialect.insert(P).on_conflict_do_nothing(index_elements=["team_id", "channel"]),
                     [{"team_id": team, "channel": WORKSPACE, "next_post_at": models.utcnow()}

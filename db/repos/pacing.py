@@ -11,7 +11,7 @@ The outbox (db/repos/outbox.py) calls these inside its own transactions; a ``Cha
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import OutboxEntry, utc
-from db.repos.base import dialect_of
+from db.repos.base import chunks, dialect_of
 
 P = models.ChannelPace
 O = models.OutboxMessage
@@ -95,12 +95,6 @@ def pace_channels(session: Session, channels: dict[tuple[str, str], datetime]) -
                                                     set_={"next_post_at": later}),
                     [{"team_id": team_id, "channel": channel, "next_post_at": until}
                      for (team_id, channel), until in sorted(channels.items())])
-
-
-def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    """``items`` in lists of at most ``size`` (bound-parameter limits): ``for chunk in chunks(ids, 500)``."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def lanes_free(session: Session, asks: Sequence[tuple[str, Sequence[OutboxEntry], datetime]]) -> list[set[str]]:

@@ -18,8 +18,7 @@ from sqlmodel import col, select
 
 from db import models
 from db.records import Workspace
-from db.repos.base import Grouped, RepositoryBase, dialect_of, off_loop
-from db.repos.pacing import chunks
+from db.repos.base import Grouped, RepositoryBase, chunks, dialect_of, off_loop
 from db.repos.purge import purge_team
 
 
