@@ -145,8 +145,8 @@ async def slack_app(database_url: str, **overrides: Any) -> AsyncIterator[SlackS
         runtime = build_runtime(settings, purpose="serve")
         app = create_app(settings, runtime, scheduler=False)
         transport = httpx.ASGITransport(app=app)
-        # ASGITransport runs no lifespan, so the app's own runs here: the outbox worker and the shared
-        # provider client start and stop as in `meetbot serve` (scheduler=False: no ticks).
+        # ASGITransport runs no lifespan, so the app's own runs here: the outbox worker (and Socket Mode's
+        # connection) start and stop as in `meetbot serve` (scheduler=False: no ticks).
         async with httpx.AsyncClient(transport=transport, base_url="https://meetbot.test") as http, \
                 app.router.lifespan_context(app):
             yield SlackScenario(fake=fake, http=http, runtime=runtime, settings=settings, app_shell=app.state.shell)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -74,18 +75,31 @@ async def test_an_unreachable_slack_is_a_network_delivery_error() -> None:
         await SlackSink(client).post(ANNOUNCEMENT, team_id="T1", requester=None)
 
 
+class CountingPool(SessionPool):
+    """A SessionPool that counts how often a sink took its session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken = 0
+
+    def session(self) -> aiohttp.ClientSession:
+        self.taken += 1
+        return super().session()
+
+
 async def test_with_a_pool_response_url_answers_share_its_connections(fake: FakeSlack, client: AsyncWebClient) -> None:
-    pool = SessionPool()
+    pool = CountingPool()
     try:
         for number in (1, 2):
             sink = SlackSink(client, respond=AsyncRespond(response_url=fake.response_url(f"cmd{number}")),
                              channel_id="C1", pool=pool)
             assert await sink.post(Message(f"Room ready {number}."), team_id="T1", requester="U1") is None
-        session = pool.session()
         assert [(post.text, post.response_type, post.replace_original)
                 for name in ("cmd1", "cmd2") for post in fake.responses_to(name)] == [
             ("Room ready 1.", "ephemeral", False), ("Room ready 2.", "ephemeral", False)]
-        assert not session.closed and pool.session() is session  # one session for both answers
+        assert pool.taken == 2  # both answers went through the pool, not through Bolt's own session
+        session = pool.session()
+        assert not session.closed
     finally:
         await pool.aclose()
     assert session.closed
