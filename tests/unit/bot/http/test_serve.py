@@ -73,6 +73,12 @@ def test_the_server_runs_on_uvloop() -> None:
         assert httpx.get(f"{url}/loop").json()["loop"].startswith("uvloop")
 
 
+def test_the_server_parses_http_with_httptools() -> None:
+    config = server_config(ECHO, settings(host="127.0.0.1"), port=0)
+    config.load()  # what uvicorn does at start: "auto" picks httptools when it is installed, else h11
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+
+
 def test_host_and_forwarded_allow_ips_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
