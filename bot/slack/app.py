@@ -116,8 +116,9 @@ def build_bolt_app(settings: Settings, runtime: Runtime) -> tuple[AsyncApp, Slac
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     common: dict[str, Any] = {
         "signing_secret": signing_secret,
-        # The HTTP answer goes out as soon as the ack function returns; the work runs after it
-        # in lazy listeners. Otherwise Bolt starts the work first and polls for the ack.
+        # The HTTP answer goes out as soon as the listener returns, once it has acked and started
+        # the work in a task (listeners.SlackShell.after_ack). Otherwise Bolt starts the listener
+        # first and polls for the ack.
         "process_before_response": True,
         "ignoring_self_events_enabled": True,
     }

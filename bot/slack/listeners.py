@@ -1,21 +1,21 @@
-"""The Bolt listeners: ack at once, then the lazy work (call the core, send what it returned).
+"""The Bolt listeners: ack at once, then the work in a task (call the core, send what it returned).
 
     shell = SlackShell(runtime, clients=clients)      # await clients(team_id) -> AsyncWebClient | None
     shell.register(app)                               # every slash command, action, view and event
 
-The app runs with ``process_before_response=True`` (bot.slack.app): each listener's ``ack`` answers
-Slack's HTTP request as soon as it returns; provider calls run afterwards, in Bolt's lazy listeners.
-Nothing before an ack calls Slack or a provider (issue 11, finding 6): a form's ack checks only what
-needs no lookup (``CacheOnlyDirectory``), and the lazy work checks the rest. Each lazy listener runs
-once per request key (``SlackShell.once``; the key comes from bot.http.idempotency).
-The core is reached only through ``runtime.registry``.
+The app runs with ``process_before_response=True`` (bot.slack.app): each listener acks and returns,
+and Bolt answers Slack's HTTP request then; provider calls run afterwards, in a task the listener
+started (``SlackShell.after_ack``). Nothing before an ack calls Slack or a provider (issue 11,
+finding 6): a form's ack checks only what needs no lookup (``CacheOnlyDirectory``), and the work
+after it checks the rest. That work runs once per request key (``SlackShell.once``; the key comes
+from bot.http.idempotency). The core is reached only through ``runtime.registry``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
+import inspect
 import logging
 import re
 import traceback
@@ -42,7 +42,7 @@ from commands.framework.replies import Message, Reply
 log = logging.getLogger(__name__)
 
 ACK_HEADROOM = 0.02  # seconds: a 50-command burst is acked within ~50 ms either way, and each of its
-# lazy listeners starts 30 ms sooner than with 0.05 (benchmarks/ack_latency.py: acks p99 ~50 ms both ways)
+# commands' work starts 30 ms sooner than with 0.05 (benchmarks/ack_latency.py: acks p99 ~50 ms both ways)
 FORM_REFUSED = "Your form was not accepted:"
 SHOWN_ERRORS = "meetbot_form_errors_shown"
 REQUEST_KEY = "meetbot_request_key"  # set by bot.http.idempotency for requests whose ack is always empty
@@ -75,7 +75,7 @@ def failure_line(error: BaseException) -> str:
 
 
 async def ack_now(ack: AsyncAck) -> None:
-    """Ack with nothing: the work (if any) happens in a lazy listener."""
+    """Ack with nothing: the work (if any) happens after it (``SlackShell.after_ack``)."""
     await ack()
 
 
@@ -95,31 +95,58 @@ class SlackShell:
         self.clients = clients
         self.outbox = outbox  # every channel message and DM goes through it
         self.pool = pool  # response URL answers reuse its connections (closed with the outbox's poster)
+        self._working: set[asyncio.Task[None]] = set()  # the work started after acks, until it ends
 
     def register(self, app: AsyncApp) -> None:
         """Add the listeners to ``app``: one per slash command the registry answers, then actions, views, events."""
         for command in self.runtime.registry.commands():
-            app.command(command)(ack=ack_now, lazy=[self.once(self.run_command)])
+            app.command(command)(self.after_ack(self.run_command))
         app.action(re.compile("^" + re.escape(LINK_ACTION_PREFIX)))(ack_now)  # Slack opens the URL itself
-        app.action(re.compile(r".+"))(ack=ack_now, lazy=[self.once(self.run_action)])
-        app.view(re.compile(r".+"))(ack=self.ack_view, lazy=[self.once(self.run_view)])
-        app.event("app_home_opened")(ack=ack_now, lazy=[self.once(self.on_home_opened)])
-        app.event("app_uninstalled")(ack=ack_now, lazy=[self.once(self.on_app_uninstalled)])
-        app.event("tokens_revoked")(ack=ack_now, lazy=[self.once(self.on_tokens_revoked)])
+        app.action(re.compile(r".+"))(self.after_ack(self.run_action))
+        app.view(re.compile(r".+"))(self.after_ack(self.run_view, ack=self.ack_view))
+        app.event("app_home_opened")(self.after_ack(self.on_home_opened))
+        app.event("app_uninstalled")(self.after_ack(self.on_app_uninstalled))
+        app.event("tokens_revoked")(self.after_ack(self.on_tokens_revoked))
+
+    def after_ack(self, work: Callable[..., Awaitable[None]], *,
+                  ack: Callable[..., Awaitable[None]] = ack_now) -> Callable[..., Awaitable[None]]:
+        """A listener that acks (with ``ack``), then starts ``work`` in a task of its own, run ``once``.
+
+            app.command("/meeting")(shell.after_ack(shell.run_command))
+
+        ``ack`` and ``work`` take any of ``ack`` (``ack`` only), ``body``, ``client``, ``respond``,
+        ``context`` and ``event``, by name, as Bolt passes them. Bolt's lazy listeners do the same but
+        start each from a deep copy of the request, its client and helpers included: ~0.4 ms of the
+        loop that acks a burst, per request (benchmarks/ack_latency.py). Nothing changes the request
+        once it is acked, so the work reads it as it is.
+        """
+        run = self.once(work)
+        ack_with = ack  # the listener's own ``ack`` is Bolt's
+        acks_with = list(inspect.signature(ack).parameters)
+        works_with = list(inspect.signature(work).parameters)
+
+        async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                           context: AsyncBoltContext, event: dict[str, Any] | None) -> None:
+            given = {"ack": ack, "body": body, "client": client, "respond": respond, "context": context, "event": event}
+            await ack_with(**{name: given[name] for name in acks_with})
+            task = asyncio.get_running_loop().create_task(run(**{name: given[name] for name in works_with}))
+            self._working.add(task)  # a task nobody holds may be collected before it ends
+            task.add_done_callback(self._working.discard)
+
+        return listener
 
     def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-        """A lazy listener that runs once per request key (a replay or Slack's retry does nothing)
-        and whose failure is one warning line (Bolt would log it at ERROR with its text).
+        """``work`` run once per request key (a replay or Slack's retry does nothing), its failure one
+        warning line (Bolt would log it at ERROR with its text).
 
-            app.command("/meeting")(ack=ack_now, lazy=[shell.once(shell.run_command)])
+            await shell.once(shell.run_command)(body=body, client=client, respond=respond, context=context)
 
         ``work`` takes ``context``: the key arrives there (bot.http.idempotency).
         """
         handled = self.runtime.storage.handled
 
-        @functools.wraps(work)  # Bolt reads the wrapped function's argument names
         async def run(**kwargs: Any) -> None:
-            # Lazy work shares the event loop (and the GIL) with the acks of requests still
+            # The work shares the event loop (and the GIL) with the acks of requests still
             # arriving; yielding a moment lets a burst's acks go out before its key claims and work.
             await asyncio.sleep(ACK_HEADROOM)
             try:
@@ -168,7 +195,7 @@ class SlackShell:
         state = read_state(view)
         ctx = await context_from(body, quick, channel_id=state.get("channel_id"))
         errors = await form.check(modal_values(view), state, ctx, quick)
-        context[SHOWN_ERRORS] = bool(errors)  # the lazy listener's copy of the context carries it
+        context[SHOWN_ERRORS] = bool(errors)  # run_view reads it from the same context
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
