@@ -19,7 +19,7 @@ import inspect
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -135,7 +135,7 @@ class SlackShell:
 
         return listener
 
-    def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Coroutine[Any, Any, None]]:
         """``work`` run once per request key (a replay or Slack's retry does nothing), its failure one
         warning line (Bolt would log it at ERROR with its text).
 
