@@ -2,6 +2,7 @@
 
     app, shell = build_bolt_app(settings, runtime)     # bot.slack.app: AsyncApp, listeners registered
 
-app (Bolt app, modes, Web API client), listeners (ack, then lazy work), sink (the one SlackSink that
-posts), directory (users.info, membership), installations (OAuth installations and state in the db).
+app (Bolt app, modes, Web API client), listeners (ack, then the work in a task), sink (the one
+SlackSink that posts), directory (users.info, membership), installations (OAuth installations and
+state in the db).
 """

@@ -1,4 +1,4 @@
-"""Wait for something that happens in the background (lazy listeners, pushes, ticks).
+"""Wait for something that happens in the background (work after an ack, pushes, ticks).
 
     await eventually(lambda: len(fake.posts) == 2)
     await eventually(lambda: token_gone(storage))       # a coroutine function's answer is awaited

@@ -95,7 +95,7 @@ def stored(slack: SlackScenario) -> dict[str, int]:
 
 
 async def settled() -> None:
-    """Let the lazy work of earlier examples finish, so what changes now is this request's doing."""
+    """Let the work after the acks of earlier examples finish, so what changes now is this request's doing."""
     others = [task for task in asyncio.all_tasks()  # the outbox worker's loop runs until the app stops
               if task is not asyncio.current_task() and not task.get_name().startswith("outbox-")]
     if others:

@@ -48,7 +48,7 @@ async def test_a_replayed_slash_command_creates_one_room_and_one_announcement(sl
     answers = [await slack.post(body, FORM, headers) for _ in range(3)]
     assert [(a.status_code, a.content) for a in answers] == [(200, b"")] * 3  # the first answer, each time
     await slack.fake.wait_for("chat.postMessage")
-    await asyncio.sleep(0.3)  # lazy work of any second run would have started by now
+    await asyncio.sleep(0.3)  # the work after any second ack would have started by now
     assert meetings(slack) == 1
     assert len(slack.fake.calls_to("chat.postMessage")) == 1
 

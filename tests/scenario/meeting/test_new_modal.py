@@ -93,7 +93,7 @@ async def test_a_day_in_the_past_is_refused_on_its_field_and_nothing_is_created(
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"start_date", "reminders"}
     assert "already passed" in answer["errors"]["start_date"]
-    await asyncio.sleep(0.3)  # the lazy listener runs after the ack: it must not create anything either
+    await asyncio.sleep(0.3)  # the work runs after the ack: it must not create anything either
     assert [c.method for c in slack.fake.calls[since:] if c.method.startswith("chat.")] == []
     assert (await slack.storage.meetings.upcoming("T1", after=datetime.now(ZURICH) - timedelta(days=2))).items == ()
 
