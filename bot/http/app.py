@@ -65,6 +65,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
         finally:
             if socket_mode is not None:
                 await socket_mode.close_async()
+            await shell.finish()  # commands in flight end (their posts still go out through the outbox)
             if ticker is not None:
                 ticker.shutdown(wait=False)
             if importer is not None:

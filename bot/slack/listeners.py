@@ -49,6 +49,8 @@ REQUEST_KEY = "meetbot_request_key"  # set by bot.http.idempotency for requests 
 # Slack retries an event after about 1 s, 1 min and 5 min, and a replayed request's timestamp is
 # refused after 5 min: an hour covers both with room to spare.
 KEY_TTL = timedelta(hours=1)
+WORK_GRACE = 20.0  # seconds the work after acks may take to finish when the app stops (a pod's
+# termination grace is often 30 s): a room half made at a provider is worse than a slower stop
 FORM_TOO_SLOW = "I could not open the form (it took too long). Please run the command again."
 
 
@@ -134,6 +136,19 @@ class SlackShell:
             task.add_done_callback(self._working.discard)
 
         return listener
+
+    async def finish(self) -> int:
+        """Let the work started after acks end (at most ``WORK_GRACE`` seconds), then cancel what is
+        left; returns how many were cancelled. The app's shutdown: ``await shell.finish()``."""
+        if not self._working:
+            return 0
+        _, left = await asyncio.wait(set(self._working), timeout=WORK_GRACE)
+        for task in left:
+            task.cancel()
+        if left:
+            log.warning("%d Slack requests were still being handled %.0f s after the app began to stop; "
+                        "their work was stopped", len(left), WORK_GRACE)
+        return len(left)
 
     def once(self, work: Callable[..., Awaitable[None]]) -> Callable[..., Coroutine[Any, Any, None]]:
         """``work`` run once per request key (a replay or Slack's retry does nothing), its failure one

@@ -1,0 +1,43 @@
+"""The app stopping while commands are being handled: their work ends first (within a grace), so
+no room is left made at a provider and unknown to meetbot."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.slack import listeners
+from tests.fakes.server import Fault
+from tests.fakes.whereby import FakeWhereby
+from tests.scenario.meeting.conftest import connected
+
+LINE = '/meeting new whereby "Standup" tomorrow 10:00 for 15m'
+
+
+async def test_a_command_in_flight_when_the_app_stops_is_finished_and_announced_first(
+        database_url: str, whereby: tuple[FakeWhereby, str]) -> None:
+    fake, url = whereby
+    fake.faults.add(Fault(delay=0.5), path="/v1/meetings")  # the room is being made as the app stops
+    async with connected(database_url, provider="whereby", api_key=fake.api_key, url=url) as slack:
+        await slack.command(LINE)
+    # The app's shutdown has run: the command's work had ended by then.
+    [meeting] = (await slack.storage.meetings.upcoming("T1", after=datetime.now(UTC))).items
+    assert meeting.title == "Standup" and meeting.announcement_ts
+    assert len(fake.meetings) == 1
+    assert any("Standup" in str(message.get("blocks")) for message in slack.fake.messages_in("C1"))
+
+
+async def test_work_past_the_grace_is_stopped_with_one_warning(
+        database_url: str, whereby: tuple[FakeWhereby, str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    fake, url = whereby
+    monkeypatch.setattr(listeners, "WORK_GRACE", 0.2)
+    fake.faults.add(Fault(delay=3.0), path="/v1/meetings")
+    with caplog.at_level(logging.WARNING):
+        async with connected(database_url, provider="whereby", api_key=fake.api_key, url=url) as slack:
+            await slack.command(LINE)
+    assert (await slack.storage.meetings.upcoming("T1", after=datetime.now(UTC))).items == ()
+    [warning] = [record for record in caplog.records if record.name == "bot.slack.listeners"]
+    assert "1 Slack requests were still being handled" in warning.getMessage() and warning.exc_info is None
