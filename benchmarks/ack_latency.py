@@ -226,8 +226,8 @@ async def running_apps(database: Path, load: LoadGenerator, *, apart: bool) -> A
         runtime = build_runtime(settings, purpose="serve")
         await runtime.storage.accounts.save(TEAM, provider="whereby", credentials={"api_key": WHEREBY_KEY})
         app = create_app(settings, runtime, scheduler=False)
-        # meetbot's startup runs as in `meetbot serve` (the outbox worker, the shared provider client;
-        # scheduler=False keeps the reminder ticks off).
+        # meetbot's startup and shutdown run as in `meetbot serve` (the outbox worker; scheduler=False
+        # keeps the reminder ticks off).
         with serve(app, lifespan="on") as meetbot_url, serve(baseline_app(fakes.api_url)) as baseline_url:
             yield Meetbot(fakes=fakes, runtime=runtime, url=meetbot_url, load=load), baseline_url
 

@@ -9,7 +9,6 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
