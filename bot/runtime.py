@@ -31,6 +31,7 @@ from db.repos.purge import purge_team as purge_rows
 from db.keys import holds_secrets, rotate_secrets
 from db.engine import DatabaseUnavailable, make_async_engine, make_engine, sync_url
 from db.storage import Storage
+from providers.clients import ClientPool
 
 Purpose = Literal["console", "serve"]
 
@@ -123,7 +124,8 @@ def build_runtime(settings: Settings, *, purpose: Purpose, directory: Directory 
     except DatabaseUnavailable as error:
         raise StartupError(str(error)) from None
     services = Services(storage=storage, directory=directory or NobodyDirectory(), endpoints=settings.endpoints(),
-                        admins=settings.admin_ids(), create_limit=settings.meetbot_create_limit)
+                        admins=settings.admin_ids(), create_limit=settings.meetbot_create_limit,
+                        clients=ClientPool() if purpose == "serve" else None)
     registry = command_registry()
     return Runtime(settings=settings, services=services, registry=registry, storage=storage, notices=notices)
 

@@ -8,8 +8,9 @@
 
 An adapter subclass names its slug, capabilities, credentials and options models, says where its
 API lives (``api_base``) and which headers every call carries (``headers``); this base builds the
-one ``httpx.AsyncClient`` from them (with the injected transport and the policy's timeout) and
-sends through the shared retry rules of ``providers.http``.
+one ``httpx.AsyncClient`` from them (with the injected transport and the policy's timeout), or
+borrows a kept one from the app's ``ClientPool``, and sends through the shared retry rules of
+``providers.http``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
+from providers.clients import ClientPool
 from providers.base import Capability, Credentials, Endpoints, MoveBy, ProviderOptions, Room, RoomRequest, TokenCache
 from providers.errors import NotSupported, display_name
 from providers.http import DEFAULT_POLICY, RetryAfterHint, RetryPolicy, make_client, send
@@ -41,15 +43,21 @@ class HttpAdapter(Generic[CredentialsT]):
         transport: httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         token_cache: TokenCache | None = None,
+        clients: ClientPool | None = None,
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints
         self.policy = policy
         self.token_cache = token_cache  # only adapters with a session token use it
         self.base_url = self.api_base()
-        self.client = make_client(
-            base_url=self.base_url, headers=self.headers(), transport=transport, timeout=policy.timeout
-        )
+        # An injected transport (a test's fake) is the adapter's own; only real networking is pooled.
+        self._clients = clients if transport is None else None
+        if self._clients is not None:
+            self.client = self._clients.take(base_url=self.base_url, headers=self.headers(), timeout=policy.timeout)
+        else:
+            self.client = make_client(
+                base_url=self.base_url, headers=self.headers(), transport=transport, timeout=policy.timeout
+            )
 
     def api_base(self) -> str:
         """Where the provider's API lives, from ``self.endpoints`` (and the credentials, e.g. a region)."""
@@ -85,8 +93,11 @@ class HttpAdapter(Generic[CredentialsT]):
                            provider=self.slug)
 
     async def aclose(self) -> None:
-        """Close the HTTP client: ``await adapter.aclose()``."""
-        await self.client.aclose()
+        """Close the HTTP client, or give it back to the pool it came from: ``await adapter.aclose()``."""
+        if self._clients is not None:
+            await self._clients.give_back(self.client)
+        else:
+            await self.client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

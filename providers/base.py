@@ -28,6 +28,7 @@ import httpx
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
+from providers.clients import ClientPool
 from providers.errors import Rejected, display_name
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
@@ -155,6 +156,7 @@ class MeetingProvider(Protocol):
         transport: httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         token_cache: TokenCache | None = None,
+        clients: ClientPool | None = None,
     ) -> None: ...
 
     async def verify(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from providers.clients import ClientPool
 from providers.base import Endpoints, MeetingProvider, ProviderOptions, TokenCache
 from providers.errors import NotConfigured, Rejected
 from providers.http import DEFAULT_POLICY, RetryPolicy
@@ -108,10 +109,12 @@ def build(
     transport: httpx.AsyncBaseTransport | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
     token_cache: TokenCache | None = None,
+    clients: ClientPool | None = None,
 ) -> MeetingProvider:
     """An adapter for ``slug`` from stored credentials; ``NotConfigured`` when they are missing."""
     cls = adapter_class(slug)
     if credentials is None and info(slug).needs_credentials:
         raise NotConfigured(provider=slug)
     model = cls.credentials_model.model_validate(dict(credentials or {}))
-    return cls(model, endpoints=endpoints, transport=transport, policy=policy, token_cache=token_cache)
+    return cls(model, endpoints=endpoints, transport=transport, policy=policy, token_cache=token_cache,
+               clients=clients)

@@ -71,6 +71,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
             if importer is not None:
                 importer.shutdown(wait=False)
             await shell.outbox.stop()
+            if runtime.services.clients is not None:
+                await runtime.services.clients.aclose()  # the provider connections kept between commands
 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # Outermost first: size and signature before anything is parsed, then one answer per request.

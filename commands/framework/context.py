@@ -16,6 +16,7 @@ import httpx
 
 from db.storage import Storage
 from providers.base import Endpoints
+from providers.clients import ClientPool
 from providers.http import DEFAULT_POLICY, RetryPolicy
 
 
@@ -117,3 +118,4 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     create_limit: int = 20  # meetings one person may create a minute (MEETBOT_CREATE_LIMIT); 0: no limit
     files: Files = field(default_factory=NoFiles)
+    clients: ClientPool | None = None  # kept provider clients (the served app's); None: one client per adapter

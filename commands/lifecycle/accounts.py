@@ -51,6 +51,7 @@ async def open_adapter(
         transport=services.transport,
         policy=services.policy,
         token_cache=StoredTokenCache(services.storage, team_id=team_id, account_id=row.id) if row else None,
+        clients=services.clients,
     )
     try:
         yield adapter

@@ -199,7 +199,7 @@ async def verify_and_save(
     name = display_name(provider)
     plain = plain_credentials(credentials)
     adapter = registry.build(provider, plain, endpoints=services.endpoints, transport=services.transport,
-                             policy=services.policy)
+                             policy=services.policy, clients=services.clients)
     try:
         await adapter.verify()
     except AuthFailed as error:

@@ -84,7 +84,7 @@ class RoomfulSocket(RoomfulClient):
             await asyncio.gather(self._reconnect_task, return_exceptions=True)
             self._reconnect_task = None
         await self._drop_link()
-        await self.client.aclose()
+        await super().aclose()
 
 
     def on_meeting_event(self, callback: MeetingCallback) -> Callable[[], None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from bot.slack import listeners
@@ -41,3 +42,25 @@ async def test_work_past_the_grace_is_stopped_with_one_warning(
     assert (await slack.storage.meetings.upcoming("T1", after=datetime.now(UTC))).items == ()
     [warning] = [record for record in caplog.records if record.name == "bot.slack.listeners"]
     assert "1 Slack requests were still being handled" in warning.getMessage() and warning.exc_info is None
+
+
+async def test_provider_clients_are_kept_between_commands_and_closed_when_the_app_stops(
+        database_url: str, whereby: tuple[FakeWhereby, str]) -> None:
+    fake, url = whereby
+    given_back: list[httpx.AsyncClient] = []
+    async with connected(database_url, provider="whereby", api_key=fake.api_key, url=url) as slack:
+        pool = slack.runtime.services.clients
+        assert pool is not None
+        keep = pool.give_back
+
+        async def spy(client: httpx.AsyncClient) -> None:
+            given_back.append(client)
+            await keep(client)
+
+        pool.give_back = spy  # type: ignore[method-assign]
+        for title in ("Standup", "Retro"):
+            await slack.command(f'/meeting new whereby "{title}" tomorrow 10:00 for 15m')
+            await slack.fake.wait_for("chat.postMessage", lambda call, title=title: title in str(call.args))
+        assert pool.idle == 1  # the second command borrowed the client the first gave back
+        assert given_back[0] is given_back[-1] and not given_back[0].is_closed
+    assert pool.idle == 0 and all(client.is_closed for client in given_back)
