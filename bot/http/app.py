@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from bot.workers.exports import add_export_job
 from bot.workers.heartbeat import Heartbeat
 from bot.workers.imports import start_import_worker
 from bot.workers.reminders import start_scheduler
+from commands.framework.when_words import zone_keys
 from providers.http import set_call_observer
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, scheduler:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(zone_keys)  # read before the first command rather than on the loop during it
         ticker = (start_scheduler(runtime.services, shell.outbox, every=settings.meetbot_tick_seconds,
                                   grace=settings.reminder_grace())
                   if scheduler else None)

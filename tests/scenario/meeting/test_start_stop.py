@@ -1,5 +1,6 @@
-"""The app stopping while commands are being handled: their work ends first (within a grace), so
-no room is left made at a provider and unknown to meetbot."""
+"""The app starting and stopping: what it prepares before the first command, and commands being
+handled as it stops, whose work ends first (within a grace), so no room is left made at a provider
+and unknown to meetbot; the provider clients it kept are closed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import httpx
 import pytest
 
 from bot.slack import listeners
+from commands.framework.when_words import zone_keys
 from tests.fakes.server import Fault
 from tests.fakes.whereby import FakeWhereby
+from tests.scenario.harness import slack_app
 from tests.scenario.meeting.conftest import connected
 
 LINE = '/meeting new whereby "Standup" tomorrow 10:00 for 15m'
@@ -64,3 +67,9 @@ async def test_provider_clients_are_kept_between_commands_and_closed_when_the_ap
         assert pool.idle == 1  # the second command borrowed the client the first gave back
         assert given_back[0] is given_back[-1] and not given_back[0].is_closed
     assert pool.idle == 0 and all(client.is_closed for client in given_back)
+
+
+async def test_the_zone_names_are_read_at_startup_not_during_the_first_command(database_url: str) -> None:
+    zone_keys.cache_clear()
+    async with slack_app(database_url):
+        assert zone_keys.cache_info().currsize == 1  # read by the startup, before any request came in
