@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import timeit
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,9 +321,15 @@ async def main(*, rounds: int, concurrency: int, fakes: str) -> int:
     return 1 if problems else 0
 
 
+def yardstick() -> float:
+    """Milliseconds a fixed pure-Python loop takes now, best of five: ``yardstick()`` -> 0.48."""
+    return min(timeit.repeat("sum(i * i for i in range(10000))", number=50, repeat=5)) / 50 * 1000
+
+
 async def measure(meetbot: Meetbot, baseline_url: str, *, rounds: int, concurrency: int, apart: bool,
                   problems: list[str]) -> None:
     """Warm-up, then ``rounds`` of one burst per app; prints the report and appends what failed."""
+    speed_before = yardstick()
     # Warm-up, not measured, one full-size burst each: auth.test, the users.info cache, the SQLite file,
     # first-use imports, and the load generator's own first run.
     warm, warm_done = await meetbot.run("warm", concurrency)
@@ -358,6 +365,9 @@ async def measure(meetbot: Meetbot, baseline_url: str, *, rounds: int, concurren
                 problems.append(f"round {number} {app}: {len(result.failed)} failed acks, e.g. {result.failed[0]}")
 
     worst = report(meetbot_rounds, baseline_rounds, completions, concurrency=concurrency, apart=apart)
+    print(f"Machine yardstick: {speed_before:.2f} ms before the rounds, {yardstick():.2f} ms after (a fixed "
+          "pure-Python loop, best of 5). A shared machine's speed drifts, by up to half from one minute to the "
+          "next: compare runs with similar yardsticks.")
     if worst >= SLACK_ACK_LIMIT:
         problems.append(f"a meetbot ack took {worst:.2f} s, over Slack's {SLACK_ACK_LIMIT:.0f} s")
 
