@@ -52,6 +52,7 @@ class HttpAdapter(Generic[CredentialsT]):
         self.base_url = self.api_base()
         # An injected transport (a test's fake) is the adapter's own; only real networking is pooled.
         self._clients = clients if transport is None else None
+        self._given_back = False
         if self._clients is not None:
             self.client = self._clients.take(base_url=self.base_url, headers=self.headers(), timeout=policy.timeout)
         else:
@@ -94,10 +95,11 @@ class HttpAdapter(Generic[CredentialsT]):
 
     async def aclose(self) -> None:
         """Close the HTTP client, or give it back to the pool it came from: ``await adapter.aclose()``."""
-        if self._clients is not None:
+        if self._clients is None:
+            await self.client.aclose()  # closing twice is harmless
+        elif not self._given_back:  # given back twice, it could be lent to two commands at once
+            self._given_back = True
             await self._clients.give_back(self.client)
-        else:
-            await self.client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

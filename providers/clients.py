@@ -51,9 +51,11 @@ class ClientPool:
         if not self._on_own_loop():
             return make_client(base_url=base_url, headers=headers, timeout=timeout)
         key = settings_key(base_url, headers, timeout)
-        for ident, (kept_key, client) in reversed(self._idle.items()):  # the freshest connections first
-            if kept_key == key:
-                del self._idle[ident]
+        for ident, (kept_key, client) in reversed(list(self._idle.items())):  # the freshest connections first
+            if kept_key != key:
+                continue
+            del self._idle[ident]
+            if not client.is_closed:  # closed while kept (a former borrower closed it late): dropped
                 self._lent[client] = key
                 return client
         client = make_client(base_url=base_url, headers=headers, timeout=timeout)

@@ -174,3 +174,29 @@ async def test_adapters_borrow_from_the_pool_and_give_back_on_close(counting: Co
         assert injected.client is not first.client
     assert injected.client.is_closed and pool.idle == 1
     await pool.aclose()
+
+
+async def test_an_adapter_closed_twice_gives_its_client_back_once(counting: CountingServer) -> None:
+    pool = ClientPool()
+    credentials = WherebyCredentials(api_key="k" * 40)
+    first = WherebyProvider(credentials, endpoints=Endpoints(whereby=counting.url), clients=pool)
+    await first.aclose()
+    second = WherebyProvider(credentials, endpoints=Endpoints(whereby=counting.url), clients=pool)
+    assert second.client is first.client
+    await first.aclose()  # late: must not hand the client second holds to a third adapter, nor close it
+    third = WherebyProvider(credentials, endpoints=Endpoints(whereby=counting.url), clients=pool)
+    assert third.client is not second.client and not second.client.is_closed
+    await second.aclose()
+    await third.aclose()
+    await pool.aclose()
+
+
+async def test_a_client_closed_while_kept_is_dropped_not_lent(counting: CountingServer) -> None:
+    pool = ClientPool()
+    client = pool.take(base_url=counting.url, headers={}, timeout=5.0)
+    await pool.give_back(client)
+    await client.aclose()  # a former borrower closing it late
+    fresh = pool.take(base_url=counting.url, headers={}, timeout=5.0)
+    assert fresh is not client and not fresh.is_closed and pool.idle == 0
+    await pool.give_back(fresh)
+    await pool.aclose()
