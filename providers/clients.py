@@ -18,30 +18,38 @@ Rules, each for a reason:
   not retried after a dropped connection (``providers.http``).
 - The pool belongs to the event loop it was first used on (connections cannot cross loops); on any
   other loop ``take`` makes a plain client that ``give_back`` closes.
-- At most ``max_idle`` clients wait; past that the longest-waiting one is closed.
+- At most ``max_idle`` clients wait, none longer than ``max_age`` seconds: past either the
+  longest-waiting one is closed, so a key no longer used (an account disconnected or replaced)
+  does not stay in memory with its client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
 from providers.http import make_client
 
 MAX_IDLE = 64  # about the commands one replica has in flight at a busy moment
+MAX_AGE = 300.0  # seconds a client waits to be reused before it is closed
 
 
 class ClientPool:
-    """Idle ``httpx.AsyncClient``s by settings: ``ClientPool(max_idle=64)``."""
+    """Idle ``httpx.AsyncClient``s by settings: ``ClientPool(max_idle=64, max_age=300.0)``."""
 
-    def __init__(self, *, max_idle: int = MAX_IDLE) -> None:
+    def __init__(self, *, max_idle: int = MAX_IDLE, max_age: float = MAX_AGE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.max_idle = max_idle
-        self._idle: OrderedDict[int, tuple[str, httpx.AsyncClient]] = OrderedDict()  # oldest first
+        self.max_age = max_age
+        self.clock = clock
+        # id(client) -> (its settings' key, the client, when it came back); the longest-waiting first
+        self._idle: OrderedDict[int, tuple[str, httpx.AsyncClient, float]] = OrderedDict()
         # client -> its settings' key while an adapter holds it; weak, so an adapter never closed leaks nothing
         self._lent: weakref.WeakKeyDictionary[httpx.AsyncClient, str] = weakref.WeakKeyDictionary()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -51,7 +59,7 @@ class ClientPool:
         if not self._on_own_loop():
             return make_client(base_url=base_url, headers=headers, timeout=timeout)
         key = settings_key(base_url, headers, timeout)
-        for ident, (kept_key, client) in reversed(list(self._idle.items())):  # the freshest connections first
+        for ident, (kept_key, client, _) in reversed(list(self._idle.items())):  # the freshest connections first
             if kept_key != key:
                 continue
             del self._idle[ident]
@@ -69,9 +77,11 @@ class ClientPool:
             await client.aclose()
             return
         client.cookies.clear()
-        self._idle[id(client)] = (key, client)
-        while len(self._idle) > self.max_idle:
-            _, (_, oldest) = self._idle.popitem(last=False)
+        now = self.clock()
+        self._idle[id(client)] = (key, client, now)
+        while self._idle and (len(self._idle) > self.max_idle
+                              or now - next(iter(self._idle.values()))[2] > self.max_age):
+            _, (_, oldest, _) = self._idle.popitem(last=False)
             await oldest.aclose()
 
     @property
@@ -83,7 +93,7 @@ class ClientPool:
         """Close every idle client; the pool may then serve another loop (a restarted app in tests)."""
         self._lent.clear()  # a client still lent (a job ending late) is closed when it comes back
         while self._idle:
-            _, (_, client) = self._idle.popitem(last=False)
+            _, (_, client, _) = self._idle.popitem(last=False)
             await client.aclose()
         self._loop = None
 

@@ -200,3 +200,16 @@ async def test_a_client_closed_while_kept_is_dropped_not_lent(counting: Counting
     assert fresh is not client and not fresh.is_closed and pool.idle == 0
     await pool.give_back(fresh)
     await pool.aclose()
+
+
+async def test_a_client_kept_past_max_age_is_closed_when_another_comes_back(counting: CountingServer) -> None:
+    now = [0.0]
+    pool = ClientPool(max_age=300.0, clock=lambda: now[0])
+    old = await one_command(pool, counting.url, key="disconnected-account")
+    now[0] = 299.0
+    await one_command(pool, counting.url, key="key-a")
+    assert not old.is_closed and pool.idle == 2
+    now[0] = 301.0
+    recent = await one_command(pool, counting.url, key="key-a")
+    assert old.is_closed and not recent.is_closed and pool.idle == 1
+    await pool.aclose()
