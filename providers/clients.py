@@ -18,9 +18,9 @@ Rules, each for a reason:
   not retried after a dropped connection (``providers.http``).
 - The pool belongs to the event loop it was first used on (connections cannot cross loops); on any
   other loop ``take`` makes a plain client that ``give_back`` closes.
-- At most ``max_idle`` clients wait, none longer than ``max_age`` seconds: past either the
-  longest-waiting one is closed, so a key no longer used (an account disconnected or replaced)
-  does not stay in memory with its client.
+- At most ``max_idle`` clients wait; past that, or once it has waited ``max_age`` seconds, the
+  longest-waiting one is closed when the next client comes back, so a key no longer used (an
+  account disconnected or replaced) does not stay in memory with its client.
 """
 
 from __future__ import annotations
