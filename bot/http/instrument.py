@@ -49,7 +49,10 @@ class RequestLabels:
         return {group.name: set(group.table()) for group in self.groups}
 
     def of(self, body: bytes, content_type: str) -> Label:
-        payload = _parsed(body, content_type)
+        return self.of_payload(_parsed(body, content_type))
+
+    def of_payload(self, payload: dict[str, Any] | None) -> Label:
+        """The label of a body already parsed (bot.http.guard leaves it in the request's state)."""
         if payload is None:
             return Label(OTHER, OTHER)
         if "command" in payload:
@@ -123,7 +126,9 @@ async def instrumented(handle: Callable[[Request], Awaitable[Response]], request
     if response.status_code == 401:  # not from Slack: not parsed, not counted beyond its latency
         metrics.ack_seconds.labels(kind=OTHER).observe(elapsed)
         return response
-    label = labels.of(await request.body(), request.headers.get("content-type", ""))
+    parsed = request.scope.get("state", {}).get("slack_body")  # bot.http.guard's: not parsed a second time
+    label = (labels.of_payload(parsed) if isinstance(parsed, dict)
+             else labels.of(await request.body(), request.headers.get("content-type", "")))
     metrics.ack_seconds.labels(kind=label.kind).observe(elapsed)
     if label.kind == "command":
         metrics.commands.labels(command=label.name, outcome=outcome(response)).inc()
