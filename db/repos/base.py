@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import translated
 from db.limits import guard_lengths
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -53,16 +56,29 @@ class RepositoryBase:
 def off_loop(method: Callable[Concatenate[R, P], T]) -> Callable[Concatenate[R, P], Coroutine[Any, Any, T]]:
     """Make a sync repository method a coroutine that runs it in the repository's thread pool.
 
-    A caller that is cancelled stops waiting; the transaction in the thread still ends (commit or
-    rollback) on its own, so nothing is left half-written.
+    A caller that is cancelled stops waiting, but the call still runs, even one still queued behind
+    others for the thread (the executor would drop it), and its transaction ends on its own: what a
+    caller asked to write is written whatever happens to the caller.
     """
 
     @functools.wraps(method)
     async def run(self: R, *args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(method, self, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
+        done = asyncio.get_running_loop().run_in_executor(self.executor, call)
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            done.add_done_callback(functools.partial(_unawaited_failure, method.__qualname__))
+            raise
 
     return run
+
+
+def _unawaited_failure(name: str, done: asyncio.Future[Any]) -> None:
+    """A call whose caller was cancelled failed: one line in the log, as nobody else will see it."""
+    if done.cancelled() or done.exception() is None:  # exception() also marks it seen: asyncio stays quiet
+        return
+    log.warning("%s failed after its caller stopped waiting: %s", name, type(done.exception()).__name__)
 
 
 Item = TypeVar("Item")
