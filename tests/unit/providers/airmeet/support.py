@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from providers.airmeet import AirmeetCredentials, AirmeetProvider
 from providers.base import Endpoints, MemoryTokenCache, RoomRequest
+from providers.http import RetryPolicy
 from tests.support.policy import FAST
 
 
@@ -14,8 +15,9 @@ START = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
 END = START + timedelta(hours=2)
 
 
-def adapter_for(base_url: str, cache: MemoryTokenCache, credentials: AirmeetCredentials = CREDS) -> AirmeetProvider:
-    return AirmeetProvider(credentials, endpoints=Endpoints(airmeet=base_url), policy=FAST, token_cache=cache)
+def adapter_for(base_url: str, cache: MemoryTokenCache, credentials: AirmeetCredentials = CREDS,
+                policy: RetryPolicy = FAST) -> AirmeetProvider:
+    return AirmeetProvider(credentials, endpoints=Endpoints(airmeet=base_url), policy=policy, token_cache=cache)
 
 
 def room_request(**changes: object) -> RoomRequest:

@@ -13,7 +13,7 @@ from providers.base import CachedToken, Endpoints, MemoryTokenCache
 from providers.errors import AuthFailed, TokenExpired, Unavailable
 from tests.fakes.airmeet import FakeAirmeet
 from tests.fakes.server import Fault, serve
-from tests.support.policy import FAST
+from tests.support.policy import FAST, SHORT_TIMEOUT
 from tests.unit.providers.airmeet.support import adapter_for, room_request
 
 
@@ -248,7 +248,7 @@ async def test_a_create_that_times_out_is_not_retried() -> None:
     # Its own server: the slow request finishes after the test and must not land in a shared fake.
     fake = FakeAirmeet(access_key="ak", secret_key="sk")
     with serve(fake.app) as url:
-        adapter = adapter_for(url, MemoryTokenCache())
+        adapter = adapter_for(url, MemoryTokenCache(), policy=SHORT_TIMEOUT)
         await adapter.verify()
         fake.faults.add(Fault(delay=1.0), path="/airmeet", method="POST")
 

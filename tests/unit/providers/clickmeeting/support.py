@@ -9,6 +9,7 @@ from providers.base import Endpoints, Room, RoomRequest
 from providers.clickmeeting import ClickMeetingCredentials, ClickMeetingProvider
 from tests.fakes.clickmeeting import FakeClickMeeting
 from tests.fakes.server import Recorded
+from providers.http import RetryPolicy
 from tests.support.policy import FAST
 
 
@@ -17,9 +18,9 @@ FORM = "application/x-www-form-urlencoded"
 START = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)  # 10:00 in Warsaw (CEST)
 
 
-def make_adapter(base_url: str, *, key: str = KEY) -> ClickMeetingProvider:
+def make_adapter(base_url: str, *, key: str = KEY, policy: RetryPolicy = FAST) -> ClickMeetingProvider:
     return ClickMeetingProvider(
-        ClickMeetingCredentials(api_key=key), endpoints=Endpoints(clickmeeting=f"{base_url}/v1"), policy=FAST
+        ClickMeetingCredentials(api_key=key), endpoints=Endpoints(clickmeeting=f"{base_url}/v1"), policy=policy
     )
 
 

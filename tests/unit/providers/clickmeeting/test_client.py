@@ -25,8 +25,8 @@ from providers.errors import (
 )
 from tests.fakes.clickmeeting import FakeClickMeeting, error_body, parse_php_form
 from tests.fakes.server import Fault
-from tests.support.policy import FAST
-from tests.unit.providers.clickmeeting.support import START, request_for
+from tests.support.policy import FAST, SHORT_TIMEOUT
+from tests.unit.providers.clickmeeting.support import START, make_adapter, request_for
 
 
 # --- the PHP-style form encoder ---------------------------------------------------------------------------
@@ -194,9 +194,8 @@ async def test_malformed_json_is_unavailable(
     assert "unreadable" in (caught.value.raw or "")
 
 
-async def test_slow_answer_times_out_then_retry_succeeds(
-    fake: FakeClickMeeting, adapter: ClickMeetingProvider
-) -> None:
+async def test_slow_answer_times_out_then_retry_succeeds(fake: FakeClickMeeting, base_url: str) -> None:
     fake.faults.add(Fault(delay=0.8), path="/v1/ping")
-    assert await adapter.ping() == {"ping": "pong"}
+    async with make_adapter(base_url, policy=SHORT_TIMEOUT) as adapter:
+        assert await adapter.ping() == {"ping": "pong"}
     assert len(fake.requests_to("/v1/ping")) == 2

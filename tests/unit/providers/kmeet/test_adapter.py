@@ -10,10 +10,11 @@ import pytest
 
 from providers.base import Endpoints, MoveBy, Role, RoomRequest
 from providers.errors import AuthFailed, NotConfigured, NotFound, NotSupported, Rejected, Unavailable
+from providers.http import RetryPolicy
 from providers.kmeet import KMeetCredentials, KMeetOptions, KMeetProvider
 from tests.fakes.kmeet import REQUIRED_OPTIONS, FakeInfomaniak
 from tests.fakes.server import Fault, serve
-from tests.support.policy import FAST
+from tests.support.policy import FAST, SHORT_TIMEOUT
 
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -28,10 +29,10 @@ def fake() -> Iterator[FakeInfomaniak]:
 
 
 def adapter(fake: FakeInfomaniak | None = None, *, token: str | None = "ik-token", calendar_id: int | None = 72618,
-            host: str = "meet.example.test") -> KMeetProvider:
+            host: str = "meet.example.test", policy: RetryPolicy = FAST) -> KMeetProvider:
     endpoints = Endpoints(infomaniak=getattr(fake, "url", "http://127.0.0.1:9"), kmeet_host=host)
     credentials = KMeetCredentials(token=token, calendar_id=calendar_id)
-    return KMeetProvider(credentials, endpoints=endpoints, policy=FAST)
+    return KMeetProvider(credentials, endpoints=endpoints, policy=policy)
 
 
 def request(**options: object) -> RoomRequest:
@@ -217,7 +218,7 @@ async def test_read_is_retried_after_server_errors_and_malformed_json(fake: Fake
 async def test_timeout_on_create_is_unavailable_and_not_retried(fake: FakeInfomaniak) -> None:
     fake.faults.add(Fault(delay=1.5), path="/1/kmeet/rooms")
     with pytest.raises(Unavailable):
-        await adapter(fake).create_room(request(mode="planned"))
+        await adapter(fake, policy=SHORT_TIMEOUT).create_room(request(mode="planned"))
     assert len(fake.requests_to("/1/kmeet/rooms", "POST")) == 1
 
 

@@ -32,7 +32,8 @@ async def make(fake: FakeRoomful) -> AsyncIterator[Callable[..., RoomfulProvider
     ) -> RoomfulProvider:
         credentials = RoomfulCredentials(email=email, password=password, network=network)  # type: ignore[arg-type]
         endpoints = Endpoints(roomful=fake.base_url)  # type: ignore[attr-defined]
-        adapter = RoomfulProvider(credentials, endpoints=endpoints, policy=FAST, **kwargs)  # type: ignore[arg-type]
+        policy = kwargs.pop("policy", FAST)
+        adapter = RoomfulProvider(credentials, endpoints=endpoints, policy=policy, **kwargs)  # type: ignore[arg-type]
         made.append(adapter)
         return adapter
 

@@ -14,6 +14,7 @@ from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavai
 from providers.roomful import MeetingEvent
 from tests.fakes.server import Fault
 from tests.support.eventually import eventually
+from tests.support.policy import SHORT_TIMEOUT
 from tests.unit.providers.roomful.support import START, meeting_request
 
 
@@ -21,7 +22,7 @@ async def test_session_never_accepted_is_auth_failed(fake, make):
     fake.accept_sessions = False  # sign-in works, the socket connects, user_info never comes
     started = time.monotonic()
     with pytest.raises(AuthFailed) as caught:
-        await make().verify()
+        await make(policy=SHORT_TIMEOUT).verify()
     assert "session not accepted" in caught.value.raw
     assert time.monotonic() - started < 2  # bounded by the policy timeout
 
@@ -102,7 +103,7 @@ async def test_unknown_invitee_is_rejected_with_1021(fake, make):
 
 
 async def test_ack_timeout_is_unavailable(fake, make):
-    adapter = make()
+    adapter = make(policy=SHORT_TIMEOUT)
     await adapter.verify()
     fake.delay_next("meeting:listUserMeetings", 1.5)
     started = time.monotonic()
@@ -197,7 +198,7 @@ async def test_call_right_after_a_drop_succeeds(fake, make):
 
 
 async def test_reconnect_with_an_expired_session_signs_in_again(fake, make):
-    adapter = make()
+    adapter = make(policy=SHORT_TIMEOUT)  # the expired session's user_info never comes: waited for this long
     await adapter.verify()
     fake.expire_sessions()
     await fake.drop_connections()

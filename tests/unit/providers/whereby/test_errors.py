@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from providers.base import Endpoints
 from providers.errors import AuthFailed, NotFound, RateLimited, Rejected, Unavailable
-from providers.whereby import WherebyProvider
+from providers.http import RetryPolicy
+from providers.whereby import WherebyCredentials, WherebyProvider
 from tests.fakes.server import Fault
 from tests.fakes.whereby import FakeWhereby, throttle_body
+from tests.support.policy import SHORT_TIMEOUT
 
-from tests.unit.providers.whereby.support import MEETINGS, RecordingSleep, request
+from tests.unit.providers.whereby.support import KEY, MEETINGS, RecordingSleep, request
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -134,20 +139,29 @@ async def test_a_create_that_gets_500_is_not_retried(adapter: WherebyProvider, f
     assert len(fake.requests_to(MEETINGS, "POST")) == 1
 
 
-async def test_a_create_whose_answer_times_out_is_not_retried(adapter: WherebyProvider, fake: FakeWhereby) -> None:
+def impatient(base_url: str, policy: RetryPolicy) -> WherebyProvider:
+    """The adapter with a short timeout, for the fake's slow answers to run past."""
+    return WherebyProvider(WherebyCredentials(api_key=KEY), endpoints=Endpoints(whereby=f"{base_url}/v1"),
+                           policy=dataclasses.replace(policy, timeout=SHORT_TIMEOUT.timeout))
+
+
+async def test_a_create_whose_answer_times_out_is_not_retried(
+        base_url: str, policy: RetryPolicy, fake: FakeWhereby) -> None:
     # The room is made, then the answer never arrives in time: retrying would make a second room.
     fake.faults.add(Fault(delay=1.0, status=201, after_handling=True), method="POST", times=3)
     with pytest.raises(Unavailable) as caught:
-        await adapter.create_room(request())
+        async with impatient(base_url, policy) as adapter:
+            await adapter.create_room(request())
     assert "Timeout" in (caught.value.raw or "")
     assert len(fake.requests_to(MEETINGS, "POST")) == 1
     assert len(fake.meetings) == 1
 
 
-async def test_a_get_that_times_out_is_retried(adapter: WherebyProvider, fake: FakeWhereby) -> None:
-    created = await adapter.create_room(request())
-    fake.faults.add(Fault(delay=1.0, status=500), method="GET")
-    meeting = await adapter.get_meeting(created.room_id)
+async def test_a_get_that_times_out_is_retried(base_url: str, policy: RetryPolicy, fake: FakeWhereby) -> None:
+    async with impatient(base_url, policy) as adapter:
+        created = await adapter.create_room(request())
+        fake.faults.add(Fault(delay=1.0, status=500), method="GET")
+        meeting = await adapter.get_meeting(created.room_id)
     assert meeting.meeting_id == created.room_id
     assert len(fake.requests_to(MEETINGS, "GET")) == 2
 
