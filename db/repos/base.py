@@ -19,7 +19,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
@@ -57,28 +57,43 @@ def off_loop(method: Callable[Concatenate[R, P], T]) -> Callable[Concatenate[R, 
     """Make a sync repository method a coroutine that runs it in the repository's thread pool.
 
     A caller that is cancelled stops waiting, but the call still runs, even one still queued behind
-    others for the thread (the executor would drop it), and its transaction ends on its own: what a
-    caller asked to write is written whatever happens to the caller.
+    others for the thread, and its transaction ends on its own: what a caller asked to write is
+    written whatever happens to the caller. (``loop.run_in_executor`` would pass the cancel on to the
+    executor, which drops a call it has not started; ``asyncio.shield`` around it keeps the call but
+    costs every caller one more turn of a busy loop.)
     """
 
     @functools.wraps(method)
     async def run(self: R, *args: P.args, **kwargs: P.kwargs) -> T:
-        call = functools.partial(method, self, *args, **kwargs)
-        done = asyncio.get_running_loop().run_in_executor(self.executor, call)
-        try:
-            return await asyncio.shield(done)
-        except asyncio.CancelledError:
-            done.add_done_callback(functools.partial(_unawaited_failure, method.__qualname__))
-            raise
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[T] = loop.create_future()
+        job = self.executor.submit(functools.partial(method, self, *args, **kwargs))
+        job.add_done_callback(functools.partial(_hand_over, loop, answer, method.__qualname__))
+        return await answer
 
     return run
 
 
-def _unawaited_failure(name: str, done: asyncio.Future[Any]) -> None:
-    """A call whose caller was cancelled failed: one line in the log, as nobody else will see it."""
-    if done.cancelled() or done.exception() is None:  # exception() also marks it seen: asyncio stays quiet
+def _hand_over(loop: asyncio.AbstractEventLoop, answer: asyncio.Future[Any], name: str, job: Future[Any]) -> None:
+    """In the database's thread: pass the finished call's result to the loop that waits for it."""
+    try:
+        loop.call_soon_threadsafe(_settle, answer, name, job)
+    except RuntimeError:  # the loop has closed: nobody is waiting any more
+        pass
+
+
+def _settle(answer: asyncio.Future[Any], name: str, job: Future[Any]) -> None:
+    if job.cancelled():  # the executor was shut down with the call still queued
+        answer.cancel()
         return
-    log.warning("%s failed after its caller stopped waiting: %s", name, type(done.exception()).__name__)
+    error = job.exception()
+    if answer.cancelled():  # the caller stopped waiting: a failure is one line, as nobody else will see it
+        if error is not None:
+            log.warning("%s failed after its caller stopped waiting: %s", name, type(error).__name__)
+    elif error is not None:
+        answer.set_exception(error)
+    else:
+        answer.set_result(job.result())
 
 
 Item = TypeVar("Item")
