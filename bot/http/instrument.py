@@ -3,20 +3,18 @@
     return await instrumented(handler.handle, request, labels=RequestLabels(runtime.registry))
 
 Bolt's global middleware runs one after another, not around the listener, so the time to the ack
-is measured here, around the whole handling. Labels are read from the body only after Bolt has
-answered, and only when it did not refuse the signature (401): unsigned junk is never parsed for
-metrics. Every label is a name the registry knows (or ``other``), never text a user typed.
+is measured here, around the whole handling. Labels come from the body bot.http.guard parsed once
+the signature held (unsigned junk is never read for metrics), and are taken after Bolt has
+answered. Every label is a name the registry knows (or ``other``), never text a user typed.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,7 +35,7 @@ class Label:
 
 
 class RequestLabels:
-    """Bounded metric labels for Slack request bodies: ``RequestLabels(registry, groups).of(body, content_type)``."""
+    """Bounded metric labels for parsed Slack bodies: ``RequestLabels(registry, groups).of(payload)``."""
 
     def __init__(self, registry: Registry, groups: list[Group]) -> None:
         self.registry = registry
@@ -48,11 +46,8 @@ class RequestLabels:
         """Each command's subcommand names, read on first use (groups load their handlers lazily)."""
         return {group.name: set(group.table()) for group in self.groups}
 
-    def of(self, body: bytes, content_type: str) -> Label:
-        return self.of_payload(_parsed(body, content_type))
-
-    def of_payload(self, payload: dict[str, Any] | None) -> Label:
-        """The label of a body already parsed (bot.http.guard leaves it in the request's state)."""
+    def of(self, payload: dict[str, Any] | None) -> Label:
+        """The label of a body as bot.http.guard parsed it (None: no body to read)."""
         if payload is None:
             return Label(OTHER, OTHER)
         if "command" in payload:
@@ -89,19 +84,6 @@ class RequestLabels:
         return OTHER
 
 
-def _parsed(body: bytes, content_type: str) -> dict[str, Any] | None:
-    """The request as Slack sent it: JSON events, form-encoded commands, ``payload=<json>`` interactivity."""
-    try:
-        if content_type.startswith("application/json"):
-            value = json.loads(body)
-        else:
-            form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
-            value = json.loads(form["payload"]) if "payload" in form else form
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def outcome(response: Response) -> str:
     """ok, invalid (a form answered with field errors), rejected (4xx) or error (5xx)."""
     if response.status_code >= 500:
@@ -126,9 +108,8 @@ async def instrumented(handle: Callable[[Request], Awaitable[Response]], request
     if response.status_code == 401:  # not from Slack: not parsed, not counted beyond its latency
         metrics.ack_seconds.labels(kind=OTHER).observe(elapsed)
         return response
-    parsed = request.scope.get("state", {}).get("slack_body")  # bot.http.guard's: not parsed a second time
-    label = (labels.of_payload(parsed) if isinstance(parsed, dict)
-             else labels.of(await request.body(), request.headers.get("content-type", "")))
+    parsed = request.scope.get("state", {}).get("slack_body")  # bot.http.guard parsed it before Bolt did
+    label = labels.of(parsed if isinstance(parsed, dict) else None)
     metrics.ack_seconds.labels(kind=label.kind).observe(elapsed)
     if label.kind == "command":
         metrics.commands.labels(command=label.name, outcome=outcome(response)).inc()
