@@ -13,9 +13,9 @@ Rules, each for a reason:
 - Clients are kept per exact settings (API base, every header, timeout), hashed: two workspaces'
   keys, sent as headers, never meet in one client. Cookies are cleared when a client comes back, so
   nothing a provider set for one account reaches the next borrower.
-- Connections inside a kept client expire the way httpx's own pool says (``keepalive_expiry``,
-  5 s): a connection the provider may already have closed is not picked up for a create, which is
-  not retried after a dropped connection (``providers.http``).
+- Connections inside a kept client expire after 5 s idle (``providers.transport.KEEPALIVE_SECONDS``,
+  as httpx's own pool): a connection the provider may already have closed is not picked up for a
+  create, which is not retried after a dropped connection (``providers.http``).
 - The pool belongs to the event loop it was first used on (connections cannot cross loops); on any
   other loop ``take`` makes a plain client that ``give_back`` closes.
 - At most ``max_idle`` clients wait; past that, or once it has waited ``max_age`` seconds, the

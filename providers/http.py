@@ -43,6 +43,7 @@ from providers.errors import (
     Rejected,
     Unavailable,
 )
+from providers.transport import ProviderTransport
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRIES = 2
@@ -82,11 +83,13 @@ def make_client(
 ) -> httpx.AsyncClient:
     """One configured AsyncClient: ``make_client(base_url=url, transport=fake_transport, timeout=policy.timeout)``.
 
-    Without ``transport`` it goes through the proxies the environment names (``environment_proxies``)."""
+    Without ``transport`` it goes through the proxies the environment names (``environment_proxies``),
+    on httpx's own transport, and straight to the provider on aiohttp's (``ProviderTransport``)."""
     mounts = None
     if transport is None:
         mounts = {pattern: None if url is None else httpx.AsyncHTTPTransport(proxy=url, verify=tls_context())
                   for pattern, url in environment_proxies().items()}
+        transport = ProviderTransport(tls=tls_context())
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"User-Agent": USER_AGENT, **(headers or {})},

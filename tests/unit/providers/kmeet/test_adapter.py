@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -28,11 +28,22 @@ def fake() -> Iterator[FakeInfomaniak]:
         yield fake
 
 
+_made: list[KMeetProvider] = []  # closed after each test, as the app closes an adapter after its command
+
+
+@pytest.fixture(autouse=True)
+async def close_adapters() -> AsyncIterator[None]:
+    yield
+    while _made:
+        await _made.pop().aclose()
+
+
 def adapter(fake: FakeInfomaniak | None = None, *, token: str | None = "ik-token", calendar_id: int | None = 72618,
             host: str = "meet.example.test", policy: RetryPolicy = FAST) -> KMeetProvider:
     endpoints = Endpoints(infomaniak=getattr(fake, "url", "http://127.0.0.1:9"), kmeet_host=host)
     credentials = KMeetCredentials(token=token, calendar_id=calendar_id)
-    return KMeetProvider(credentials, endpoints=endpoints, policy=policy)
+    _made.append(KMeetProvider(credentials, endpoints=endpoints, policy=policy))
+    return _made[-1]
 
 
 def request(**options: object) -> RoomRequest:
