@@ -5,13 +5,21 @@ when it surely never arrived."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import gzip
+import ipaddress
 import json
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import aiohttp
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +43,9 @@ async def read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str
 class Wire:
     """A loopback server speaking raw HTTP/1.1 through ``handler``; counts requests and connections."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, *, tls: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self.tls = tls
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
         self.connections = 0
         self.url = ""
@@ -54,8 +63,9 @@ class Wire:
             writer.close()
 
     async def __aenter__(self) -> Wire:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
+        scheme = "https" if self.tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -184,6 +194,37 @@ async def test_cookies_live_in_httpx_alone_so_clearing_them_forgets_them(
         await client.get("/next-borrower")
     assert wire.requests[1][1].get("cookie") == "session=abc"
     assert "cookie" not in wire.requests[2][1]  # aiohttp kept no jar of its own
+
+
+def self_signed(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 nobody vouches for: (the server's context, a client context trusting it)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+                   .not_valid_after(now + datetime.timedelta(hours=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                          serialization.NoEncryption()))
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    return server, ssl.create_default_context(cafile=str(directory / "cert.pem"))
+
+
+async def test_a_certificate_nobody_vouches_for_is_refused_before_anything_is_sent(
+        tmp_path: Path, client_for: Callable[..., httpx.AsyncClient]) -> None:
+    server_tls, trusting = self_signed(tmp_path)
+    async with Wire(answer(201, b"{}"), tls=server_tls) as wire:
+        with pytest.raises(httpx.ConnectError):  # checked against certifi's authorities, as before
+            await client_for(wire.url).post("/v1/meetings", json={})
+        async with httpx.AsyncClient(base_url=wire.url, transport=ProviderTransport(tls=trusting)) as client:
+            assert (await client.post("/v1/meetings", json={})).status_code == 201  # TLS itself works
+    assert len(wire.requests) == 1
 
 
 @pytest.mark.parametrize(("error", "reading"), [
