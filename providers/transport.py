@@ -4,8 +4,8 @@
 
 Why: a provider call through httpx's own transport (httpcore and h11, pure Python) cost meetbot's
 event loop ~0.95 ms of CPU, the largest single share of a burst of /meeting new after the provider
-answered; aiohttp parses HTTP in C (benchmarks/README.md has the measurements). The transport is
-httpx-aiohttp's; this module changes two things about it:
+answered; over aiohttp, which parses HTTP in C, about half (benchmarks/provider_calls.py). The
+transport is httpx-aiohttp's; this module changes two things about it:
 
 - **Errors say whether the provider may have acted.** httpx-aiohttp reads every
   ``aiohttp.ClientConnectionError`` as ``httpx.ConnectTimeout``, a dropped connection after the
@@ -17,8 +17,12 @@ httpx-aiohttp's; this module changes two things about it:
 - **No cookies are kept by aiohttp**: httpx keeps the client's cookies (and ``ClientPool`` clears
   them when a client comes back), so aiohttp's own jar would be a second one nobody clears.
 
-aiohttp sends an idempotent request (GET, DELETE) once more by itself when its connection drops,
-before ``providers.http`` retries; never a POST. Proxied calls keep httpx's own transport (``providers.http.make_client``): aiohttp has no SOCKS.
+Two things aiohttp does its own way: it sends an idempotent request (GET, DELETE) once more by
+itself when its connection drops, before ``providers.http`` retries (never a POST); and it writes
+the URL httpx built again (yarl), so a percent-encoding of a character allowed there plainly may go
+out plainly ("%40" as "@"), while what an id or a query value decodes to at the provider stays the
+same ("%2F", "%26", "%3D", "%2B", "%25" are kept; tests/unit/providers/test_transport.py).
+Proxied calls keep httpx's own transport (``providers.http.make_client``): aiohttp has no SOCKS.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import json
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import aiohttp
 import httpx
@@ -265,3 +266,17 @@ async def test_any_answer_reads_back_as_sent(status: int, body: bytes, value: st
             response = await client.post("/v1/meetings", content=body)
     assert (response.status_code, response.content, response.headers["x-provider-note"]) == (status, body, value)
     assert wire.requests[0][2] == body
+
+
+@settings(max_examples=60, deadline=None)
+@given(segment=st.text(min_size=1, max_size=20).filter(lambda text: text not in (".", "..")),
+       values=st.lists(st.text(max_size=20), min_size=1, max_size=3))
+async def test_any_id_and_query_reach_the_provider_meaning_what_they_meant(segment: str, values: list[str]) -> None:
+    # aiohttp writes the URL httpx built again (yarl): "%40" may go out as "@", but what a path
+    # segment or a query value decodes to at the provider never changes.
+    async with Wire(answer(204, b"")) as wire:
+        async with make_client(base_url=wire.url) as client:
+            await client.get(f"/v1/meetings/{quote(segment, safe='')}", params=[("q", value) for value in values])
+    target = urlsplit(wire.requests[0][0].split(" ")[1])
+    assert [unquote(part) for part in target.path.split("/")] == ["", "v1", "meetings", segment]
+    assert parse_qsl(target.query, keep_blank_values=True) == [("q", value) for value in values]
