@@ -165,8 +165,13 @@ async def test_meeting_ids_are_quoted_into_one_path_segment(adapter: WherebyProv
     # normalised "meetings/../recordings" into "/v1/recordings".
     assert fake.requests[-1].path == f"{MEETINGS}/../recordings"
     assert not fake.requests_to("/v1/recordings")
-    with pytest.raises(Rejected):
-        await adapter.get_meeting("")
+    sent = len(fake.requests)
+    for no_id in ("", ".", ".."):  # "meetings/.." would be resolved into the API's root, "." into the list
+        with pytest.raises(Rejected):
+            await adapter.get_meeting(no_id)
+        with pytest.raises(Rejected):
+            await adapter.delete_meeting(no_id)
+    assert len(fake.requests) == sent
 
 
 async def test_verify_lists_one_meeting(adapter: WherebyProvider, fake: FakeWhereby) -> None:
