@@ -1,4 +1,5 @@
-"""bot.logs.redact: every shape a secret took in a log line of ours or of a library's."""
+"""bot.logs: every shape a secret took in a log line of ours or of a library's is redacted; libraries
+build no debug line that would be dropped."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import logging
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.logs import REDACTED, redact, scrub
+from tests.fakes.slack import FakeSlack
+from tests.support.logs import captured_logs
 
 SECRET = st.text(alphabet="abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789_-", min_size=12, max_size=40)
 SHAPES = [
@@ -74,3 +79,22 @@ def test_a_sentence_about_stored_data_is_not_taken_for_a_body() -> None:
     line = "The database refused a change that conflicts with stored data: duplicate key value."
     assert redact(line) == line
     assert redact("Sending a request - data: {'code': 'abc'}, json: {}") == f"Sending a request - data: {REDACTED}"
+
+
+async def test_slack_sdk_builds_its_debug_lines_only_when_they_are_logged(monkeypatch: pytest.MonkeyPatch) -> None:
+    # slack_sdk reads its logger's own level, not the effective one, before building a line that
+    # quotes a whole post: unset, it built and dropped two per post at every level.
+    built: list[str] = []
+    for name in ("slack_sdk.web.async_base_client", "slack_sdk.webhook.async_client"):
+        monkeypatch.setattr(logging.getLogger(name), "debug", lambda line, *_, **__: built.append(line))
+    fake = FakeSlack(tokens={"xoxb-logs1": "T1"})
+    fake.add_channel("C1", team_id="T1", name="general", members=[])
+    with fake.running():
+        client = AsyncWebClient(token="xoxb-logs1", base_url=fake.api_url)
+        answers = AsyncWebhookClient(url=fake.response_url("logs"))
+        for level, lines in (("info", 0), ("warning", 0), ("debug", 4)):
+            built.clear()
+            with captured_logs(level=level):
+                await client.chat_postMessage(channel="C1", text="Room ready")
+                await answers.send(text="Room ready")
+            assert len(built) == lines, level
