@@ -385,5 +385,6 @@ def _meeting_path(meeting_id: str) -> str:
     # An empty id would turn "meetings/" into the list endpoint, and "." or ".." (dot segments, which
     # httpx and aiohttp resolve) into it or the API's root; quote so an id can never add a path.
     if meeting_id in ("", ".", ".."):
-        raise _rejected("meeting_id", "That Whereby meeting has no usable id.", reason="empty or dot-segment meeting id")
+        raise _rejected("meeting_id", "That Whereby meeting has no usable id.",
+                        reason="empty or dot-segment meeting id")
     return f"meetings/{quote(meeting_id, safe='')}"

@@ -140,7 +140,8 @@ async def test_a_create_whose_connection_drops_after_sending_is_not_sent_again(
     assert "ReadError" in caught.value.raw and len(wire.requests) == 1
 
 
-async def test_a_body_cut_short_is_a_read_error_and_not_sent_again(client_for: Callable[..., httpx.AsyncClient]) -> None:
+async def test_a_body_cut_short_is_a_read_error_and_not_sent_again(
+        client_for: Callable[..., httpx.AsyncClient]) -> None:
     async with Wire(half_a_body) as wire:
         with pytest.raises(Unavailable) as caught:
             await send(client_for(wire.url), "POST", "/v1/meetings", provider="whereby", idempotent=False,
@@ -258,7 +259,8 @@ def _subclasses(kind: type) -> set[type]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(status=st.integers(min_value=200, max_value=599).filter(lambda status: status not in (204, 304)), body=st.binary(max_size=3000),
+@given(status=st.integers(min_value=200, max_value=599).filter(lambda status: status not in (204, 304)),
+       body=st.binary(max_size=3000),
        value=st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60).map(str.strip))
 async def test_any_answer_reads_back_as_sent(status: int, body: bytes, value: str) -> None:
     async with Wire(answer(status, body, f"X-Provider-Note: {value}")) as wire:
