@@ -61,6 +61,7 @@ from starlette.routing import Route  # noqa: E402
 
 from bot.runtime import Runtime, build_runtime  # noqa: E402
 from bot.http.app import create_app  # noqa: E402
+from bot.logs import configure  # noqa: E402
 from tests.fakes.server import serve  # noqa: E402
 from tests.scenario.harness import SIGNING_SECRET, TEAM, scenario_settings  # noqa: E402
 
@@ -304,6 +305,7 @@ async def main(*, rounds: int, concurrency: int, fakes: str) -> int:
     """For each placement of the fakes: warm up, run ``rounds`` alternating bursts, print the report;
     1 when anything failed."""
     problems: list[str] = []
+    configure(level="info")  # as `meetbot serve` sets logging up by default (meetbot logs nothing per command at info)
     load = LoadGenerator()
     try:
         for apart in {"here": [False], "apart": [True], "both": [False, True]}[fakes]:
