@@ -305,7 +305,7 @@ async def main(*, rounds: int, concurrency: int, fakes: str) -> int:
     """For each placement of the fakes: warm up, run ``rounds`` alternating bursts, print the report;
     1 when anything failed."""
     problems: list[str] = []
-    configure(level="info")  # as `meetbot serve` sets logging up by default (meetbot logs nothing per command at info)
+    configure(level="info")  # as `meetbot serve` by default; meetbot logs nothing per command at info
     load = LoadGenerator()
     try:
         for apart in {"here": [False], "apart": [True], "both": [False, True]}[fakes]:

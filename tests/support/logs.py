@@ -19,7 +19,8 @@ from bot.logs import BUILDS_DEBUG_LINES, NEVER_BELOW_WARNING, THIRD_PARTY, confi
 def captured_logs(*, level: str = "debug", json_lines: bool = False) -> Iterator[io.StringIO]:
     root = logging.getLogger()
     handlers, root_level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in (*THIRD_PARTY, *BUILDS_DEBUG_LINES, *NEVER_BELOW_WARNING)}
+    levels = {name: logging.getLogger(name).level
+              for name in (*THIRD_PARTY, *BUILDS_DEBUG_LINES, *NEVER_BELOW_WARNING)}
     buffer = io.StringIO()
     configure(level=level, json_lines=json_lines, stream=buffer)
     try:
