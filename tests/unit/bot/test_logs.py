@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.logs import REDACTED, redact, scrub
+from bot.logs import PATTERNS, REDACTED, may_hold_secrets, redact, scrub
 from tests.fakes.slack import FakeSlack
 from tests.support.logs import captured_logs
 
@@ -98,3 +98,40 @@ async def test_slack_sdk_builds_its_debug_lines_only_when_they_are_logged(monkey
                 await client.chat_postMessage(channel="C1", text="Room ready")
                 await answers.send(text="Room ready")
             assert len(built) == lines, level
+
+
+# Key words and shapes the patterns look for, and what stands around them, to build lines from.
+KEYS = ["token", "bot_token", "Token_Cache", "api_key", "APIKEY", "x-api-key", "access-key", "secret", "client_secret",
+        "signing-secret", "secret_keys", "password", "passwd", "sessionId", "session_id", "roomKey", "host_url",
+        "hostRoomUrl", "credentials", "Authorization", "signature", "x-slack-signature", "body", "request_body",
+        "Payload", "data", "JSON", "params", "request", "for the request ", "Bearer", "basic", "xoxb-", "xapp-1-",
+        "xoxe.xoxb-", "gAAAAA", "A" * 24, "?l", "&code", ";state", "hash", "="]
+AROUND = [":", ": ", " = ", " ", "'", '"', "{", "[", "(", ")", "b'", "abc", "x1", "/", "-", "_", "."]
+
+
+@given(st.lists(st.one_of(st.sampled_from(KEYS), st.sampled_from(AROUND), st.text(max_size=3)), max_size=10)
+       .map("".join))
+def test_a_line_the_quick_check_passes_over_is_one_no_pattern_would_change(line: str) -> None:
+    if not may_hold_secrets(line):
+        assert all(pattern.sub(replacement, line) == line for pattern, replacement in PATTERNS), line
+    else:
+        assert redact(line) == _all_patterns(line)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_each_key_word_alone_is_enough_for_the_quick_check(key: str) -> None:
+    for line in (f"{key}: abc123", f"{key} abc123", f"'{key}': 'abc'", f"{key}: {{'x': 1}}",
+                 f"{key}abcdefghijklmnopqrstuvwxyz", f"x {key}: b'abc'", f"see {key}(abc)"):
+        assert may_hold_secrets(line) or _all_patterns(line) == line, line
+
+
+def _all_patterns(line: str) -> str:
+    for pattern, replacement in PATTERNS:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def test_an_access_line_is_left_as_it_is_and_an_oauth_code_in_one_is_not() -> None:
+    assert not may_hold_secrets('127.0.0.1:5555 - "POST /slack/events HTTP/1.1" 200')
+    line = '127.0.0.1:5555 - "GET /slack/oauth_redirect?code=4321.abcd&state=s1 HTTP/1.1" 302'
+    assert redact(line) == f'127.0.0.1:5555 - "GET /slack/oauth_redirect?code={REDACTED}&state={REDACTED} HTTP/1.1" 302'
