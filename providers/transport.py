@@ -74,7 +74,9 @@ def _read_errors_as_httpx() -> Iterator[None]:
             raise
         raise better from error.__cause__
     except aiohttp.ClientError as error:  # the ones httpx-aiohttp lets through unmapped
-        raise (transport_error(error) or httpx.RemoteProtocolError(str(error))) from error
+        reading = transport_error(error)
+        assert reading is not None  # reading_of has a reading for every aiohttp.ClientError
+        raise reading from error
 
 
 class _Body(httpx.AsyncByteStream):
